@@ -1,0 +1,262 @@
+"""Reading flow and word files, with errors that point at `file:line`.
+
+A contributor who fixes a flow after Meta changed a page should be told exactly which line is wrong
+(`flows/instagram.yaml:14: routes.0.steps.3.click.role: Input should be 'button', 'link', …`), so the
+YAML is composed into nodes first and every validation error is mapped back to the node it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from optout_bot.errors import UsageError
+from optout_bot.flows.model import SCHEMA_VERSION, Flow, WordKey
+from optout_bot.flows.vocabulary import Vocabulary
+
+FLOWS_DIR = Path(__file__).parent
+WORDS_DIR = FLOWS_DIR / "words"
+
+Loc = tuple[str | int, ...]
+Phrase = Annotated[str, Field(min_length=1)]
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: Path
+    line: int | None
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        place = f"{display_path(self.file)}:{self.line}" if self.line else display_path(self.file)
+        return f"{place}: {self.where}: {self.message}" if self.where else f"{place}: {self.message}"
+
+
+class FlowFileError(UsageError):
+    """One or more problems in flow or word files (exit 2: a configuration error)."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        first = str(self.problems[0])
+        more = f" (and {len(self.problems) - 1} more: run 'optout-bot flows check')" if len(problems) > 1 else ""
+        super().__init__(f"invalid flow data: {first}{more}")
+
+
+def display_path(path: Path) -> str:
+    """`flows/instagram.yaml` for the bundled files, a path relative to the working directory otherwise."""
+    try:
+        return str(Path("flows") / path.resolve().relative_to(FLOWS_DIR.resolve()))
+    except ValueError:
+        pass
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+class WordsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    schema_version: int = Field(ge=SCHEMA_VERSION, le=SCHEMA_VERSION)
+    language: str = Field(pattern=r"^[a-z]{2}$")
+    words: dict[WordKey, Annotated[list[Phrase], Field(min_length=1)]] = Field(min_length=1)
+
+
+# --- YAML with line numbers -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Parsed:
+    path: Path
+    data: Any
+    root: yaml.Node | None
+
+
+def _parse(path: Path) -> tuple[_Parsed | None, list[Problem]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        return None, [Problem(path, None, "", f"cannot read the file: {exc.strerror or exc}")]
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        return None, [Problem(path, line, "", f"not valid YAML: {reason}")]
+    return _Parsed(path, data, root), _duplicate_keys(path, root)
+
+
+def _duplicate_keys(path: Path, node: yaml.Node | None, loc: Loc = ()) -> list[Problem]:
+    """PyYAML keeps the last of two equal keys silently; a flow author deserves to hear about it."""
+    problems: list[Problem] = []
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                where = _dotted((*loc, key))
+                problems.append(Problem(path, key_node.start_mark.line + 1, where, "key given twice"))
+            seen.add(key)
+            problems += _duplicate_keys(path, value_node, (*loc, key))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            problems += _duplicate_keys(path, item, (*loc, i))
+    return problems
+
+
+def _locate(root: yaml.Node | None, loc: Iterable[str | int]) -> tuple[int | None, Loc]:
+    """The line of the deepest YAML node along `loc`, and `loc` without pydantic's union tags."""
+    node = root
+    line = node.start_mark.line + 1 if node is not None else None
+    kept: list[str | int] = []
+    for part in loc:
+        child = _child(node, part)
+        if child is None:
+            # Not a key in the file: a union tag pydantic inserts (`click` in steps.3.click.click.role),
+            # or a field that is missing (then the line of its parent is the right one to show).
+            if not (kept and kept[-1] == part):
+                kept.append(part)
+            continue
+        kept.append(part)
+        node = child
+        line = node.start_mark.line + 1
+    return line, tuple(kept)
+
+
+def _child(node: yaml.Node | None, part: str | int) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if str(key_node.value) == str(part):
+                found: yaml.Node = value_node
+                return found
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        child: yaml.Node = node.value[part]
+        return child
+    return None
+
+
+def _dotted(loc: Loc) -> str:
+    return ".".join(str(p) for p in loc)
+
+
+def _validation_problems(parsed: _Parsed, error: ValidationError) -> list[Problem]:
+    problems = []
+    for item in error.errors(include_url=False):
+        line, loc = _locate(parsed.root, item["loc"])
+        problems.append(Problem(parsed.path, line, _dotted(loc), item["msg"]))
+    return problems
+
+
+# --- Words --------------------------------------------------------------------------------------------------
+
+
+def _word_files(words_dir: Path) -> list[Path]:
+    return sorted(words_dir.glob("*.yaml"))
+
+
+def _read_vocabulary(words_dir: Path) -> tuple[Vocabulary, dict[str, _Parsed], list[Problem]]:
+    vocabulary = Vocabulary()
+    parsed_by_lang: dict[str, _Parsed] = {}
+    problems: list[Problem] = []
+    files = _word_files(words_dir)
+    if not files:
+        problems.append(Problem(words_dir, None, "", "no word files (words/<language>.yaml)"))
+    for path in files:
+        parsed, found = _parse(path)
+        problems += found
+        if parsed is None:
+            continue
+        try:
+            words = WordsFile.model_validate(parsed.data)
+        except ValidationError as exc:
+            problems += _validation_problems(parsed, exc)
+            continue
+        if words.language != path.stem:
+            line, _ = _locate(parsed.root, ["language"])
+            problems.append(Problem(path, line, "language", f"says {words.language!r} but the file is {path.name}"))
+            continue
+        parsed_by_lang[words.language] = parsed
+        for key, phrases in words.words.items():
+            vocabulary.phrases.setdefault(key, {})[words.language] = list(phrases)
+    problems += _incomplete_languages(vocabulary, parsed_by_lang)
+    return vocabulary, parsed_by_lang, problems
+
+
+def _incomplete_languages(vocabulary: Vocabulary, parsed_by_lang: dict[str, _Parsed]) -> list[Problem]:
+    """A word known in one language and missing in another would make a page in that language unreadable."""
+    problems = []
+    for key, by_lang in sorted(vocabulary.phrases.items()):
+        for lang, parsed in sorted(parsed_by_lang.items()):
+            if lang not in by_lang:
+                having = sorted(by_lang)[0]
+                line, _ = _locate(parsed_by_lang[having].root, ["words", key])
+                problems.append(
+                    Problem(parsed.path, None, f"words.{key}", f"missing (words/{having}.yaml:{line} has it)")
+                )
+    return problems
+
+
+def load_vocabulary(words_dir: Path = WORDS_DIR) -> Vocabulary:
+    vocabulary, _, problems = _read_vocabulary(words_dir)
+    if problems:
+        raise FlowFileError(problems)
+    return vocabulary
+
+
+# --- Flows --------------------------------------------------------------------------------------------------
+
+
+def bundled_flow_paths() -> list[Path]:
+    return sorted(FLOWS_DIR.glob("*.yaml"))
+
+
+def bundled_platforms() -> list[str]:
+    return [path.stem for path in bundled_flow_paths()]
+
+
+def _read_flow(path: Path, vocabulary: Vocabulary) -> tuple[Flow | None, list[Problem]]:
+    parsed, problems = _parse(path)
+    if parsed is None:
+        return None, problems
+    try:
+        flow = Flow.model_validate(parsed.data)
+    except ValidationError as exc:
+        return None, problems + _validation_problems(parsed, exc)
+    if flow.platform != path.stem:
+        line, _ = _locate(parsed.root, ["platform"])
+        problems.append(Problem(path, line, "platform", f"says {flow.platform!r} but the file is {path.name}"))
+    for loc, key in flow.word_keys():
+        if key not in vocabulary.phrases:
+            line, _ = _locate(parsed.root, loc)
+            problems.append(Problem(path, line, _dotted(loc), f"unknown word {key!r}: add it to every words/*.yaml"))
+    return (flow if not problems else None), problems
+
+
+def load_flow(platform_or_path: str | Path, vocabulary: Vocabulary | None = None) -> Flow:
+    """The validated flow for a bundled platform name, or from a file path."""
+    path = Path(platform_or_path)
+    if not path.suffix:
+        path = FLOWS_DIR / f"{platform_or_path}.yaml"
+        if not path.exists():
+            known = ", ".join(bundled_platforms())
+            raise UsageError(f"no flow for platform {platform_or_path!r}; known platforms: {known}")
+    flow, problems = _read_flow(path, vocabulary or load_vocabulary())
+    if flow is None:
+        raise FlowFileError(problems)
+    return flow
+
+
+def check_all(flow_paths: Sequence[Path] = (), words_dir: Path = WORDS_DIR) -> list[Problem]:
+    """Every problem in the word files and the given (default: bundled) flow files."""
+    vocabulary, _, problems = _read_vocabulary(words_dir)
+    for path in flow_paths or bundled_flow_paths():
+        problems += _read_flow(path, vocabulary)[1]
+    return problems

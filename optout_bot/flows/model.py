@@ -1,0 +1,168 @@
+"""The shape of a flow file, as pydantic models.
+
+A flow lists *routes* to Meta's objection form (several, because Meta moves it) and says how to recognise
+the form once there. Steps only navigate: `goto` and `click`. There is deliberately no step that submits:
+the person clicks Submit themselves (promise 1), so a flow cannot even express it.
+
+Texts are never written here: a flow names a *word key* (`privacy_center`) and each language file in
+`words/` says how Meta writes it in that language.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+
+from optout_bot.domains import is_meta_url
+
+SCHEMA_VERSION = 1
+
+WordKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+# ARIA roles a step may look for. Kept short on purpose: a new role is a reviewed change.
+Role = Literal[
+    "button", "link", "menuitem", "tab", "option", "radio", "checkbox", "heading",
+    "textbox", "combobox", "dialog", "region", "main", "navigation",
+]  # fmt: skip
+
+InputType = Literal["email", "text", "search", "tel"]  # never "password": the tool does not touch credentials
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Target(StrictModel):
+    """Something on a page, found by meaning: role and accessible name, visible text, label, input type."""
+
+    role: Role | None = None
+    name: WordKey | None = None
+    text: WordKey | None = None
+    label: WordKey | None = None
+    input_type: InputType | None = None
+    exact: bool = False  # the whole name/text must match, not just contain the words
+    within: WordKey | None = None  # only inside an element (region, dialog, form) whose text has these words
+
+    @model_validator(mode="after")
+    def _finds_something(self) -> Target:
+        if not (self.role or self.text or self.label or self.input_type):
+            raise ValueError("a target needs at least one of: role, text, label, input_type")
+        if self.name and not self.role:
+            raise ValueError("'name' is the accessible name of a role: give 'role' too")
+        return self
+
+    def word_keys(self) -> list[str]:
+        return [k for k in (self.name, self.text, self.label, self.within) if k]
+
+
+class GotoStep(StrictModel):
+    goto: str
+
+    @field_validator("goto")
+    @classmethod
+    def _meta_only(cls, url: str) -> str:
+        if not is_meta_url(url):
+            raise ValueError(f"{url!r} is not an https address on Meta's domains")
+        return url
+
+
+class ClickStep(StrictModel):
+    click: Target
+    # A step that is sometimes there (a menu already open, an interstitial): skipped when not found.
+    optional: bool = False
+
+
+STEP_KINDS = ("goto", "click")
+
+
+def _step_kind(value: Any) -> str | None:
+    """The step type is the step's first key that names one (`- goto: …`, `- click: …`)."""
+    if isinstance(value, dict):
+        for key in value:
+            if key in STEP_KINDS:
+                return str(key)
+        return next((str(k) for k in value), None)
+    if isinstance(value, BaseModel):
+        return next(k for k in STEP_KINDS if hasattr(value, k))
+    return None
+
+
+Step = Annotated[
+    Annotated[GotoStep, Tag("goto")] | Annotated[ClickStep, Tag("click")],
+    Discriminator(
+        _step_kind,
+        custom_error_type="unknown_step",
+        custom_error_message="unknown step type: a step is 'goto' or 'click' (there is no submit step: "
+        "the person submits)",
+    ),
+]
+
+
+class Route(StrictModel):
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    source: str = Field(min_length=1, description="where this route was seen (article, date)")
+    steps: list[Step] = Field(min_length=1)
+
+
+class FormSpec(StrictModel):
+    """How to recognise the objection form and its fields once a route has reached it."""
+
+    heading: WordKey
+    email: Target
+    country: Target | None = None  # only some versions of the form have it
+    reason: Target | None = None  # optional free text; left empty unless the person gave one
+    submit: Target  # located to scroll it into view and highlight it; never clicked
+
+
+class LoginSpec(StrictModel):
+    """How to tell the page wants the person to log in again (they do it themselves)."""
+
+    url_paths: list[str] = Field(min_length=1)  # e.g. /login/, /accounts/login/, /checkpoint/
+
+
+class Flow(StrictModel):
+    schema_version: Literal[1]
+    platform: str = Field(pattern=r"^[a-z]+$")
+    title: str
+    routes: list[Route] = Field(min_length=1)
+    form: FormSpec
+    confirmation: list[WordKey] = Field(min_length=1)
+    not_offered: list[WordKey] = Field(default_factory=list)
+    login: LoginSpec
+
+    @model_validator(mode="after")
+    def _never_clicks_submit(self) -> Flow:
+        # Defence in depth for promise 1: a route may not even name the words of the Submit control.
+        submit_words = {k for k in (self.form.submit.name, self.form.submit.text) if k}
+        for route in self.routes:
+            for step in route.steps:
+                if isinstance(step, ClickStep) and submit_words & set(step.click.word_keys()):
+                    raise ValueError(
+                        f"route {route.name!r} clicks {sorted(submit_words)}, the form's Submit control: "
+                        "the person submits, never the tool"
+                    )
+        return self
+
+    def word_keys(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Every word key the flow uses, with where it is used (for checking against the languages)."""
+        found: list[tuple[tuple[str | int, ...], str]] = []
+        for r, route in enumerate(self.routes):
+            for s, step in enumerate(route.steps):
+                if isinstance(step, ClickStep):
+                    for field_name in ("name", "text", "label", "within"):
+                        key = getattr(step.click, field_name)
+                        if key:
+                            found.append((("routes", r, "steps", s, "click", field_name), key))
+        found.append((("form", "heading"), self.form.heading))
+        for part in ("email", "country", "reason", "submit"):
+            target = getattr(self.form, part)
+            if target is not None:
+                for field_name in ("name", "text", "label", "within"):
+                    key = getattr(target, field_name)
+                    if key:
+                        found.append((("form", part, field_name), key))
+        for listing in ("confirmation", "not_offered"):
+            for i, key in enumerate(getattr(self, listing)):
+                found.append(((listing, i), key))
+        return found

@@ -1,0 +1,140 @@
+"""The flow files are data a contributor edits when Meta changes a page; mistakes must point at file:line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from optout_bot.errors import UsageError
+from optout_bot.flows import FlowFileError, check_all, load_flow, load_vocabulary
+from optout_bot.flows.loader import WORDS_DIR, bundled_flow_paths
+
+FLOW = Path(__file__).resolve().parents[1] / "optout_bot" / "flows" / "instagram.yaml"
+
+
+def write_variant(tmp_path: Path, old: str, new: str) -> Path:
+    text = FLOW.read_text(encoding="utf-8")
+    assert old in text, f"test setup: {old!r} not in the bundled flow"
+    path = tmp_path / "instagram.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def line_of(path: Path, needle: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), start=1) if needle in line)
+
+
+def test_the_bundled_flows_and_words_are_valid() -> None:
+    assert check_all() == []
+    assert {p.stem for p in bundled_flow_paths()} == {"instagram", "facebook"}
+
+
+@pytest.mark.parametrize("platform", ["instagram", "facebook"])
+def test_each_flow_has_a_walk_a_topic_route_and_form_addresses_as_last_resort(platform: str) -> None:
+    flow = load_flow(platform)
+    names = [route.name for route in flow.routes]
+    assert names[0] == "settings-privacy-center"
+    assert "privacy-topics-ai-at-meta" in names
+    assert names[-1].startswith("form-address")
+    assert all(route.source for route in flow.routes)
+
+
+def test_a_misspelt_field_is_reported_at_its_line(tmp_path: Path) -> None:
+    path = write_variant(
+        tmp_path, "click: {role: link, name: privacy_topics}", "click: {rol: link, name: privacy_topics}"
+    )
+    problems = check_all([path])
+    assert [str(p) for p in problems] == [
+        f"{path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}:"
+        f"{line_of(path, 'rol: link')}: routes.1.steps.1.click.rol: Extra inputs are not permitted"
+    ]
+
+
+def test_there_is_no_submit_step_type(tmp_path: Path) -> None:
+    path = write_variant(
+        tmp_path,
+        "- goto: https://help.instagram.com/contact/233964459562201",
+        "- submit: {role: button, name: submit_button}",
+    )
+    (problem,) = check_all([path])
+    assert problem.line == line_of(path, "- submit:")
+    assert problem.where == "routes.3.steps.0"
+    assert "there is no submit step" in problem.message
+
+
+def test_a_click_on_the_forms_submit_words_is_rejected(tmp_path: Path) -> None:
+    path = write_variant(tmp_path, "name: submit_objection}", "name: submit_button}")
+    (problem,) = check_all([path])
+    assert "the person submits, never the tool" in problem.message
+
+
+def test_an_address_off_metas_domains_is_rejected(tmp_path: Path) -> None:
+    path = write_variant(
+        tmp_path, "goto: https://privacycenter.instagram.com/", "goto: https://privacycenter-instagram.com/"
+    )
+    (problem,) = check_all([path])
+    assert problem.line == line_of(path, "privacycenter-instagram.com")
+    assert "not an https address on Meta's domains" in problem.message
+
+
+def test_an_unknown_word_is_reported_where_it_is_used(tmp_path: Path) -> None:
+    path = write_variant(tmp_path, "name: ai_at_meta}", "name: ai_at_meat}")
+    (problem,) = check_all([path])
+    assert problem.line == line_of(path, "ai_at_meat")
+    assert problem.message == "unknown word 'ai_at_meat': add it to every words/*.yaml"
+
+
+def test_a_duplicated_key_is_reported(tmp_path: Path) -> None:
+    path = write_variant(tmp_path, "not_offered: [not_offered]", "not_offered: [not_offered]\nnot_offered: []")
+    problems = check_all([path])
+    assert any(p.message == "key given twice" and p.line == line_of(path, "not_offered: []") for p in problems)
+
+
+def test_broken_yaml_is_reported_with_its_line(tmp_path: Path) -> None:
+    path = write_variant(tmp_path, "form:\n", "form: [\n")
+    (problem,) = check_all([path])
+    assert problem.line is not None and problem.message.startswith("not valid YAML")
+
+
+def test_a_wrong_schema_version_is_refused(tmp_path: Path) -> None:
+    path = write_variant(tmp_path, "schema_version: 1", "schema_version: 2")
+    (problem,) = check_all([path])
+    assert problem.where == "schema_version" and problem.line == line_of(path, "schema_version: 2")
+
+
+def test_a_word_missing_in_one_language_is_reported(tmp_path: Path) -> None:
+    words = tmp_path / "words"
+    words.mkdir()
+    for source in WORDS_DIR.glob("*.yaml"):
+        text = source.read_text(encoding="utf-8")
+        if source.stem == "fr":
+            text = "\n".join(line for line in text.splitlines() if not line.strip().startswith("privacy_topics:"))
+        (words / source.name).write_text(text, encoding="utf-8")
+    problems = check_all(words_dir=words)
+    assert [p.where for p in problems] == ["words.privacy_topics"]
+    assert problems[0].file.name == "fr.yaml" and "words/en.yaml:" in problems[0].message
+
+
+def test_load_flow_raises_one_clear_line(tmp_path: Path) -> None:
+    path = write_variant(tmp_path, "name: ai_at_meta}", "name: ai_at_meat}")
+    with pytest.raises(FlowFileError) as caught:
+        load_flow(path)
+    assert caught.value.message.startswith("invalid flow data: ")
+    assert "\n" not in caught.value.message
+
+
+def test_an_unknown_platform_names_the_known_ones() -> None:
+    with pytest.raises(UsageError, match="known platforms: facebook, instagram"):
+        load_flow("myspace")
+
+
+def test_words_match_both_apostrophes_and_any_case() -> None:
+    vocabulary = load_vocabulary()
+    assert vocabulary.matches("ai_at_meta", "L'IA chez Meta")
+    assert vocabulary.matches("ai_at_meta", "l’ia CHEZ meta")
+    assert vocabulary.pattern("object_link", exact=True).search("opposer")
+    assert not vocabulary.pattern("object_link", exact=True).search("Submit an objection request")
+    # "object" is a whole word: it does not match inside "objection"
+    assert not vocabulary.matches("object_link", "objection")
+    assert vocabulary.matches("privacy_center", "Centre de confidentialité")
