@@ -1,0 +1,74 @@
+"""The values the person asked to put in the form, checked before any browser starts (exit 2 if wrong)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from optout_bot.errors import UsageError
+
+# Deliberately simple: one @, a dot in the domain, no spaces. Meta validates the address itself; we only
+# want to stop obvious typos before opening a browser.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+
+MAX_REASON_LENGTH = 5000
+
+
+@dataclass(frozen=True)
+class FormValues:
+    email: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2, upper case
+    reason: str | None = None
+
+
+def check_email(email: str | None) -> str | None:
+    if email is None:
+        return None
+    email = email.strip()
+    if not _EMAIL.match(email):
+        raise UsageError(f"--email {email!r} is not an email address (expected something like name@example.com)")
+    return email
+
+
+def check_country(code: str | None) -> str | None:
+    if code is None:
+        return None
+    import pycountry  # only when a country was given: its database takes a moment to load
+
+    country = pycountry.countries.get(alpha_2=code.strip().upper()) if len(code.strip()) == 2 else None
+    if country is None:
+        raise UsageError(
+            f"--country {code!r} is not a two-letter country code (ISO 3166-1), for example FR, DE, BE or CH"
+        )
+    return str(country.alpha_2)
+
+
+def check_reason(reason: str | None) -> str | None:
+    if reason is None or not reason.strip():
+        return None
+    if len(reason) > MAX_REASON_LENGTH:
+        raise UsageError(f"--reason is {len(reason)} characters long; keep it under {MAX_REASON_LENGTH}")
+    return reason.strip()
+
+
+def form_values(email: str | None, country: str | None, reason: str | None) -> FormValues:
+    return FormValues(check_email(email), check_country(country), check_reason(reason))
+
+
+def country_names(code: str) -> list[str]:
+    """The country's name in every language Meta may show it in, for forms whose options carry names."""
+    import gettext
+
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return []
+    names = {country.name, getattr(country, "common_name", country.name)}
+    for lang in ("fr", "de", "es", "it", "nl", "pt", "pl"):
+        try:
+            translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+        except OSError:
+            continue
+        names.add(translation.gettext(country.name))
+    return sorted(names)

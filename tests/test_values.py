@@ -1,0 +1,77 @@
+"""Bad input stops before any browser starts, with one line saying what to do."""
+
+from __future__ import annotations
+
+import pytest
+
+from optout_bot.domains import is_meta_url
+from optout_bot.errors import UsageError
+from optout_bot.scrub import scrub_html
+from optout_bot.values import check_country, check_email, country_names
+
+
+@pytest.mark.parametrize("email", ["jane", "jane@", "jane@example", "ja ne@example.com", "a@b@example.com"])
+def test_malformed_emails_are_refused(email: str) -> None:
+    with pytest.raises(UsageError, match="is not an email address"):
+        check_email(email)
+
+
+def test_a_plain_email_is_kept() -> None:
+    assert check_email(" jane.doe+meta@example.co.uk ") == "jane.doe+meta@example.co.uk"
+
+
+@pytest.mark.parametrize("code", ["ZZ", "FRA", "France", "1"])
+def test_unknown_country_codes_are_refused(code: str) -> None:
+    with pytest.raises(UsageError, match="is not a two-letter country code"):
+        check_country(code)
+
+
+def test_country_codes_are_normalised_and_named_in_several_languages() -> None:
+    assert check_country("de") == "DE"
+    assert {"Germany", "Allemagne", "Deutschland"} <= set(country_names("DE"))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.facebook.com/help/contact/712876720715583",
+        "https://privacycenter.instagram.com/",
+        "https://help.instagram.com/contact/767264225370182",
+        "https://www.meta.com/",
+        "https://www.whatsapp.com/contact/forms/382532939919295/",
+    ],
+)
+def test_metas_own_addresses_are_accepted(url: str) -> None:
+    assert is_meta_url(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://www.facebook.com/",  # not https
+        "https://facebook.com.privacy-center.help/",  # Meta's name as a prefix of another domain
+        "https://www.faceb00k.com/",
+        "https://notfacebook.com/",
+        "https://www.facebook.com@evil.example/",  # credentials trick
+        "https://www.facebook.com:8443/",
+        "javascript:alert(1)",
+    ],
+)
+def test_look_alike_addresses_are_refused(url: str) -> None:
+    assert not is_meta_url(url)
+
+
+def test_scrubbing_removes_personal_data_and_tokens() -> None:
+    html = (
+        '<html><head><script>{"fb_dtsg":"AQH-secret-dtsg","USER_ID":"100012345678901"}</script></head>'
+        '<body><span>Jane Doe</span><a href="/profile.php?id=100012345678901">me</a>'
+        '<input type="hidden" name="lsd" value="AVq-secret-lsd"><input type="email" value="jane@example.com">'
+        '<input name="jazoest" value="21987"><textarea name="reason">my private reason</textarea>'
+        '<p>contact jane@example.com</p><a href="/x?fb_dtsg=AQH-other&amp;ok=1">x</a></body></html>'
+    )
+    clean = scrub_html(html, names=["Jane Doe"])
+    for secret in ("AQH-secret-dtsg", "100012345678901", "AVq-secret-lsd", "jane@example.com", "21987",
+                   "my private reason", "Jane Doe", "AQH-other"):  # fmt: skip
+        assert secret not in clean
+    assert '<input type="email" value="[removed]">' in clean
+    assert "<textarea" in clean and "[name]" in clean
