@@ -1,0 +1,142 @@
+"""The walker's guards, one page at a time (pages served in-process with `context.route`).
+
+The end-to-end tests drive the real command against the mock site; these pin down what the walker does
+on pages built to provoke one rule each: never click a submit control, never leave Meta's domains, say
+when the objection is not offered, and fall back to the next route when a step is not found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, Route
+
+from optout_bot.engine import FormNotFound, Walker
+from optout_bot.errors import NotOfferedError, RefusedError
+from optout_bot.flows import Flow, Vocabulary, load_flow, load_vocabulary
+from optout_bot.options import Timeouts
+from optout_bot.ui import Ui
+from tests.support.chromium import system_chromium
+
+Serve = Callable[[dict[str, str]], Page]
+PRIVACY_CENTER_LINK = '<a href="https://privacycenter.instagram.com/">Privacy Center</a>'
+
+FORM = """<h2>Object to your information being used for AI at Meta</h2><form method="post">
+<label>Email address <input type="email" name="email" value="jane@example.com"></label>
+<button type="submit">Submit</button></form>"""
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(
+        executable_path=system_chromium(), args=["--disable-background-networking", "--no-first-run"]
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def serve(browser: Browser) -> Iterator[Serve]:
+    """Open a page on which each address in `pages` answers with its HTML; everything else is a 404."""
+    contexts = []
+
+    def open_site(pages: dict[str, str]) -> Page:
+        context = browser.new_context()
+        contexts.append(context)
+
+        def answer(route: Route) -> None:
+            body = pages.get(route.request.url)
+            if route.request.method != "GET":
+                raise AssertionError(f"the walker sent a {route.request.method} to {route.request.url}")
+            route.fulfill(status=200 if body else 404, content_type="text/html", body=body or "not found")
+
+        context.route("**/*", answer)
+        return context.new_page()
+
+    yield open_site
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def vocabulary() -> Vocabulary:
+    return load_vocabulary()
+
+
+def walker(page: Page, flow: Flow, vocabulary: Vocabulary) -> Walker:
+    return Walker(page, flow, vocabulary, Ui(interactive=False), Timeouts(step=1.5, login=2, user=2))
+
+
+def one_route_flow(platform: str, vocabulary: Vocabulary) -> Flow:
+    flow = load_flow(platform, vocabulary)
+    return flow.model_copy(update={"routes": flow.routes[:1]})
+
+
+def test_the_walker_refuses_to_click_a_submit_button_a_flow_points_at(serve: Serve, vocabulary: Vocabulary) -> None:
+    # The "object" link here is really a submit button dressed as a link: clicking it would post the form.
+    page = serve(
+        {
+            "https://www.instagram.com/": '<div role="button">More</div><a href="/accounts/edit/">Settings</a>',
+            "https://www.instagram.com/accounts/edit/": PRIVACY_CENTER_LINK,
+            "https://privacycenter.instagram.com/": '<form method="post"><button role="link">object</button></form>',
+        }
+    )
+    flow = load_flow("instagram", vocabulary)
+    flow = flow.model_copy(
+        update={
+            "routes": [flow.routes[0].model_copy(update={"steps": flow.routes[0].steps[:1] + flow.routes[0].steps[2:]})]
+        }
+    )
+    with pytest.raises(RefusedError, match="would submit a form"):
+        walker(page, flow, vocabulary).find_form()
+
+
+def test_a_link_off_metas_domains_is_not_followed(serve: Serve, vocabulary: Vocabulary) -> None:
+    page = serve(
+        {
+            "https://www.facebook.com/privacy/center/": '<a href="https://pc-help.example/">Privacy topics</a>',
+        }
+    )
+    flow = load_flow("facebook", vocabulary)
+    flow = flow.model_copy(update={"routes": [flow.routes[1]]})
+    with pytest.raises(RefusedError, match=r"pc-help\.example, which is not one of Meta's sites"):
+        walker(page, flow, vocabulary).find_form()
+
+
+def test_a_not_offered_notice_stops_the_walk(serve: Serve, vocabulary: Vocabulary) -> None:
+    page = serve(
+        {"https://www.facebook.com/": "<p>This form is only available in certain regions.</p>"},
+    )
+    with pytest.raises(NotOfferedError, match="only available in certain regions"):
+        walker(page, one_route_flow("facebook", vocabulary), vocabulary).find_form()
+
+
+def test_when_the_walk_fails_the_next_route_is_tried_and_the_form_recognised(
+    serve: Serve, vocabulary: Vocabulary
+) -> None:
+    page = serve(
+        {
+            "https://www.facebook.com/": "<p>Meta changed this page</p>",
+            "https://www.facebook.com/privacy/center/": "<p>and this one</p>",
+            "https://www.facebook.com/help/contact/712876720715583": FORM,
+        }
+    )
+    found = walker(page, load_flow("facebook", vocabulary), vocabulary).find_form()
+    assert found.route == "form-address-2025"
+    assert found.email.input_value() == "jane@example.com"
+    assert found.country is None  # this version of the form has no country field
+    outcomes = [(t.route, t.outcome.split(":")[0]) for t in found.trail]
+    assert ("settings-privacy-center", "failed") in outcomes and ("privacy-topics-ai-at-meta", "failed") in outcomes
+
+
+def test_a_page_with_the_heading_but_not_the_form_is_not_taken_for_it(serve: Serve, vocabulary: Vocabulary) -> None:
+    page = serve(
+        {
+            "https://www.facebook.com/help/contact/712876720715583": FORM.split("<form")[0],
+        }
+    )
+    flow = load_flow("facebook", vocabulary)
+    with pytest.raises(FormNotFound) as missing:
+        walker(page, flow.model_copy(update={"routes": [flow.routes[2]]}), vocabulary).find_form()
+    assert missing.value.trail[-1].outcome == "failed: the page has the form's heading but no email field"
