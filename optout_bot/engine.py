@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -197,7 +198,9 @@ class Walker:
         raise FormNotFound(self.trail)
 
     def _record(self, route: Route, step: str, outcome: str) -> None:
-        self.trail.append(TrailEntry(route.name, step, self.page.url, outcome))
+        entry = TrailEntry(route.name, step, self.page.url, outcome)
+        logger.debug("{route}: {step} at {url}: {outcome}", **vars(entry))  # shown with --debug
+        self.trail.append(entry)
 
     def _follow(self, route: Route) -> None:
         for step in route.steps:

@@ -1,0 +1,145 @@
+"""One objection, from opening the browser to the receipt: the steps of `run` and `demo` in order.
+
+Imported only when a browser is needed, so Playwright is never loaded for --help or `flows check`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from loguru import logger
+from playwright.sync_api import Page, Playwright, sync_playwright
+
+from optout_bot.browser import BrowserSession, SessionRequest, find_browser, has_display, open_session
+from optout_bot.diagnostics import save_diagnostic
+from optout_bot.engine import FormNotFound, Walker
+from optout_bot.errors import ExitStatus, NotRecognisedError, NotSubmittedError
+from optout_bot.filling import fill_form
+from optout_bot.flows import load_flow, load_vocabulary
+from optout_bot.handover import Outcome, ask_to_log_in, await_person, present_form
+from optout_bot.options import RunOptions
+from optout_bot.paths import make_private, profile_dir, timestamped_file
+from optout_bot.ui import Ui
+
+
+def run_objection(options: RunOptions, ui: Ui | None = None) -> ExitStatus:
+    ui = ui or Ui()
+    if options.cdp_url:
+        request = SessionRequest(headless=False, cdp_url=options.cdp_url)
+    else:
+        request = SessionRequest(
+            headless=options.headless,
+            profile_dir=profile_dir(options.account),
+            extra_args=list(options.browser_args),
+        )
+    return _walk(options, request, ui)
+
+
+def run_demo(options: RunOptions, page_lang: str, ui: Ui | None = None) -> ExitStatus:
+    """The same walk, unchanged, against the bundled mock of Meta's site served on Meta's host names."""
+    from dataclasses import replace
+
+    from optout_bot.mock_meta import MockMeta, Scenario
+
+    ui = ui or Ui()
+    if not options.headless and not has_display():
+        ui.say("No screen found for a browser window: showing the demo without one (--headless --dry-run).")
+        options = replace(options, headless=True, dry_run=True)
+    with (
+        MockMeta(Scenario(lang=page_lang)) as site,
+        tempfile.TemporaryDirectory(prefix="optout-bot-demo-") as tmp,
+    ):
+        ui.say(f"Demo: Meta's pages are imitated by a local server ({page_lang}); nothing leaves this computer.")
+        request = SessionRequest(
+            headless=options.headless,
+            profile_dir=Path(tmp) / "profile",
+            extra_args=[*site.chromium_args(), *options.browser_args],
+            ignore_https_errors=True,
+        )
+        return _walk(options, request, ui)
+
+
+def _configure_logging() -> None:
+    """Details of the walk go to stderr with --debug only (issue 4 adds a log file)."""
+    logger.remove()  # loguru's default handler would print every debug line
+    if os.environ.get("OPTOUT_BOT_DEBUG") == "1":
+        logger.add(sys.stderr, level="DEBUG", format="{time:HH:mm:ss.SSS} {level} {message}")
+
+
+def _walk(options: RunOptions, request: SessionRequest, ui: Ui) -> ExitStatus:
+    _configure_logging()
+    vocabulary = load_vocabulary()
+    flow = load_flow(options.platform, vocabulary)
+    with sync_playwright() as pw:
+        if request.cdp_url:
+            ui.say(f"Attaching to your browser at {request.cdp_url}…")
+        else:  # only a browser we start has to be found; an attached one is already running
+            choice = find_browser(pw, channel=options.channel, executable_path=options.executable_path)
+            request.channel, request.executable_path = choice.channel, choice.executable_path
+            ui.say(f"Opening {choice.description}…")
+        with _session(pw, request) as session:
+            page = session.page
+            walker = Walker(page, flow, vocabulary, ui, options.timeouts, on_login_needed=ask_to_log_in)
+            ui.say(f"Looking for Meta's objection form ({flow.title})…")
+            try:
+                form = walker.find_form()
+            except FormNotFound as missing:
+                folder = save_diagnostic(page, options.platform, missing.trail, options.values.email)
+                raise NotRecognisedError(
+                    "optout-bot did not recognise Meta's pages (they may have changed); nothing was filled. "
+                    f"A diagnostic without your personal data is in {folder} — please attach it to a report."
+                ) from None
+            ui.say(f"Found the form at {form.url} (route: {form.route}).")
+            filled = fill_form(form, options.values, ui, walker.ensure_on_meta)
+            for line in filled:
+                ui.step(line)
+            if options.dry_run:
+                return _dry_run_done(page, options, ui)
+            present_form(page, form.submit, filled)
+            return _wait_for_person(page, options, vocabulary.pattern_any(flow.confirmation), ui)
+
+
+@contextmanager
+def _session(pw: Playwright, request: SessionRequest) -> Iterator[BrowserSession]:
+    session = open_session(pw, request)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def _dry_run_done(page: Page, options: RunOptions, ui: Ui) -> ExitStatus:
+    path = options.screenshot or timestamped_file("screenshots", f"{options.platform}-form", ".png")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    make_private(path)
+    ui.say(f"Dry run: the form is ready and nothing was submitted. Screenshot: {path}")
+    return ExitStatus.SUCCESS
+
+
+def _wait_for_person(page: Page, options: RunOptions, confirmation: re.Pattern[str], ui: Ui) -> ExitStatus:
+    minutes = options.timeouts.user / 60
+    ui.say(
+        "Your form is ready in the browser. Please check it and click Submit yourself — optout-bot will not. "
+        f"Waiting up to {minutes:.0f} min for Meta's confirmation…"
+    )
+    result = await_person(page, confirmation, options.timeouts.user)
+    if result.outcome is Outcome.CLOSED:
+        raise NotSubmittedError("the tab was closed before Meta confirmed anything: your objection was not sent.")
+    if result.outcome is Outcome.TIMED_OUT:
+        raise NotSubmittedError(
+            f"no confirmation from Meta after {minutes:.0f} min: your objection was probably not sent. "
+            "Run optout-bot again when you have time (or raise --user-timeout)."
+        )
+    receipt = timestamped_file("receipts", f"{options.platform}-confirmation", ".png")
+    page.screenshot(path=str(receipt), full_page=True)
+    make_private(receipt)
+    ui.say(f"Meta confirmed your objection: “{result.confirmation}”")
+    ui.say(f"Receipt (screenshot of the confirmation): {receipt}")
+    return ExitStatus.SUCCESS

@@ -1,0 +1,69 @@
+"""Running the real `optout-bot` command in a subprocess, with its data kept in a test folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class Home:
+    """The person's machine as the tool sees it: data, config and state folders under tmp."""
+
+    root: Path
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data" / "optout-bot"
+
+    def env(self, **extra: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "OPTOUT_BOT_DEBUG")}
+        env.update(
+            XDG_DATA_HOME=str(self.root / "data"),
+            XDG_CONFIG_HOME=str(self.root / "config"),
+            XDG_STATE_HOME=str(self.root / "state"),
+            XDG_CACHE_HOME=str(self.root / "cache"),
+            PYTHONUNBUFFERED="1",
+        )
+        env.update(extra)
+        return env
+
+
+def command(*args: str, prefix: tuple[str, ...] = ()) -> list[str]:
+    return [*prefix, sys.executable, "-m", "optout_bot", *args]
+
+
+def run_cli(home: Home, *args: str, timeout: float = 90, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command(*args),
+        env=home.env(**env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def start_cli(home: Home, *args: str, prefix: tuple[str, ...] = (), **env: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        command(*args, prefix=prefix),
+        env=home.env(**env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def finish(process: subprocess.Popen[str], timeout: float = 60) -> tuple[int, str, str]:
+    """Wait for the tool to exit; return (exit code, stdout, stderr)."""
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        out, err = process.communicate()
+        raise AssertionError(f"optout-bot did not exit in {timeout} s\n--- stdout\n{out}\n--- stderr\n{err}") from None
+    return process.returncode, out, err
