@@ -10,7 +10,7 @@ target, a login prompt, a "not available" message or the form itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -20,27 +20,14 @@ from playwright.sync_api import Frame, Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from optout_bot.domains import is_meta_url
-from optout_bot.errors import NotOfferedError, NotSubmittedError, RefusedError
+from optout_bot.errors import RefusedError
 from optout_bot.flows import Flow, Route, Target, Vocabulary
 from optout_bot.flows.model import ClickStep, GotoStep
+from optout_bot.interruptions import Interruptions, LoginPrompt
 from optout_bot.options import Timeouts
+from optout_bot.safety import click_safely
 from optout_bot.targets import describe, locate
 from optout_bot.ui import Ui
-
-# Is this element something that would send the form if clicked? Checked before *every* click, whatever
-# the flow says: a flow has no submit step, and this makes sure no click step can become one by accident.
-_SUBMITS_FORM_JS = """el => {
-  const tag = el.tagName.toLowerCase();
-  const type = (el.getAttribute('type') || '').toLowerCase();
-  if (tag === 'input' && (type === 'submit' || type === 'image')) return true;
-  const button = el.closest('button');
-  if (button && button.form && ['', 'submit'].includes((button.getAttribute('type') || '').toLowerCase()))
-    return true;
-  return false;
-}"""
-
-# Where a click on this element would lead, if it is (inside) a link.
-_LINK_HREF_JS = "el => { const a = el.closest('a[href]'); return a ? a.href : null; }"
 
 
 @dataclass
@@ -72,12 +59,10 @@ class RouteFailed(Exception):
 class FormNotFound(Exception):
     """No route reached the form; `trail` says what each step looked for and what happened."""
 
-    def __init__(self, trail: list[TrailEntry]) -> None:
+    def __init__(self, trail: list[TrailEntry], wrong_form_url: str | None = None) -> None:
         super().__init__("no route reached the objection form")
         self.trail = trail
-
-
-LoginPrompt = Callable[[Page], None]
+        self.wrong_form_url = wrong_form_url  # set when a route led to another form (third-party)
 
 
 class Walker:
@@ -95,16 +80,15 @@ class Walker:
         self.vocabulary = vocabulary
         self.ui = ui
         self.timeouts = timeouts
-        self.on_login_needed = on_login_needed
         self.trail: list[TrailEntry] = []
         self._off_site_url: str | None = None
+        self._wrong_form_url: str | None = None
         page.on("framenavigated", self._watch_navigation)
-
-        self._login_field = page.locator("input[type=password]").filter(visible=True).first
-        self._form_heading = page.get_by_role("heading", name=vocabulary.pattern(flow.form.heading)).first
-        self._not_offered: Locator | None = (
-            page.get_by_text(vocabulary.pattern_any(flow.not_offered)).filter(visible=True).first
-            if flow.not_offered
+        self.interruptions = Interruptions(page, flow, vocabulary, ui, timeouts, on_login_needed)
+        self._form_heading = page.get_by_role("heading", name=vocabulary.pattern_any(flow.form.headings)).first
+        self._wrong_form = (
+            page.get_by_text(vocabulary.pattern_any(flow.form.wrong_form)).filter(visible=True).first
+            if flow.form.wrong_form
             else None
         )
 
@@ -125,80 +109,58 @@ class Walker:
                 "filled nothing. If you did not expect this, you may be looking at a phishing copy."
             )
 
-    def _is_login_page(self) -> bool:
-        path = urlsplit(self.page.url).path
-        return any(path.startswith(p) for p in self.flow.login.url_paths) or self._login_field.is_visible()
-
     # --- waiting ------------------------------------------------------------------------------------------
 
     def _await(self, target: Locator | None, timeout_ms: float) -> str:
-        """Wait for the first of: target, login prompt, "not available" notice, the form. Returns which."""
+        """Wait for the first of: `target`, the form (or another form), an interruption. Returns which.
+
+        Interruptions (cookie wall, login, "not available") are dealt with on the spot and the wait starts
+        again, so the walk resumes where it stopped: "target", "form", "wrong_form" or "timeout".
+        """
+        watched = self._form_heading.or_(self.interruptions.visible())
+        if self._wrong_form is not None:
+            watched = watched.or_(self._wrong_form)
+        if target is not None:
+            watched = target.or_(watched)
+        deadline = time.monotonic() + timeout_ms / 1000
         while True:
             self.ensure_on_meta()
-            if self._is_login_page():
-                self._wait_for_login()
+            if self.interruptions.handle():
+                deadline = time.monotonic() + timeout_ms / 1000  # the person may have taken minutes
                 continue
-            watched = self._form_heading.or_(self._login_field)
-            if self._not_offered is not None:
-                watched = watched.or_(self._not_offered)
-            if target is not None:
-                watched = target.or_(watched)
+            remaining = (deadline - time.monotonic()) * 1000
             try:
-                watched.first.wait_for(state="visible", timeout=timeout_ms)
+                watched.first.wait_for(state="visible", timeout=max(remaining, 1))
             except PlaywrightTimeout:
                 self.ensure_on_meta()
                 return "timeout"
             self.ensure_on_meta()
-            if self._is_login_page():
-                self._wait_for_login()
+            if self.interruptions.handle():
+                deadline = time.monotonic() + timeout_ms / 1000
                 continue
-            if self._not_offered is not None and self._not_offered.is_visible():
-                raise NotOfferedError(
-                    "Meta says the objection form is not available for this account (it is offered only in "
-                    f"some regions, and only to personal profiles): “{self._not_offered.inner_text().strip()}”"
-                )
             if target is not None and target.is_visible():
                 return "target"
-            return "form"
-
-    def _wait_for_login(self) -> None:
-        """Meta wants the person to log in: tell them, then wait (bounded) until they have. Never type."""
-        self.ui.say(
-            "Meta asks you to log in. Please log in in the browser window; optout-bot never sees or types "
-            "your password and will carry on by itself when you are in."
-        )
-        if self.on_login_needed is not None:
-            self.on_login_needed(self.page)
-        timeout = Timeouts.ms(self.timeouts.login)
-        try:
-            self.page.wait_for_url(lambda url: not self._url_is_login(url), timeout=timeout)
-            self._login_field.wait_for(state="hidden", timeout=timeout)
-        except PlaywrightTimeout:
-            raise NotSubmittedError(
-                f"you were not logged in after {self.timeouts.login:.0f} seconds; nothing was filled. "
-                "Run optout-bot again when you are ready (or raise --login-timeout)."
-            ) from None
-        self.ui.step("Logged in, carrying on.")
-
-    def _url_is_login(self, url: str) -> bool:
-        path = urlsplit(url).path
-        return any(path.startswith(p) for p in self.flow.login.url_paths)
+            if self._wrong_form is not None and self._wrong_form.is_visible():
+                return "wrong_form"
+            if self._form_heading.is_visible():
+                return "form"
+            # What appeared is gone again (a dialog closed, the page moved on): look again.
 
     # --- the walk -----------------------------------------------------------------------------------------
 
     def find_form(self) -> FoundForm:
         for number, route in enumerate(self.flow.routes, start=1):
-            self.ui.step(f"Route {number}/{len(self.flow.routes)}: {route.name}")
+            self.ui.step(f"Route {number}/{len(self.flow.routes)}: {route.id}")
             try:
                 self._follow(route)
                 return self._recognise_form(route)
             except RouteFailed as failure:
                 self._record(route, failure.step, f"failed: {failure.reason}")
                 self.ui.step(f"  not this way ({failure.reason})")
-        raise FormNotFound(self.trail)
+        raise FormNotFound(self.trail, self._wrong_form_url)
 
     def _record(self, route: Route, step: str, outcome: str) -> None:
-        entry = TrailEntry(route.name, step, self.page.url, outcome)
+        entry = TrailEntry(route.id, step, self.page.url, outcome)
         logger.debug("{route}: {step} at {url}: {outcome}", **vars(entry))  # shown with --debug
         self.trail.append(entry)
 
@@ -229,52 +191,81 @@ class Walker:
                 self._record(route, label, "skipped (not on this page)")
                 return "skipped"
             raise RouteFailed(label, f"not found on {_short(self.page.url)} within {self.timeouts.step:g} s")
-        if found == "form":
-            self._record(route, label, "skipped: the form is already here")
+        if found in ("form", "wrong_form"):
+            self._record(route, label, "skipped: a form is already here")
             return "form"
-        self._refuse_unsafe_click(target)
         try:
-            target.click(timeout=Timeouts.ms(self.timeouts.step))
+            click_safely(target, Timeouts.ms(self.timeouts.step))
         except PlaywrightError as exc:
             raise RouteFailed(label, f"could not click it ({_first_line(exc)})") from None
         self._record(route, label, "ok")
         return "clicked"
 
-    def _refuse_unsafe_click(self, target: Locator) -> None:
-        if target.evaluate(_SUBMITS_FORM_JS):
-            raise RefusedError(
-                "a flow step pointed at a control that would submit a form; optout-bot never submits, so it "
-                "stopped. Please report this flow problem."
-            )
-        href = target.evaluate(_LINK_HREF_JS)
-        if isinstance(href, str) and href.startswith("http") and not is_meta_url(href):
-            host = urlsplit(href).hostname or href
-            raise RefusedError(
-                f"the link to follow leads to {host}, which is not one of Meta's sites; optout-bot did not follow it"
-            )
-
     def _recognise_form(self, route: Route) -> FoundForm:
-        """The form is recognised by its heading and its email field, not by its address."""
+        """The form is recognised by its heading and its email field, never by its address.
+
+        Another form (the third-party one) is refused here, and remembered: if no route finds the right
+        form, the person is told they were only offered the wrong one (exit 6), not that pages changed.
+        """
         label = "recognise the objection form"
-        if self._await(None, Timeouts.ms(self.timeouts.step)) != "form":
+        step_ms = Timeouts.ms(self.timeouts.step)
+        found = self._await(None, step_ms)
+        if found == "wrong_form" or (
+            found == "form" and self._wrong_form is not None and self._wrong_form.is_visible()
+        ):
+            self._wrong_form_url = self.page.url
+            raise RouteFailed(label, "this is Meta's form for information others shared about you, not the right one")
+        if found != "form":
             raise RouteFailed(label, f"no objection form heading on {_short(self.page.url)}")
         form = self.flow.form
         email = locate(self.page, form.email, self.vocabulary)
-        try:
-            email.wait_for(state="visible", timeout=Timeouts.ms(self.timeouts.step))
-        except PlaywrightTimeout:
-            raise RouteFailed(label, "the page has the form's heading but no email field") from None
+        self._answer_questions(email, label)
         self.ensure_on_meta()
         self._record(route, label, "ok")
         return FoundForm(
             url=self.page.url,
-            route=route.name,
+            route=route.id,
             email=email,
             country=self._present(form.country),
             reason=self._present(form.reason),
             submit=locate(self.page, form.submit, self.vocabulary),
             trail=self.trail,
         )
+
+    def _answer_questions(self, email: Locator, label: str) -> None:
+        """Some versions ask first ("Is your request about AI at Meta?"): answer, then wait for the email field."""
+        questions = [
+            (self.page.get_by_text(self.vocabulary.pattern(q.question)).filter(visible=True).first, q.answer)
+            for q in self.flow.form.questions
+        ]
+        watched = email
+        for question, _ in questions:
+            watched = watched.or_(question)
+        answered: set[int] = set()
+        step_ms = Timeouts.ms(self.timeouts.step)
+        while True:
+            try:
+                watched.first.wait_for(state="visible", timeout=step_ms)
+            except PlaywrightTimeout:
+                raise RouteFailed(label, "the page has the form's heading but no email field") from None
+            if email.is_visible():
+                return
+            for number, (question, answer) in enumerate(questions):
+                if number not in answered and question.is_visible():
+                    choice = locate(self.page, answer, self.vocabulary)
+                    click_safely(choice, step_ms)
+                    answered.add(number)
+                    self.ui.step(
+                        f"Meta asks: “{question.inner_text().strip()}” — answered: {choice.inner_text() or 'yes'}."
+                    )
+            if len(answered) == len(questions):
+                try:
+                    email.wait_for(state="visible", timeout=step_ms)
+                except PlaywrightTimeout:
+                    raise RouteFailed(
+                        label, "the email field did not appear after answering the form's question"
+                    ) from None
+                return
 
     def _present(self, target: Target | None) -> Locator | None:
         """A field the form may or may not have (country appears on some versions only)."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import enum
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from playwright.sync_api import Error as PlaywrightError
@@ -92,21 +94,48 @@ class Result:
     confirmation: str = ""
 
 
-def await_person(page: Page, confirmation: re.Pattern[str], timeout_s: float) -> Result:
+def await_person(
+    page: Page,
+    confirmation: re.Pattern[str],
+    code_prompt: Locator | None,
+    timeout_s: float,
+    on_code: Callable[[Page], None] | None = None,
+) -> Result:
     """Wait, without touching the page, for Meta's confirmation, the tab closing, or the time running out.
 
-    The locator survives navigations, so a confirmation drawn in place and one on a new page are both seen.
+    Locators survive navigations, so a confirmation drawn in place and one on a new page are both seen.
+    If Meta asks for a one-time code first, `on_code` tells the person, and the wait goes on: success is
+    only Meta's final confirmation.
     """
     seen = page.get_by_text(confirmation).filter(visible=True).first
+    deadline = time.monotonic() + timeout_s
+    code_announced = False
     try:
-        seen.wait_for(state="visible", timeout=timeout_s * 1000)
+        while True:
+            watched = seen if code_prompt is None or code_announced else seen.or_(code_prompt)
+            remaining = max(deadline - time.monotonic(), 0.001)
+            watched.first.wait_for(state="visible", timeout=remaining * 1000)
+            if seen.is_visible():
+                return Result(Outcome.CONFIRMED, _confirmation_text(seen))
+            if code_prompt is not None and code_prompt.is_visible() and not code_announced:
+                code_announced = True
+                if on_code is not None:
+                    on_code(page)
     except PlaywrightTimeout:
         return Result(Outcome.TIMED_OUT)
     except PlaywrightError:
         if page.is_closed():
             return Result(Outcome.CLOSED)
         raise
-    return Result(Outcome.CONFIRMED, _confirmation_text(seen))
+
+
+def ask_for_code(page: Page) -> None:
+    """Meta emailed a one-time code: the person types it; the tool only says so."""
+    show_banner(
+        page,
+        "optout-bot: Meta sent you a code by email — type it here and confirm.",
+        ["optout-bot never reads or types your codes. It waits for Meta's final confirmation."],
+    )
 
 
 def _confirmation_text(seen: Locator) -> str:

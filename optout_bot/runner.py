@@ -14,15 +14,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from loguru import logger
-from playwright.sync_api import Page, Playwright, sync_playwright
+from playwright.sync_api import Locator, Page, Playwright, sync_playwright
 
 from optout_bot.browser import BrowserSession, SessionRequest, find_browser, has_display, open_session
 from optout_bot.diagnostics import save_diagnostic
 from optout_bot.engine import FormNotFound, Walker
-from optout_bot.errors import ExitStatus, NotRecognisedError, NotSubmittedError
+from optout_bot.errors import ExitStatus, NotRecognisedError, NotSubmittedError, RefusedError
 from optout_bot.filling import fill_form
-from optout_bot.flows import load_flow, load_vocabulary
-from optout_bot.handover import Outcome, ask_to_log_in, await_person, present_form
+from optout_bot.flows import Flow, Vocabulary, load_flow, load_vocabulary
+from optout_bot.handover import Outcome, ask_for_code, ask_to_log_in, await_person, present_form
 from optout_bot.options import RunOptions
 from optout_bot.paths import make_private, profile_dir, timestamped_file
 from optout_bot.ui import Ui
@@ -90,6 +90,12 @@ def _walk(options: RunOptions, request: SessionRequest, ui: Ui) -> ExitStatus:
             try:
                 form = walker.find_form()
             except FormNotFound as missing:
+                if missing.wrong_form_url:
+                    raise RefusedError(
+                        "Meta only led to its form for information that *others* shared about you "
+                        f"({missing.wrong_form_url}), not the one for your own information; optout-bot filled "
+                        "nothing. Try again later, or look in Meta's Privacy Center yourself."
+                    ) from None
                 folder = save_diagnostic(page, options.platform, missing.trail, options.values.email)
                 raise NotRecognisedError(
                     "optout-bot did not recognise Meta's pages (they may have changed); nothing was filled. "
@@ -102,7 +108,8 @@ def _walk(options: RunOptions, request: SessionRequest, ui: Ui) -> ExitStatus:
             if options.dry_run:
                 return _dry_run_done(page, options, ui)
             present_form(page, form.submit, filled)
-            return _wait_for_person(page, options, vocabulary.pattern_any(flow.confirmation), ui)
+            code_prompt = _code_prompt(page, flow, vocabulary)
+            return _wait_for_person(page, options, vocabulary.pattern_any(flow.confirmation), code_prompt, ui)
 
 
 @contextmanager
@@ -123,13 +130,28 @@ def _dry_run_done(page: Page, options: RunOptions, ui: Ui) -> ExitStatus:
     return ExitStatus.SUCCESS
 
 
-def _wait_for_person(page: Page, options: RunOptions, confirmation: re.Pattern[str], ui: Ui) -> ExitStatus:
+def _code_prompt(page: Page, flow: Flow, vocabulary: Vocabulary) -> Locator:
+    """A one-time code field: by its autocomplete hint, or by Meta's words for it."""
+    by_hint = page.locator("input[autocomplete=one-time-code]")
+    if flow.code_prompt:
+        by_hint = by_hint.or_(page.get_by_label(vocabulary.pattern_any(flow.code_prompt)))
+    return by_hint.filter(visible=True).first
+
+
+def _wait_for_person(
+    page: Page, options: RunOptions, confirmation: re.Pattern[str], code_prompt: Locator, ui: Ui
+) -> ExitStatus:
     minutes = options.timeouts.user / 60
     ui.say(
         "Your form is ready in the browser. Please check it and click Submit yourself — optout-bot will not. "
         f"Waiting up to {minutes:.0f} min for Meta's confirmation…"
     )
-    result = await_person(page, confirmation, options.timeouts.user)
+
+    def on_code(page: Page) -> None:
+        ui.say("Meta sent you a code by email. Type it in the browser and confirm; optout-bot keeps waiting.")
+        ask_for_code(page)
+
+    result = await_person(page, confirmation, code_prompt, options.timeouts.user, on_code)
     if result.outcome is Outcome.CLOSED:
         raise NotSubmittedError("the tab was closed before Meta confirmed anything: your objection was not sent.")
     if result.outcome is Outcome.TIMED_OUT:

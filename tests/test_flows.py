@@ -33,7 +33,7 @@ def test_the_bundled_flows_and_words_are_valid() -> None:
 @pytest.mark.parametrize("platform", ["instagram", "facebook"])
 def test_each_flow_has_a_walk_a_topic_route_and_form_addresses_as_last_resort(platform: str) -> None:
     flow = load_flow(platform)
-    names = [route.name for route in flow.routes]
+    names = [route.id for route in flow.routes]
     assert names[0] == "settings-privacy-center"
     assert "privacy-topics-ai-at-meta" in names
     assert names[-1].startswith("form-address")
@@ -59,7 +59,7 @@ def test_there_is_no_submit_step_type(tmp_path: Path) -> None:
     )
     (problem,) = check_all([path])
     assert problem.line == line_of(path, "- submit:")
-    assert problem.where == "routes.3.steps.0"
+    assert problem.where == "routes.4.steps.0"
     assert "there is no submit step" in problem.message
 
 
@@ -86,9 +86,9 @@ def test_an_unknown_word_is_reported_where_it_is_used(tmp_path: Path) -> None:
 
 
 def test_a_duplicated_key_is_reported(tmp_path: Path) -> None:
-    path = write_variant(tmp_path, "not_offered: [not_offered]", "not_offered: [not_offered]\nnot_offered: []")
+    path = write_variant(tmp_path, "confirmation: [confirmation]", "confirmation: [confirmation]\nconfirmation: []")
     problems = check_all([path])
-    assert any(p.message == "key given twice" and p.line == line_of(path, "not_offered: []") for p in problems)
+    assert any(p.message == "key given twice" and p.line == line_of(path, "confirmation: []") for p in problems)
 
 
 def test_broken_yaml_is_reported_with_its_line(tmp_path: Path) -> None:

@@ -222,7 +222,7 @@ def bundled_platforms() -> list[str]:
     return [path.stem for path in bundled_flow_paths()]
 
 
-def _read_flow(path: Path, vocabulary: Vocabulary) -> tuple[Flow | None, list[Problem]]:
+def _read_flow(path: Path, vocabulary: Vocabulary, check_words: bool = True) -> tuple[Flow | None, list[Problem]]:
     parsed, problems = _parse(path)
     if parsed is None:
         return None, problems
@@ -233,7 +233,7 @@ def _read_flow(path: Path, vocabulary: Vocabulary) -> tuple[Flow | None, list[Pr
     if flow.platform != path.stem:
         line, _ = _locate(parsed.root, ["platform"])
         problems.append(Problem(path, line, "platform", f"says {flow.platform!r} but the file is {path.name}"))
-    for loc, key in flow.word_keys():
+    for loc, key in flow.word_keys() if check_words else []:
         if key not in vocabulary.phrases:
             line, _ = _locate(parsed.root, loc)
             problems.append(Problem(path, line, _dotted(loc), f"unknown word {key!r}: add it to every words/*.yaml"))
@@ -257,6 +257,8 @@ def load_flow(platform_or_path: str | Path, vocabulary: Vocabulary | None = None
 def check_all(flow_paths: Sequence[Path] = (), words_dir: Path = WORDS_DIR) -> list[Problem]:
     """Every problem in the word files and the given (default: bundled) flow files."""
     vocabulary, _, problems = _read_vocabulary(words_dir)
+    # With a broken word file every word would look unknown: report the word file's problem alone.
+    words_ok = not problems
     for path in flow_paths or bundled_flow_paths():
-        problems += _read_flow(path, vocabulary)[1]
+        problems += _read_flow(path, vocabulary, check_words=words_ok)[1]
     return problems

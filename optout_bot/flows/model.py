@@ -10,6 +10,7 @@ Texts are never written here: a flow names a *word key* (`privacy_center`) and e
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
@@ -100,25 +101,49 @@ Step = Annotated[
 
 
 class Route(StrictModel):
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     source: str = Field(min_length=1, description="where this route was seen (article, date)")
     steps: list[Step] = Field(min_length=1)
+
+
+class Question(StrictModel):
+    """A question some versions of the form ask before showing their fields, and the answer to give."""
+
+    question: WordKey  # e.g. "Is your request about AI at Meta?" (German sources, May 2025)
+    answer: Target  # e.g. the radio "Yes": a choice inside the form, never its Submit
 
 
 class FormSpec(StrictModel):
     """How to recognise the objection form and its fields once a route has reached it."""
 
-    heading: WordKey
+    headings: list[WordKey] = Field(min_length=1)  # any of these headings (the AI form, the general one)
     email: Target
     country: Target | None = None  # only some versions of the form have it
     reason: Target | None = None  # optional free text; left empty unless the person gave one
     submit: Target  # located to scroll it into view and highlight it; never clicked
+    questions: list[Question] = Field(default_factory=list)
+    # Words that mean "this is another form" (the third-party information form): never filled by `run`.
+    wrong_form: list[WordKey] = Field(default_factory=list)
+
+
+class ConsentSpec(StrictModel):
+    """Cookie walls: decline optional cookies; accept all only where no decline exists (and say so)."""
+
+    decline: Target
+    accept: Target
+
+
+NotOfferedReason = Literal["region", "page"]
 
 
 class LoginSpec(StrictModel):
     """How to tell the page wants the person to log in again (they do it themselves)."""
 
     url_paths: list[str] = Field(min_length=1)  # e.g. /login/, /accounts/login/, /checkpoint/
+
+
+WORD_FIELDS = frozenset({"name", "text", "label", "within", "question", "headings", "wrong_form", "confirmation",
+                         "code_prompt", "region", "page"})  # fmt: skip
 
 
 class Flow(StrictModel):
@@ -128,7 +153,9 @@ class Flow(StrictModel):
     routes: list[Route] = Field(min_length=1)
     form: FormSpec
     confirmation: list[WordKey] = Field(min_length=1)
-    not_offered: list[WordKey] = Field(default_factory=list)
+    code_prompt: list[WordKey] = Field(default_factory=list)  # a one-time code asked after Submit
+    not_offered: dict[NotOfferedReason, list[WordKey]] = Field(default_factory=dict)
+    consent: ConsentSpec | None = None
     login: LoginSpec
 
     @model_validator(mode="after")
@@ -139,30 +166,25 @@ class Flow(StrictModel):
             for step in route.steps:
                 if isinstance(step, ClickStep) and submit_words & set(step.click.word_keys()):
                     raise ValueError(
-                        f"route {route.name!r} clicks {sorted(submit_words)}, the form's Submit control: "
+                        f"route {route.id!r} clicks {sorted(submit_words)}, the form's Submit control: "
                         "the person submits, never the tool"
                     )
         return self
 
     def word_keys(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Every word key the flow uses, with where it is used (for checking against the languages)."""
-        found: list[tuple[tuple[str | int, ...], str]] = []
-        for r, route in enumerate(self.routes):
-            for s, step in enumerate(route.steps):
-                if isinstance(step, ClickStep):
-                    for field_name in ("name", "text", "label", "within"):
-                        key = getattr(step.click, field_name)
-                        if key:
-                            found.append((("routes", r, "steps", s, "click", field_name), key))
-        found.append((("form", "heading"), self.form.heading))
-        for part in ("email", "country", "reason", "submit"):
-            target = getattr(self.form, part)
-            if target is not None:
-                for field_name in ("name", "text", "label", "within"):
-                    key = getattr(target, field_name)
-                    if key:
-                        found.append((("form", part, field_name), key))
-        for listing in ("confirmation", "not_offered"):
-            for i, key in enumerate(getattr(self, listing)):
-                found.append(((listing, i), key))
-        return found
+        return list(_word_keys(self.model_dump(exclude_none=True), ()))
+
+
+def _word_keys(value: Any, loc: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(value, dict):
+        for key, child in value.items():
+            if key in WORD_FIELDS and isinstance(child, str):
+                yield (*loc, key), child
+            elif key in WORD_FIELDS and isinstance(child, list) and all(isinstance(c, str) for c in child):
+                yield from (((*loc, key, i), c) for i, c in enumerate(child))
+            else:
+                yield from _word_keys(child, (*loc, key))
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            yield from _word_keys(child, (*loc, i))

@@ -1,0 +1,150 @@
+"""What Meta puts between the person and the form: cookie walls, login prompts, "not available" notices.
+
+Any of them can appear on any page of the walk — the first one, or right before the form. The walker
+asks `handle()` before and after every wait; it deals with what is on screen and the walk resumes where
+it stopped. The tool answers cookie walls itself (declining where it can) but never logs in: it tells the
+person, waits for them (bounded), and carries on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from optout_bot.errors import NotOfferedError, NotSubmittedError
+from optout_bot.flows import Flow, Vocabulary
+from optout_bot.options import Timeouts
+from optout_bot.safety import click_safely
+from optout_bot.targets import locate
+from optout_bot.ui import Ui
+
+LoginPrompt = Callable[[Page], None]
+
+# Fields only the person fills: a password, or a one-time code (two-factor, checkpoints).
+_PERSONS_FIELDS = "input[type=password], input[autocomplete=one-time-code]"
+
+_NOT_OFFERED_MESSAGES = {
+    "region": (
+        "Meta does not offer the objection to this account: the form exists only for accounts in the EU/EEA, "
+        "the UK, Switzerland and a few other countries. Nothing was filled."
+    ),
+    "page": (
+        "this is a Facebook Page, and only personal profiles can object. Switch to your personal profile in "
+        "Facebook, then run optout-bot again. Nothing was filled."
+    ),
+}
+
+
+class Interruptions:
+    def __init__(
+        self,
+        page: Page,
+        flow: Flow,
+        vocabulary: Vocabulary,
+        ui: Ui,
+        timeouts: Timeouts,
+        on_login_needed: LoginPrompt | None = None,
+    ) -> None:
+        self.page = page
+        self.flow = flow
+        self.ui = ui
+        self.timeouts = timeouts
+        self.on_login_needed = on_login_needed
+        self._persons_field = page.locator(_PERSONS_FIELDS).filter(visible=True).first
+        self._not_offered = {
+            reason: page.get_by_text(vocabulary.pattern_any(keys)).filter(visible=True).first
+            for reason, keys in flow.not_offered.items()
+            if keys
+        }
+        self._decline: Locator | None = None
+        self._accept: Locator | None = None
+        self._consent: Locator | None = None
+        if flow.consent is not None:
+            self._decline = locate(page, flow.consent.decline, vocabulary)
+            self._accept = locate(page, flow.consent.accept, vocabulary)
+            self._consent = self._decline.or_(self._accept).first
+            # Playwright runs this before any of our own clicks or fills when the dialog is in the way,
+            # so a wall drawn by script a moment after the page loaded cannot swallow a click.
+            page.add_locator_handler(self._consent, lambda _: self._answer_consent(), no_wait_after=True)
+        self._accepted_all_said = False
+
+    def visible(self) -> Locator:
+        """Any interruption, for the walker to include in what it waits for."""
+        watched = self._persons_field
+        for notice in self._not_offered.values():
+            watched = watched.or_(notice)
+        if self._consent is not None:
+            watched = watched.or_(self._consent)
+        return watched
+
+    def handle(self) -> bool:
+        """Deal with whatever interruption is on screen; True if there was one (then look again)."""
+        if self._is_login_page():
+            self._wait_for_login()
+            return True
+        for reason, notice in self._not_offered.items():
+            if notice.is_visible():
+                raise NotOfferedError(f"{_NOT_OFFERED_MESSAGES[reason]} Meta says: “{_text(notice)}”")
+        if self._consent is not None and self._consent.is_visible():
+            self._answer_consent()
+            return True
+        return False
+
+    # --- cookie walls ---------------------------------------------------------------------------------------
+
+    def _answer_consent(self) -> None:
+        assert self._decline is not None and self._accept is not None and self._consent is not None
+        step_ms = Timeouts.ms(self.timeouts.step)
+        if self._decline.is_visible():
+            click_safely(self._decline, step_ms)
+            self.ui.step("Cookie notice: declined optional cookies.")
+        elif self._accept.is_visible():
+            click_safely(self._accept, step_ms)
+            if not self._accepted_all_said:
+                self.ui.warn("Meta's cookie notice offered no way to decline, so optout-bot allowed all cookies.")
+                self._accepted_all_said = True
+        else:
+            return  # gone already
+        # A dialog that stays is found again by the next wait, and counts against that step's time.
+        with contextlib.suppress(PlaywrightTimeout):
+            self._consent.wait_for(state="hidden", timeout=step_ms)
+
+    # --- logging in ---------------------------------------------------------------------------------------
+
+    def _url_is_login(self, url: str) -> bool:
+        path = urlsplit(url).path
+        return any(path.startswith(p) for p in self.flow.login.url_paths)
+
+    def _is_login_page(self) -> bool:
+        return self._url_is_login(self.page.url) or self._persons_field.is_visible()
+
+    def _wait_for_login(self) -> None:
+        """Meta wants the person to log in or confirm it is them: tell them, then wait (bounded). Never type."""
+        self.ui.say(
+            "Meta asks you to log in (or to confirm it is you). Please do it in the browser window; optout-bot "
+            "never sees or types your password or codes, and carries on by itself when you are through."
+        )
+        if self.on_login_needed is not None:
+            self.on_login_needed(self.page)
+        timeout = Timeouts.ms(self.timeouts.login)
+        try:
+            self.page.wait_for_url(lambda url: not self._url_is_login(url), timeout=timeout)
+            self._persons_field.wait_for(state="hidden", timeout=timeout)
+        except PlaywrightTimeout:
+            raise NotSubmittedError(
+                f"you were not logged in after {self.timeouts.login:.0f} seconds; nothing was filled. "
+                "Run optout-bot again when you are ready (or raise --login-timeout)."
+            ) from None
+        self.ui.step("Logged in, carrying on.")
+
+
+def _text(locator: Locator) -> str:
+    try:
+        return " ".join(locator.inner_text().split())
+    except PlaywrightError:
+        return ""
