@@ -8,6 +8,7 @@ token Meta puts in its pages (fb_dtsg, lsd, jazoest), no cookie, no value typed 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit, urlunsplit
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 # Inline scripts carry Meta's tokens and the user's IDs in JSON; their text is never needed to fix a flow.
@@ -38,3 +39,9 @@ def scrub_html(html: str, names: list[str] | None = None) -> str:
         if name.strip():
             html = re.sub(re.escape(name.strip()), "[name]", html, flags=re.IGNORECASE)
     return html
+
+
+def scrub_url(url: str) -> str:
+    """An address without its query and fragment (where tokens and IDs travel) and without long numbers."""
+    parts = urlsplit(url)
+    return _LONG_NUMBER.sub("[number]", urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")))

@@ -8,6 +8,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+# Short waits so a test that goes wrong fails in seconds, long enough for a loaded CI machine.
+FAST = ("--step-timeout", "5", "--user-timeout", "60", "--login-timeout", "60")
+
 
 @dataclass
 class Home:

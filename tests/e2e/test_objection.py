@@ -11,14 +11,14 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, expect
+from playwright.sync_api import Browser, Playwright, expect
 
 from optout_bot.mock_meta import MockMeta, Scenario
-from tests.e2e.cli import Home, finish, run_cli, start_cli
+from tests.e2e.cli import FAST, Home, finish, run_cli, start_cli
+from tests.e2e.conftest import form_posts, submit_as_person
 from tests.e2e.person import Person
 from tests.support.chromium import launch_cdp_chromium
 
@@ -26,48 +26,6 @@ FORM_PATHS = {
     "instagram": "/contact/767264225370182",
     "facebook": "/help/contact/712876720715583",
 }
-FAST = ["--step-timeout", "5", "--user-timeout", "60", "--login-timeout", "60"]
-
-
-@pytest.fixture
-def site() -> Iterator[MockMeta]:
-    with MockMeta() as server:
-        yield server
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Home:
-    return Home(tmp_path / "home")
-
-
-@pytest.fixture
-def cdp(tmp_path: Path, site: MockMeta) -> Iterator[str]:
-    """The person's own running browser, started with a debugging port, reaching Meta's names on the mock."""
-    browser = launch_cdp_chromium(tmp_path / "person-profile", site.chromium_args())
-    try:
-        yield browser.url
-    finally:
-        browser.stop()
-
-
-@pytest.fixture
-def person(playwright: Playwright, cdp: str) -> Iterator[Person]:
-    browser = playwright.chromium.connect_over_cdp(cdp)
-    if not browser.contexts[0].pages:
-        browser.contexts[0].new_page()
-    yield Person(browser)
-    browser.close()
-
-
-def form_posts(site: MockMeta) -> list[str]:
-    """Every POST the server saw other than a login (which the person does, by hand)."""
-    return [f"{r.host}{r.path}" for r in site.posts() if "login" not in r.path]
-
-
-def submit_as_person(page: Page, site: MockMeta) -> None:
-    """The person's click. Before it, the server must not have received a single form POST."""
-    assert form_posts(site) == [], "a form was posted before the person clicked Submit"
-    page.get_by_role("button", name="Submit").or_(page.get_by_role("button", name="Envoyer")).first.click()
 
 
 @pytest.mark.parametrize("platform", ["instagram", "facebook"])
