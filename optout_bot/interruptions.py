@@ -72,6 +72,7 @@ class Interruptions:
             # so a wall drawn by script a moment after the page loaded cannot swallow a click.
             page.add_locator_handler(self._consent, lambda _: self._answer_consent(), no_wait_after=True)
         self._accepted_all_said = False
+        self._answering = False  # our own clicks on the wall also trigger the handler: it must not answer twice
 
     def visible(self) -> Locator:
         """Any interruption, for the walker to include in what it waits for."""
@@ -98,6 +99,15 @@ class Interruptions:
     # --- cookie walls ---------------------------------------------------------------------------------------
 
     def _answer_consent(self) -> None:
+        if self._answering:
+            return
+        self._answering = True
+        try:
+            self._click_consent()
+        finally:
+            self._answering = False
+
+    def _click_consent(self) -> None:
         assert self._decline is not None and self._accept is not None and self._consent is not None
         step_ms = Timeouts.ms(self.timeouts.step)
         if self._decline.is_visible():

@@ -196,7 +196,7 @@ def _incomplete_languages(vocabulary: Vocabulary, parsed_by_lang: dict[str, _Par
     for key, by_lang in sorted(vocabulary.phrases.items()):
         for lang, parsed in sorted(parsed_by_lang.items()):
             if lang not in by_lang:
-                having = sorted(by_lang)[0]
+                having = "en" if "en" in by_lang else sorted(by_lang)[0]  # English is the reference
                 line, _ = _locate(parsed_by_lang[having].root, ["words", key])
                 problems.append(
                     Problem(parsed.path, None, f"words.{key}", f"missing (words/{having}.yaml:{line} has it)")
