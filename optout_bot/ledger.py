@@ -1,0 +1,393 @@
+"""The ledger: every run recorded in SQLite, so a person can show later that they objected, and when.
+
+Durability is the point of this module. A run killed at any moment (SIGKILL, a power cut) must lose no
+earlier record and leave a database that opens cleanly. Hence: WAL with `synchronous=FULL`, so a commit is
+on disk before `start_run`/`finish_run` return; autocommit, so every write is one statement and one
+transaction; and migrations that each run in one transaction together with their version bump.
+
+What a row may hold is fixed by the API: names, dates, the outcome, the form's address (without its query,
+where tokens travel), Meta's confirmation text and the receipt's path. There is no place for a password, a
+code, a cookie or a session token.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+from urllib.parse import urlsplit, urlunsplit
+
+from optout_bot.errors import ExitStatus, UsageError
+from optout_bot.paths import data_dir, private_dir
+
+LEDGER_FILE = "ledger.sqlite3"
+# Two optout-bot processes may touch the ledger at once (`status` while a `run` writes); writes are single
+# rows, so waiting a few seconds for the other one is always enough.
+BUSY_TIMEOUT_SECONDS = 10.0
+
+
+class Outcome(StrEnum):
+    """How a run ended, in the words of its exit code (see errors.ExitStatus)."""
+
+    CONFIRMED = "confirmed"  # 0: the person submitted and Meta's confirmation was seen
+    DRY_RUN_READY = "dry_run_ready"  # 0 with --dry-run: the form was ready
+    BUG = "bug"  # 1
+    USAGE_ERROR = "usage_error"  # 2
+    NOT_OFFERED = "not_offered"  # 3
+    NOT_SUBMITTED = "not_submitted"  # 4
+    NOT_RECOGNISED = "not_recognised"  # 5
+    REFUSED = "refused"  # 6
+    BROWSER_PROBLEM = "browser_problem"  # 7
+    # Killed, or still running: the row `start_run` commits says this until `finish_run` replaces it.
+    INTERRUPTED = "interrupted"
+
+    @property
+    def exit_status(self) -> ExitStatus | None:
+        """The exit code this outcome goes with; None for an interruption (Ctrl-C, a signal: any code)."""
+        return _EXIT_STATUS.get(self)
+
+    @classmethod
+    def of(cls, status: ExitStatus, dry_run: bool) -> Outcome:
+        """The outcome a run that exits with `status` records."""
+        if status is ExitStatus.SUCCESS:
+            return cls.DRY_RUN_READY if dry_run else cls.CONFIRMED
+        return next(outcome for outcome, code in _EXIT_STATUS.items() if code is status)
+
+
+_EXIT_STATUS: dict[Outcome, ExitStatus] = {
+    Outcome.CONFIRMED: ExitStatus.SUCCESS,
+    Outcome.DRY_RUN_READY: ExitStatus.SUCCESS,
+    Outcome.BUG: ExitStatus.BUG,
+    Outcome.USAGE_ERROR: ExitStatus.USAGE,
+    Outcome.NOT_OFFERED: ExitStatus.NOT_OFFERED,
+    Outcome.NOT_SUBMITTED: ExitStatus.NOT_SUBMITTED,
+    Outcome.NOT_RECOGNISED: ExitStatus.NOT_RECOGNISED,
+    Outcome.REFUSED: ExitStatus.REFUSED,
+    Outcome.BROWSER_PROBLEM: ExitStatus.BROWSER,
+}
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    id: int
+    account: str
+    platform: str
+    dry_run: bool
+    started_at: datetime  # UTC, with its offset
+    ended_at: datetime | None  # None: the run was killed, or is still running
+    outcome: Outcome
+    exit_code: int | None
+    form_url: str | None
+    route: str | None  # which of the flow's routes reached the form
+    confirmation_text: str | None
+    receipt_path: Path | None
+
+
+def default_path() -> Path:
+    return data_dir() / LEDGER_FILE
+
+
+# --- Schema ---------------------------------------------------------------------------------------------------
+# One function per version step, applied in order, each in one transaction with its `user_version` bump.
+# A released step is never edited: databases out there were made by it (tests/data/ledger-v1.sqlite3 is one).
+
+
+def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
+    """The first schema: one row per run. A row is either started (no end, no exit code) or finished (both)."""
+    conn.execute(
+        """
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            account TEXT NOT NULL,
+            platform TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            outcome TEXT NOT NULL DEFAULT 'interrupted',
+            exit_code INTEGER,
+            form_url TEXT,
+            confirmation_text TEXT,
+            receipt_path TEXT,
+            CHECK ((ended_at IS NULL) = (exit_code IS NULL))
+        )
+        """
+    )
+
+
+def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
+    """Which route reached the form, and whether the run was a dry run.
+
+    `dry_run` lets `confirmed()` never count a rehearsal as an objection; a v1 row that ended
+    'dry_run_ready' was one, the others were not. `route` tells which way to the form still works when Meta
+    moves it. The index serves the per-account questions (`last_runs`, `confirmed`).
+    """
+    conn.execute("ALTER TABLE runs ADD COLUMN route TEXT")
+    conn.execute("ALTER TABLE runs ADD COLUMN dry_run INTEGER NOT NULL DEFAULT 0 CHECK (dry_run IN (0, 1))")
+    conn.execute("UPDATE runs SET dry_run = 1 WHERE outcome = 'dry_run_ready'")
+    conn.execute("CREATE INDEX runs_by_account ON runs (account, platform, id)")
+
+
+_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_1_to_2]
+SCHEMA_VERSION = len(_MIGRATIONS)
+
+
+def _user_version(conn: sqlite3.Connection) -> int:
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    return version
+
+
+def _migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> None:
+    while True:
+        # IMMEDIATE takes the write lock before reading the version: two processes opening a new ledger at
+        # once must not both run the same step.
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = _user_version(conn)
+            if version >= target:
+                conn.execute("COMMIT")
+                return
+            _MIGRATIONS[version](conn)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+
+# --- Opening --------------------------------------------------------------------------------------------------
+
+
+def _damaged(path: Path, detail: str) -> UsageError:
+    return UsageError(
+        f"the ledger {path} is damaged or is not an optout-bot ledger ({detail}): move it aside "
+        f"(for example rename it to {path.name}.broken) and run again to start a new one"
+    )
+
+
+# SQLite's error names (exc.sqlite_errorname) for trouble with the file, as opposed to bugs in our SQL.
+_DAMAGED = ("SQLITE_NOTADB", "SQLITE_CORRUPT")
+_BUSY = ("SQLITE_BUSY", "SQLITE_LOCKED")
+_UNUSABLE = ("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM", "SQLITE_IOERR", "SQLITE_FULL", "SQLITE_AUTH")
+
+
+@contextmanager
+def _file_errors(path: Path) -> Iterator[None]:
+    """SQLite errors caused by the file or the disk become one line saying what to do; anything else is a bug."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        name = getattr(exc, "sqlite_errorname", "")
+        if name.startswith(_DAMAGED):
+            raise _damaged(path, str(exc)) from exc
+        if name.startswith(_BUSY):
+            raise UsageError(f"the ledger {path} is busy: another optout-bot is using it; try again") from exc
+        if name.startswith(_UNUSABLE):
+            raise UsageError(
+                f"cannot use the ledger {path} ({exc}): check that its folder is yours and the disk is not full"
+            ) from exc
+        raise
+
+
+def _create_private(path: Path) -> None:
+    """The file exists with mode 0600 before SQLite opens it: SQLite gives its -wal and -shm files that mode."""
+    try:
+        private_dir(path.parent)
+        if not path.exists():
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        _tighten(path)
+    except OSError as exc:
+        raise UsageError(f"cannot create the ledger {path}: {exc.strerror or exc}") from exc
+
+
+def _tighten(path: Path) -> None:
+    if path.is_file() and path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+
+
+def _check(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse what this version cannot safely write to, before writing anything to it."""
+    version = _user_version(conn)
+    if version > SCHEMA_VERSION:
+        raise UsageError(
+            f"the ledger {path} was made by a newer optout-bot (ledger version {version}; this one knows up to "
+            f"{SCHEMA_VERSION}): update optout-bot, or move the file aside to start a new ledger"
+        )
+    problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
+    if problems != ["ok"]:
+        # SQLite's report spans lines under a "*** in database main ***" heading; one finding is enough here.
+        lines = [line for line in problems[0].splitlines() if line.strip() and not line.startswith("***")]
+        raise _damaged(path, f"integrity check: {(lines or problems)[0]}")
+    tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    if version < 0 or (version == 0 and tables):
+        raise _damaged(path, "a SQLite database of something else")
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: autocommit; the module opens no hidden transactions, migrations open their own.
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        _check(conn, path)
+        conn.execute("PRAGMA journal_mode = WAL")
+        # FULL: in WAL mode, NORMAL may lose the last commits on a power cut; a receipt must not vanish.
+        conn.execute("PRAGMA synchronous = FULL")
+        _migrate(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+# --- The ledger -----------------------------------------------------------------------------------------------
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _form_address(url: str | None) -> str | None:
+    """The form's address without its query and fragment (where tokens travel) or any user:password@."""
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def _check_outcome(outcome: Outcome, exit_code: int, dry_run: bool) -> None:
+    """A record that contradicts itself would be worthless as proof: refuse it (a bug in the caller)."""
+    expected = outcome.exit_status
+    if expected is not None and exit_code != expected:
+        raise ValueError(f"outcome {outcome} goes with exit code {int(expected)}, not {exit_code}")
+    if outcome is Outcome.CONFIRMED and dry_run:
+        raise ValueError("a dry run cannot end confirmed")
+    if outcome is Outcome.DRY_RUN_READY and not dry_run:
+        raise ValueError("only a dry run can end dry_run_ready")
+
+
+def _record(row: sqlite3.Row, path: Path) -> RunRecord:
+    try:
+        outcome = Outcome(row["outcome"])
+        started_at = datetime.fromisoformat(row["started_at"])
+        ended_at = datetime.fromisoformat(row["ended_at"]) if row["ended_at"] else None
+    except ValueError as exc:
+        raise _damaged(path, f"run {row['id']}: {exc}") from exc
+    return RunRecord(
+        id=row["id"],
+        account=row["account"],
+        platform=row["platform"],
+        dry_run=bool(row["dry_run"]),
+        started_at=started_at,
+        ended_at=ended_at,
+        outcome=outcome,
+        exit_code=row["exit_code"],
+        form_url=row["form_url"],
+        route=row["route"],
+        confirmation_text=row["confirmation_text"],
+        receipt_path=Path(row["receipt_path"]) if row["receipt_path"] else None,
+    )
+
+
+class Ledger:
+    """`with Ledger.open() as ledger:` — every method's write is committed (and on disk) when it returns."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> Ledger:
+        path = default_path() if path is None else path
+        _create_private(path)
+        with _file_errors(path):
+            conn = _connect(path)
+        for suffix in ("-wal", "-shm"):
+            _tighten(path.with_name(path.name + suffix))
+        return cls(conn, path)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def start_run(self, account: str, platform: str, dry_run: bool) -> int:
+        """Record a run as started, at once: if it is killed, this row says 'interrupted'."""
+        with _file_errors(self.path):
+            cursor = self._conn.execute(
+                "INSERT INTO runs (account, platform, dry_run, started_at, outcome) VALUES (?, ?, ?, ?, ?)",
+                (account, platform, int(dry_run), _now(), Outcome.INTERRUPTED.value),
+            )
+        run_id = cursor.lastrowid
+        assert run_id is not None  # an INSERT into a rowid table always sets it
+        return run_id
+
+    def finish_run(
+        self,
+        run_id: int,
+        outcome: Outcome | str,
+        exit_code: int,
+        form_url: str | None,
+        route: str | None,
+        confirmation_text: str | None,
+        receipt_path: Path | None,
+    ) -> None:
+        outcome = Outcome(outcome)
+        with _file_errors(self.path):
+            row = self._conn.execute("SELECT dry_run, ended_at FROM runs WHERE id = ?", (run_id,)).fetchone()
+            if row is None or row["ended_at"] is not None:
+                raise ValueError(f"run {run_id} is not a started run in the ledger")
+            _check_outcome(outcome, exit_code, bool(row["dry_run"]))
+            self._conn.execute(
+                """UPDATE runs SET ended_at = ?, outcome = ?, exit_code = ?, form_url = ?, route = ?,
+                   confirmation_text = ?, receipt_path = ? WHERE id = ? AND ended_at IS NULL""",
+                (
+                    _now(),
+                    outcome.value,
+                    exit_code,
+                    _form_address(form_url),
+                    route,
+                    confirmation_text,
+                    str(receipt_path.absolute()) if receipt_path else None,
+                    run_id,
+                ),
+            )
+
+    def _select(self, clauses: str, params: tuple[str, ...] = ()) -> list[RunRecord]:
+        with _file_errors(self.path):
+            rows = self._conn.execute(f"SELECT * FROM runs {clauses}", params).fetchall()
+        return [_record(row, self.path) for row in rows]
+
+    def runs(self, account: str | None = None) -> list[RunRecord]:
+        """Every run, oldest first (of one account if given)."""
+        if account is None:
+            return self._select("ORDER BY id")
+        return self._select("WHERE account = ? ORDER BY id", (account,))
+
+    def last_runs(self) -> list[RunRecord]:
+        """The latest run of each account on each platform (dry runs included), by account then platform."""
+        return self._select(
+            "WHERE id IN (SELECT max(id) FROM runs GROUP BY account, platform) ORDER BY account, platform"
+        )
+
+    def confirmed(self, account: str, platform: str) -> RunRecord | None:
+        """The latest run that saw Meta's confirmation for this account, if any (never a dry run)."""
+        found = self._select(
+            "WHERE account = ? AND platform = ? AND outcome = 'confirmed' AND dry_run = 0 ORDER BY id DESC LIMIT 1",
+            (account, platform),
+        )
+        return found[0] if found else None
