@@ -6,6 +6,7 @@ makes them do. One browser test walks Instagram's click path, as a person would,
 
 from __future__ import annotations
 
+import json
 import os
 import ssl
 import urllib.error
@@ -15,16 +16,22 @@ from dataclasses import dataclass, field
 from email.message import Message
 from html.parser import HTMLParser
 from importlib import resources
-from pathlib import Path
-from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from typing import Any, Literal
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import pytest
 import yaml
-from playwright.sync_api import Playwright, expect
+from playwright.sync_api import Page, Playwright, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from optout_bot.mock_meta import MockMeta, Scenario
+from optout_bot.mock_meta import MockMeta, RecordedRequest, Scenario
+from optout_bot.mock_meta.pages import strings
 from optout_bot.mock_meta.server import languages
+from tests.support.chromium import QUIET_ARGS, system_chromium
+
+# Strings files still being translated from an older en.yaml: the keys added since are listed in the report
+# of the change that added them. Remove a language from here once its file has every English key.
+INCOMPLETE_LANGUAGES: set[str] = set()  # de, es, it, nl, pt, pl were completed while issue 3 was built
 
 IG_FORM = "https://help.instagram.com/contact/767264225370182"
 FB_FORM = "https://www.facebook.com/help/contact/712876720715583"
@@ -46,6 +53,35 @@ EVERY_PAGE = [
     FB_FORM,
     "https://www.facebook.com/help/contact/6359191084165019",
 ]
+IG_THIRD_PARTY = "https://help.instagram.com/contact/510058597920541"
+FB_THIRD_PARTY = "https://www.facebook.com/help/contact/510058597920541"
+IG_GENERAL = "https://help.instagram.com/contact/1994830130782319"
+FB_GENERAL = "https://www.facebook.com/help/contact/1994830130782319"
+IG_POLICY = "https://privacycenter.instagram.com/policy/"
+FB_POLICY = "https://www.facebook.com/privacy/policy/"
+LOOKALIKE = "https://meta-privacy-center.example"
+USER_ID = "100012345678901"
+PROFILE_URL = f"https://www.facebook.com/profile.php?id={USER_ID}"
+EVERY_PAGE += [
+    IG_POLICY,
+    FB_POLICY,
+    IG_THIRD_PARTY,
+    FB_THIRD_PARTY,
+    IG_GENERAL,
+    FB_GENERAL,
+    "https://www.instagram.com/checkpoint/",
+    "https://www.instagram.com/accounts/login/two_factor/",
+    "https://www.facebook.com/checkpoint/",
+    "https://www.facebook.com/two_step_verification/two_factor/",
+]
+OWN_FORMS = [
+    IG_FORM,
+    "https://help.instagram.com/contact/233964459562201",
+    FB_FORM,
+    "https://www.facebook.com/help/contact/6359191084165019",
+]
+EVERY_FORM = [*OWN_FORMS, IG_THIRD_PARTY, FB_THIRD_PARTY, IG_GENERAL, FB_GENERAL]
+SIGN_IN_PAGES = ("/login/", "/checkpoint/", "/two_factor/")
 
 # The visible texts the tool relies on, per language (meta-objection-facts.md; French with ’ as Meta writes it).
 TEXTS: dict[str, dict[str, str]] = {
@@ -119,6 +155,63 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+# Issue 3's obstacles: the texts of the cookie wall, login checks, code prompt, notices and other forms.
+TEXTS["en"].update(
+    {
+        "decline": "Decline optional cookies",
+        "accept": "Allow all cookies",
+        "fb_cookies": "Allow the use of cookies from Facebook on this browser?",
+        "checkpoint": "Approve your login on another phone or computer",
+        "continue": "Continue",
+        "security_code": "Security code",
+        "check_email": "Check your email",
+        "code_sent": "Enter the code we sent to j***@example.com",
+        "confirmation_code": "Confirmation code",
+        "confirm": "Confirm",
+        "region": "The right to object is only available in certain regions.",
+        "page": "You’re using Facebook as a Page. Pages can’t object: switch to your profile to continue.",
+        "third_party": "Object to the use of information about you from third parties for AI at Meta",
+        "privacy_policy": "Privacy Policy",
+        "right_to_object": "Your right to object",
+        "general": "Object to how Meta processes your information",
+        "ai_question": "Is your request about AI at Meta?",
+        "yes": "Yes",
+        "no": "No",
+        "other_request": "Which processing do you object to, and why?",
+        "received": "We received your request. We’ll reply to you by email.",
+        "help_center": "Help Center",
+    }
+)
+TEXTS["fr"].update(
+    {
+        "decline": "Refuser les cookies optionnels",
+        "accept": "Autoriser tous les cookies",
+        "fb_cookies": "Autoriser l’utilisation des cookies de Facebook sur ce navigateur ?",
+        "checkpoint": "Approuvez votre connexion sur un autre téléphone ou ordinateur",
+        "continue": "Continuer",
+        "security_code": "Code de sécurité",
+        "check_email": "Consultez vos e-mails",
+        "code_sent": "Saisissez le code que nous avons envoyé à j***@example.com",
+        "confirmation_code": "Code de confirmation",
+        "confirm": "Confirmer",
+        "region": "Le droit d’opposition est disponible uniquement dans certaines régions.",
+        "page": "Vous utilisez Facebook en tant que Page. Les Pages ne peuvent pas s’opposer : passez à votre profil "
+        "pour continuer.",
+        "third_party": "Vous opposer à l’utilisation, pour l’IA chez Meta, d’informations vous concernant provenant "
+        "de tiers",
+        "privacy_policy": "Politique de confidentialité",
+        "right_to_object": "Votre droit d’opposition",
+        "general": "Vous opposer à la façon dont Meta traite vos informations",
+        "ai_question": "Votre demande concerne-t-elle l’IA chez Meta ?",
+        "yes": "Oui",
+        "no": "Non",
+        "other_request": "À quel traitement vous opposez-vous, et pourquoi ?",
+        "received": "Nous avons bien reçu votre demande. Nous vous répondrons par e-mail.",
+        "help_center": "Pages d’aide",
+    }
+)
+
+
 @pytest.fixture
 def site() -> Iterator[MockMeta]:
     with MockMeta() as server:
@@ -181,6 +274,9 @@ class Reply:
     def named(self, role: str, name: str) -> Element:
         (element,) = [e for e in self.elements if e.role == role and e.name == name]
         return element
+
+    def has(self, role: str, name: str) -> bool:
+        return any(e.role == role and e.name == name for e in self.elements)
 
     def link(self, name: str) -> str:
         return self.named("link", name).attrs.get("href", "")
@@ -321,7 +417,7 @@ def test_the_instagram_form_has_the_email_pre_filled_and_no_country(site: MockMe
     assert form.named("button", words["submit"]).attrs["type"] == "submit"
     assert form.by_tag("form")[0].attrs["method"] == "post" and "action" not in form.by_tag("form")[0].attrs
     hidden = {e.attrs["name"]: e.attrs["value"] for e in form.by_tag("input") if e.attrs.get("type") == "hidden"}
-    assert set(hidden) == {"lsd", "jazoest"} and all(hidden.values())
+    assert set(hidden) == {"fb_dtsg", "lsd", "jazoest"} and all(hidden.values())
     assert form.by_tag("select") == []
 
 
@@ -427,21 +523,47 @@ def test_a_language_without_strings_is_refused(site: MockMeta) -> None:
         site.reset(Scenario(lang="xx"))
 
 
-def test_every_strings_file_has_exactly_the_english_keys() -> None:
-    def keys(tree: dict[str, Any], prefix: str = "") -> set[str]:
-        return {
-            path
-            for key, value in tree.items()
-            for path in (keys(value, f"{prefix}{key}.") if isinstance(value, dict) else {f"{prefix}{key}"})
-        }
-
+def _strings_file(lang: str) -> dict[str, Any]:
     folder = resources.files("optout_bot.mock_meta") / "fixtures" / "strings"
-    files = {lang: yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8")) for lang in languages()}
-    assert {"en", "fr"} <= set(files)
-    for lang, data in files.items():
-        assert data["language"] == lang
-        assert keys(data["strings"]) == keys(files["en"]["strings"]), lang
-        assert set(data["countries"]) == set(files["en"]["countries"]), lang
+    data: dict[str, Any] = yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8"))
+    return data
+
+
+def _keys(tree: dict[str, Any], prefix: str = "") -> set[str]:
+    return {
+        path
+        for key, value in tree.items()
+        for path in (_keys(value, f"{prefix}{key}.") if isinstance(value, dict) else {f"{prefix}{key}"})
+    }
+
+
+@pytest.mark.parametrize(
+    "lang",
+    [
+        pytest.param(
+            lang, marks=pytest.mark.xfail(strict=False, reason="translation of the keys added for issue 3 pending")
+        )
+        if lang in INCOMPLETE_LANGUAGES
+        else lang
+        for lang in languages()
+    ],
+)
+def test_every_strings_file_has_exactly_the_english_keys(lang: str) -> None:
+    english, data = _strings_file("en"), _strings_file(lang)
+    assert data["language"] == lang
+    assert sorted(_keys(english["strings"]) - _keys(data["strings"])) == [], "missing"
+    assert sorted(_keys(data["strings"]) - _keys(english["strings"])) == [], "not in en.yaml"
+    assert set(data["countries"]) == set(english["countries"])
+
+
+def test_english_and_french_pages_exist() -> None:
+    assert {"en", "fr"} <= set(languages())
+
+
+def test_a_text_missing_from_a_language_falls_back_to_english() -> None:
+    # Keeps every page drawable while a strings file lags behind en.yaml (the test above lists what is missing).
+    for lang in languages():
+        assert set(strings(lang).texts) >= set(strings("en").texts), lang
 
 
 # --- logging in -----------------------------------------------------------------------------------------
@@ -517,37 +639,583 @@ def test_a_login_never_sends_the_person_off_meta(site: MockMeta) -> None:
     assert reply.headers["Location"] == "https://www.instagram.com/"
 
 
+# --- secrets the diagnostics must never keep ----------------------------------------------------------------
+
+
+def page_data(page: Reply) -> str:
+    """The inline JSON of Meta's page data (the parser leaves script text out of elements)."""
+    start = page.body.index("data-sjs>") + len("data-sjs>")
+    return page.body[start : page.body.index("</script>", start)]
+
+
+@pytest.mark.parametrize("url", EVERY_PAGE)
+def test_every_page_carries_metas_tokens_and_the_persons_ids(site: MockMeta, url: str) -> None:
+    secrets = site.secrets()
+    assert set(secrets) == {"fb_dtsg", "lsd"} and all(len(value) >= 16 for value in secrets.values())
+
+    page = fetch(site, url)
+
+    data = page_data(page)
+    assert f'"fb_dtsg":"{secrets["fb_dtsg"]}"' in data and f'"LSD",[],{{"token":"{secrets["lsd"]}"}}' in data
+    assert f'"USER_ID":"{USER_ID}"' in data and "</" not in data
+    if not any(part in url for part in SIGN_IN_PAGES):  # the header of a logged-in person
+        assert PROFILE_URL in {e.attrs.get("href") for e in page.by_tag("a")}
+    hidden = [e.attrs for e in page.by_tag("input") if e.attrs.get("type") == "hidden"]
+    assert len(hidden) == 3 * len(page.by_tag("form"))  # every form carries the three, with the page's values
+    expected = {**secrets, "jazoest": "2" + str(sum(map(ord, secrets["fb_dtsg"])))}
+    assert all(field["value"] == expected[field["name"]] for field in hidden)
+
+
+@pytest.mark.parametrize("url", ["https://www.instagram.com/accounts/edit/", "https://www.facebook.com/settings/"])
+def test_settings_pages_show_the_account_email(site: MockMeta, url: str) -> None:
+    assert "jane.doe@example.com" in fetch(site, url).text
+
+
+def test_the_tokens_change_with_every_reset(site: MockMeta) -> None:
+    before = site.secrets()
+    site.reset()
+    assert all(site.secrets()[name] != value for name, value in before.items())
+    assert site.secrets()["lsd"] in fetch(site, IG_FORM).body
+
+
+# --- cookie walls ---------------------------------------------------------------------------------------
+
+
+def cookie_wall(page: Reply) -> str:
+    """The consent dialog's markup, which the page holds in a <template> for its script to draw."""
+    if 'aria-modal="true"' not in page.body:
+        return ""
+    start = page.body.rindex("<template>", 0, page.body.index('aria-modal="true"'))
+    return page.body[start : page.body.index("</script>", start)]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_cookie_wall_is_on_every_page_of_a_platform_until_answered(site: MockMeta, lang: str) -> None:
+    site.reset(Scenario(lang=lang, cookie_wall="decline"))
+    words = TEXTS[lang]
+
+    for url in EVERY_PAGE:
+        wall = cookie_wall(fetch(site, url))
+        assert 'role="dialog"' in wall and "__mm.consent(" in wall, url  # drawn by script, after load
+        assert "<form" not in wall, url
+    home = fetch(site, "https://www.facebook.com/")
+    dialog = home.named("dialog", words["fb_cookies"])
+    assert dialog.attrs["aria-modal"] == "true"
+    decline, accept = home.named("button", words["decline"]), home.named("button", words["accept"])
+    assert (decline.tag, accept.tag) == ("div", "div")  # Facebook's: divs acting as buttons
+    ig_home = fetch(site, "https://www.instagram.com/")
+    assert ig_home.named("button", words["decline"]).attrs["type"] == "button"  # Instagram's: real buttons
+    assert site.cookie_choice("www.facebook.com") is None
+
+    answered = fetch(site, "https://www.facebook.com/settings/", cookie="cookie_consent=declined")
+    assert cookie_wall(answered) == ""
+    assert site.cookie_choice("www.facebook.com") == "declined"
+    assert site.cookie_choice("www.instagram.com") is None
+
+
+def test_a_cookie_wall_may_offer_only_to_allow_all(site: MockMeta) -> None:
+    site.reset(Scenario(cookie_wall="accept_only"))
+    page = fetch(site, IG_FORM)
+    assert [e.name for e in page.elements if e.attrs.get("data-cookiebanner")] == ["Allow all cookies"]
+    fetch(site, IG_FORM, cookie="cookie_consent=accepted")
+    assert site.cookie_choice("help.instagram.com") == "accepted"
+
+
+def test_without_a_cookie_wall_no_dialog_is_drawn(site: MockMeta) -> None:
+    assert all(cookie_wall(fetch(site, url)) == "" for url in EVERY_PAGE)
+
+
+# --- logging in again, checkpoints, two-factor ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("form", "prefix"), [(FB_FORM, "/help/contact/"), (IG_FORM, "/contact/")])
+def test_meta_asks_to_log_in_again_right_before_the_form(site: MockMeta, form: str, prefix: str) -> None:
+    site.reset(Scenario(relogin_at=prefix))
+    platform_home = "https://" + urlsplit(form).netloc.replace("help.", "www.") + "/"
+    assert fetch(site, platform_home).status == 200  # logged in, as everywhere without require_login
+
+    reply = fetch(site, form)
+    assert reply.status == 302 and "login/?" in reply.headers["Location"]
+    assert parse_qs(urlsplit(reply.headers["Location"]).query)["next"] == [form]
+    assert fetch(site, platform_home).status == 302  # that login is forgotten, on the whole platform
+
+    user, password = ("email", "pass") if "facebook" in form else ("username", "password")
+    login = fetch(site, reply.headers["Location"], form={user: "jane", password: "pw"})
+    assert login.status == 303 and login.headers["Location"] == form
+    again = fetch(site, form, cookie=cookie_header(login))
+    assert again.status == 200 and again.field("Email address").attrs["value"] == "jane.doe@example.com"
+
+
+def test_a_relogin_forgets_the_session_the_person_had(site: MockMeta) -> None:
+    site.reset(Scenario(require_login=True, relogin_at="/help/contact/"))
+    first_login = cookie_header(fetch(site, "https://www.facebook.com/login/", form={"email": "j", "pass": "p"}))
+    assert fetch(site, "https://www.facebook.com/settings/", cookie=first_login).status == 200
+
+    assert fetch(site, FB_FORM, cookie=first_login).status == 302
+    assert fetch(site, "https://www.facebook.com/settings/", cookie=first_login).status == 302
+
+    second_login = cookie_header(fetch(site, "https://www.facebook.com/login/", form={"email": "j", "pass": "p"}))
+    assert fetch(site, FB_FORM, cookie=second_login).status == 200  # only the first visit asks
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_login_goes_through_the_checkpoint_and_the_security_code(site: MockMeta, lang: str) -> None:
+    site.reset(Scenario(lang=lang, require_login=True, checkpoint=True, two_factor=True))
+    words = TEXTS[lang]
+    login_url = "https://www.instagram.com/accounts/login/?" + urlencode({"next": IG_FORM})
+    login = fetch(site, login_url, form={"username": "jane", "password": "pw"})
+    session = cookie_header(login)
+    checkpoint_url = "https://www.instagram.com/checkpoint/?" + urlencode({"next": IG_FORM})
+    assert login.status == 303 and login.headers["Location"] == checkpoint_url
+    assert fetch(site, IG_FORM, cookie=session).status == 302  # not logged in before the checks
+
+    checkpoint = fetch(site, checkpoint_url, cookie=session)
+    assert checkpoint.named("heading", words["checkpoint"])
+    assert checkpoint.named("button", words["continue"]).tag == "div" and not checkpoint.by_tag("form")
+    continue_url = "/checkpoint/continue?" + urlencode({"next": IG_FORM})
+    assert f'__mm.go(document.currentScript.previousElementSibling, "{continue_url}")' in checkpoint.body
+
+    approved = fetch(site, "https://www.instagram.com" + continue_url, cookie=session)
+    two_factor_url = "https://www.instagram.com/accounts/login/two_factor/?" + urlencode({"next": IG_FORM})
+    assert approved.status == 302 and approved.headers["Location"] == two_factor_url
+    assert fetch(site, IG_FORM, cookie=session).status == 302  # the code is still to come
+
+    two_factor = fetch(site, two_factor_url, cookie=session)
+    code = two_factor.field(words["security_code"])
+    assert code.attrs["autocomplete"] == "one-time-code"
+    assert two_factor.named("button", words["continue"]).attrs["type"] == "submit"
+    wrong = fetch(site, two_factor_url, form={code.attrs["name"]: "12ab"}, cookie=session)
+    assert wrong.status == 200 and [e for e in wrong.elements if e.role == "alert"]
+    right = fetch(site, two_factor_url, form={code.attrs["name"]: "123456"}, cookie=session)
+    assert right.status == 303 and right.headers["Location"] == IG_FORM
+    assert fetch(site, IG_FORM, cookie=session).status == 200
+
+
+def test_facebooks_checks_have_facebooks_addresses(site: MockMeta) -> None:
+    site.reset(Scenario(require_login=True, two_factor=True))
+    login = fetch(site, "https://www.facebook.com/login/?next=" + FB_FORM, form={"email": "jane", "pass": "pw"})
+    location = login.headers["Location"]
+    assert location == "https://www.facebook.com/two_step_verification/two_factor/?" + urlencode({"next": FB_FORM})
+    done = fetch(site, location, form={"approvals_code": "000000"}, cookie=cookie_header(login))
+    assert done.headers["Location"] == FB_FORM
+    assert fetch(site, FB_FORM, cookie=cookie_header(login)).status == 200
+
+
+# --- a code after Submit --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("url", "lang"), [(FB_FORM, "en"), (IG_FORM, "fr")])
+def test_a_code_is_asked_after_submit_before_the_confirmation(site: MockMeta, url: str, lang: str) -> None:
+    site.reset(Scenario(lang=lang, code_after_submit=True))
+    words = TEXTS[lang]
+    fields = form_fields(fetch(site, url))
+
+    prompt = fetch(site, url, form=fields)
+    assert prompt.status == 200 and prompt.named("heading", words["check_email"])
+    assert words["code_sent"] in prompt.text and words["thanks"] not in prompt.text
+    code = prompt.field(words["confirmation_code"])
+    assert (code.attrs["autocomplete"], code.attrs["inputmode"]) == ("one-time-code", "numeric")
+    assert prompt.named("button", words["confirm"]).attrs["type"] == "submit"
+    code_fields = form_fields(prompt)
+
+    wrong = fetch(site, url, form={**code_fields, "code": "12345"})
+    assert wrong.named("heading", words["check_email"]) and [e for e in wrong.elements if e.role == "alert"]
+    done = fetch(site, url, form={**code_fields, "code": "654321"})
+    assert done.named("heading", words["thanks"]) and words["confirmation"] in done.text
+
+    posts = site.posts()
+    assert [p.path for p in posts] == [urlsplit(url).path] * 3
+    assert posts[0].form["email"] == ["jane.doe@example.com"] and posts[-1].form["code"] == ["654321"]
+
+
+def test_a_code_nobody_sent_confirms_nothing(site: MockMeta) -> None:
+    site.reset(Scenario(code_after_submit=True))
+    reply = fetch(site, IG_FORM, form={"code": "123456"})
+    assert reply.named("heading", "Check your email") and "Thanks for your request" not in reply.text
+
+
+# --- a form sent by script ------------------------------------------------------------------------------
+
+
+def test_a_form_sent_by_script_is_answered_with_what_to_draw(site: MockMeta) -> None:
+    site.reset(Scenario(submit_by_script=True))
+    page = fetch(site, FB_FORM)
+    assert "__mm.scripted(document.currentScript.previousElementSibling)" in page.body
+    assert page.body.index("</form>") < page.body.index("__mm.scripted(")
+
+    reply = fetch(site, FB_FORM, form=form_fields(page))
+
+    assert reply.status == 200 and reply.headers["Content-Type"].startswith("application/json")
+    assert reply.body.startswith("for (;;);")
+    drawn = json.loads(reply.body.removeprefix("for (;;);"))["html"]
+    assert "Thanks for your request" in drawn and "<html" not in drawn
+    (post,) = site.posts()
+    assert post.path == urlsplit(FB_FORM).path and post.form["email"] == ["jane.doe@example.com"]
+
+
+# --- not offered ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_outside_metas_regions_no_form_is_offered_anywhere(site: MockMeta, lang: str) -> None:
+    site.reset(Scenario(lang=lang, region_offered=False))
+    words = TEXTS[lang]
+    for center_url in ("https://privacycenter.instagram.com/", "https://www.facebook.com/privacy/center/"):
+        center = fetch(site, center_url)
+        assert words["region"] in center.text and words["right"] not in center.text
+        assert not center.has("link", words["object"])
+    for url in EVERY_FORM:
+        page = fetch(site, url)
+        assert page.status == 200 and words["region"] in page.text, url
+        assert page.by_tag("form") == [], url
+        assert not any(page.has("heading", words[key]) for key in ("form", "third_party", "general")), url
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_facebook_page_is_told_it_cannot_object(site: MockMeta, lang: str) -> None:
+    site.reset(Scenario(lang=lang, account_is_page=True))
+    for url in [url for url in EVERY_FORM if "facebook" in url]:
+        page = fetch(site, url)
+        assert TEXTS[lang]["page"] in page.text and page.by_tag("form") == [], url
+    assert fetch(site, IG_FORM).by_tag("form")  # Instagram has no Pages
+
+
+# --- the third-party form -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("url", [IG_THIRD_PARTY, FB_THIRD_PARTY])
+def test_the_third_party_form_speaks_of_information_others_shared(site: MockMeta, url: str, lang: str) -> None:
+    site.reset(Scenario(lang=lang))
+    words = TEXTS[lang]
+    form = fetch(site, url)
+
+    assert form.named("heading", words["third_party"]).tag == "h2"
+    assert words["form"] not in form.text  # not the person's own form
+    options = [form.field(e.name).attrs for e in form.by_tag("label") if form.field(e.name).tag == "input"]
+    radios = [o for o in options if o.get("type") == "radio"]
+    labels = " ".join(e.name for e in form.by_tag("label"))
+    assert len(radios) == 2
+    if lang == "en":
+        assert "information about you that others shared" in labels.lower() and "from third parties" in labels
+    else:
+        assert "partagées par d’autres" in labels and "provenant de tiers" in labels
+    email = form.field(words["email"]).attrs
+    assert (email["type"], email["value"]) == ("email", "jane.doe@example.com")
+    assert len(form.by_tag("textarea")) == 1
+    assert form.named("button", words["submit"]).attrs["type"] == "submit"
+
+
+@pytest.mark.parametrize(
+    ("center_url", "third_party_href"),
+    [
+        ("https://www.facebook.com/privacy/center/", "/help/contact/510058597920541"),
+        ("https://privacycenter.instagram.com/", IG_THIRD_PARTY),
+    ],
+)
+def test_the_object_link_may_lead_to_the_third_party_form(
+    site: MockMeta, center_url: str, third_party_href: str
+) -> None:
+    site.reset(Scenario(object_link_form="third_party"))
+    assert fetch(site, center_url).link("object") == third_party_href
+    genai = fetch(site, urljoin(center_url, "/privacy/genai/"))
+    assert "510058597920541" not in genai.link("Submit an objection request")  # the other route still works
+    assert all(fetch(site, url).status == 200 for url in OWN_FORMS)
+
+
+def test_every_route_may_end_at_the_third_party_form(site: MockMeta) -> None:
+    site.reset(Scenario(third_party_everywhere=True))
+    fb_third_party = "/help/contact/510058597920541"
+    assert fetch(site, "https://www.facebook.com/privacy/center/").link("object") == fb_third_party
+    assert fetch(site, "https://www.facebook.com/privacy/genai/").link("Submit an objection request") == fb_third_party
+    assert fetch(site, FB_POLICY).link("object") == fb_third_party
+    assert fetch(site, "https://privacycenter.instagram.com/").link("object") == IG_THIRD_PARTY
+    for url in OWN_FORMS:
+        reply = fetch(site, url)
+        assert reply.status == 302, url
+        assert reply.headers["Location"] == (IG_THIRD_PARTY if "instagram" in url else FB_THIRD_PARTY)
+
+
+# --- off Meta's domains ---------------------------------------------------------------------------------
+
+
+def test_the_object_link_may_point_to_a_look_alike_site_which_answers_too(site: MockMeta) -> None:
+    site.reset(Scenario(phishing_link=True))
+    copy_url = f"{LOOKALIKE}/contact/712876720715583"
+    assert fetch(site, "https://privacycenter.instagram.com/").link("object") == copy_url
+    assert fetch(site, "https://www.facebook.com/privacy/center/").link("object") == copy_url
+
+    copy = fetch(site, copy_url)
+    assert copy.status == 200 and copy.named("heading", TEXTS["en"]["form"])
+    assert copy.field("Email address").attrs["value"] == ""  # it does not know the person
+    fetch(site, copy_url, form={"email": "jane.doe@example.com"})
+
+    copies = [(r.method, r.host, r.path) for r in site.requests if r.host == "meta-privacy-center.example"]
+    assert copies == [
+        ("GET", "meta-privacy-center.example", "/contact/712876720715583"),
+        ("POST", "meta-privacy-center.example", "/contact/712876720715583"),
+    ]
+    assert site.posts() == []  # not a POST to Meta
+
+
+@pytest.mark.parametrize("url", OWN_FORMS)
+def test_the_form_addresses_may_redirect_off_metas_domains(site: MockMeta, url: str) -> None:
+    site.reset(Scenario(redirect_off_site=True))
+    reply = fetch(site, url)
+    target = LOOKALIKE + urlsplit(url).path
+    assert reply.status == 302 and reply.headers["Location"] == target
+    assert fetch(site, target).named("heading", TEXTS["en"]["form"])
+
+
+# --- the Privacy Policy route ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_only_the_privacy_policy_may_lead_to_a_form(site: MockMeta, lang: str) -> None:
+    site.reset(Scenario(lang=lang, policy_route_only=True))
+    words = TEXTS[lang]
+
+    center = fetch(site, "https://www.facebook.com/privacy/center/")
+    assert words["right"] in center.text and not center.has("link", words["object"])
+    assert not fetch(site, "https://www.facebook.com/privacy/topics/").has("link", words["ai_at_meta"])
+    assert all(fetch(site, url).status == 404 for url in OWN_FORMS)
+
+    settings = fetch(site, "https://www.facebook.com/settings/")
+    assert settings.link(words["privacy_policy"]) == "/privacy/policy/"
+    policy = fetch(site, FB_POLICY)
+    assert policy.named("heading", words["privacy_policy"]).tag == "h1"
+    assert policy.named("heading", words["right_to_object"]).tag == "h2"
+    start = policy.body.index(words["right_to_object"])
+    section = policy.body[policy.body.rindex("<section", 0, start) : policy.body.index("</section>", start)]
+    assert '<a href="/help/contact/1994830130782319" role="link"' in section
+    assert policy.link(words["object"]) == "/help/contact/1994830130782319"
+    assert fetch(site, IG_POLICY).link(words["object"]) == IG_GENERAL
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_general_form_asks_first_whether_the_request_is_about_ai(site: MockMeta, lang: str) -> None:
+    site.reset(Scenario(lang=lang))
+    words = TEXTS[lang]
+    form = fetch(site, FB_GENERAL)
+
+    assert form.named("heading", words["general"]).tag == "h2"
+    (legend,) = form.by_tag("legend")
+    assert legend.name == words["ai_question"]
+    yes, no = form.field(words["yes"]), form.field(words["no"])
+    assert (yes.attrs["type"], yes.attrs["value"], no.attrs["value"]) == ("radio", "yes", "no")
+    assert not any("checked" in radio.attrs for radio in (yes, no))
+    # The fields each answer draws wait in <template>s: the AI one first, with the own form's labels.
+    email = form.field(words["email"])
+    assert (email.attrs["type"], email.attrs["value"]) == ("email", "jane.doe@example.com")
+    assert form.field(words["reason"]).tag == "textarea" and form.field(words["other_request"]).tag == "textarea"
+    assert "__mm.branches(" in form.body
+
+    tokens = form_fields(form)
+    about_ai = fetch(site, FB_GENERAL, form={**tokens, "ai_request": "yes", "email": "jane.doe@example.com"})
+    assert words["confirmation"] in about_ai.text
+    other = fetch(site, FB_GENERAL, form={**tokens, "ai_request": "no", "request": "Ads"})
+    assert words["received"] in other.text and words["confirmation"] not in other.text
+    assert [p.form["ai_request"] for p in site.posts()] == [["yes"], ["no"]]
+
+
+# --- a redesigned site ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_after_a_redesign_nothing_the_tool_knows_is_left(site: MockMeta, lang: str) -> None:
+    site.reset(Scenario(lang=lang, layout="changed"))
+    words = TEXTS[lang]
+    known_links = [words[key] for key in ("settings", "privacy_center", "object", "privacy_topics", "ai_at_meta")]
+    known_links += [words["submit_objection"], words["privacy_policy"], words["more"]]
+    for url in [url for url in EVERY_PAGE if not any(part in url for part in SIGN_IN_PAGES)]:
+        page = fetch(site, url)
+        assert page.status == 200, url
+        assert not [e.name for e in page.elements if e.role in ("link", "button") and e.name in known_links], url
+        assert not page.has("button", words["your_profile"]), url
+        assert page.by_tag("form") == [] and words["right"] not in page.text, url
+        assert "Jane Doe" in page.text and PROFILE_URL in page.body and USER_ID in page_data(page), url
+    for url in [*EVERY_FORM, IG_POLICY, FB_POLICY]:
+        help_page = fetch(site, url)
+        assert help_page.named("heading", words["help_center"]).tag == "h1"
+        assert "jane.doe@example.com" in help_page.text  # a secret the diagnostic must scrub
+    assert fetch(site, FB_FORM, form={"email": "x"}).status == 405
+
+
+# --- reset ----------------------------------------------------------------------------------------------
+
+
+def test_reset_forgets_cookie_choices_relogins_and_codes_sent(site: MockMeta) -> None:
+    site.reset(Scenario(relogin_at="/contact/", code_after_submit=True))
+    fetch(site, "https://www.instagram.com/", cookie="cookie_consent=declined")
+    assert fetch(site, IG_FORM).status == 302  # the relogin is used up
+    login = cookie_header(
+        fetch(site, "https://www.instagram.com/accounts/login/", form={"username": "j", "password": "p"})
+    )
+    fetch(site, IG_FORM, form={"email": "jane.doe@example.com"}, cookie=login)  # a code is sent
+
+    site.reset(Scenario(relogin_at="/contact/", code_after_submit=True))
+
+    assert site.cookie_choice("www.instagram.com") is None
+    assert fetch(site, "https://www.instagram.com/").status == 200  # logged in again, as without require_login
+    assert fetch(site, IG_FORM).status == 302  # and asked to log in again, once more
+    login = cookie_header(
+        fetch(site, "https://www.instagram.com/accounts/login/", form={"username": "j", "password": "p"})
+    )
+    reply = fetch(site, IG_FORM, form={"code": "123456"}, cookie=login)
+    assert reply.named("heading", "Check your email")  # the code sent before the reset counts no more
+
+
 # --- in a real browser ----------------------------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
 
-
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's Chromium at /usr/bin/chromium")
-def test_a_person_clicks_from_instagram_home_to_the_confirmation(playwright: Playwright, site: MockMeta) -> None:
-    quiet = ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+@pytest.fixture
+def tab(playwright: Playwright, site: MockMeta) -> Iterator[Page]:
+    """A tab of the system's Chromium, reaching Meta's host names on the mock."""
     root = ["--no-sandbox"] if os.geteuid() == 0 else []  # Chromium refuses to run as root with its sandbox
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[*site.chromium_args(), *quiet, *root])
+    browser = playwright.chromium.launch(
+        executable_path=system_chromium(), args=[*QUIET_ARGS, *site.chromium_args(), *root]
+    )
     try:
-        page = browser.new_page()
-        page.goto("https://www.instagram.com/")
-        expect(page.get_by_text("Jane Doe")).to_be_visible()
-        settings = page.get_by_role("link", name="Settings", exact=True)
-        expect(settings).to_have_count(0)  # not in the page until the menu is opened
-
-        page.get_by_role("button", name="More", exact=True).click()
-        settings.click()
-        page.get_by_role("link", name="Privacy Center").click()
-        page.get_by_role("link", name="object", exact=True).click()
-
-        expect(page.get_by_role("heading", name="Object to your information being used for AI at Meta")).to_be_visible()
-        expect(page.get_by_label("Email address")).to_have_value("jane.doe@example.com")
-        assert site.posts() == []
-        page.get_by_role("button", name="Submit", exact=True).click()
-        expect(page.get_by_role("heading", name="Thanks for your request")).to_be_visible()
-        expect(page.get_by_text("your request will be applied going forward")).to_be_visible()
+        yield browser.new_page()
     finally:
         browser.close()
+
+
+def meta_requests(site: MockMeta) -> list[RecordedRequest]:
+    return [r for r in site.requests if r.host.endswith((".facebook.com", ".instagram.com"))]
+
+
+def test_a_person_clicks_from_instagram_home_to_the_confirmation(tab: Page, site: MockMeta) -> None:
+    tab.goto("https://www.instagram.com/")
+    expect(tab.get_by_text("Jane Doe")).to_be_visible()
+    settings = tab.get_by_role("link", name="Settings", exact=True)
+    expect(settings).to_have_count(0)  # not in the page until the menu is opened
+
+    tab.get_by_role("button", name="More", exact=True).click()
+    settings.click()
+    tab.get_by_role("link", name="Privacy Center").click()
+    tab.get_by_role("link", name="object", exact=True).click()
+
+    expect(tab.get_by_role("heading", name="Object to your information being used for AI at Meta")).to_be_visible()
+    expect(tab.get_by_label("Email address")).to_have_value("jane.doe@example.com")
+    assert site.posts() == []
+    tab.get_by_role("button", name="Submit", exact=True).click()
+    expect(tab.get_by_role("heading", name="Thanks for your request")).to_be_visible()
+    expect(tab.get_by_text("your request will be applied going forward")).to_be_visible()
 
     (post,) = site.posts()
     assert (post.host, post.path) == ("help.instagram.com", "/contact/767264225370182")
     assert post.form["email"] == ["jane.doe@example.com"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "wall", "start", "link", "answer", "choice"),
+    [
+        ("fr", "decline", "https://www.facebook.com/settings/", "privacy_center", "decline", "declined"),
+        ("en", "accept_only", "https://www.instagram.com/accounts/edit/", "privacy_center", "accept", "accepted"),
+    ],
+)
+def test_the_cookie_dialog_takes_every_click_until_answered(
+    tab: Page,
+    site: MockMeta,
+    lang: str,
+    wall: Literal["decline", "accept_only"],
+    start: str,
+    link: str,
+    answer: str,
+    choice: str,
+) -> None:
+    site.reset(Scenario(lang=lang, cookie_wall=wall))
+    words = TEXTS[lang]
+    tab.goto(start)
+    dialog = tab.locator("[role=dialog][aria-modal=true]")
+    expect(dialog).to_be_visible()
+    underneath = tab.get_by_role("link", name=words[link])
+
+    with pytest.raises(PlaywrightTimeoutError):
+        underneath.click(timeout=1000)  # the overlay takes the click
+    box = underneath.bounding_box()
+    assert box is not None
+    hit = tab.evaluate(
+        "([x, y]) => document.querySelector('[aria-modal]').parentElement.contains(document.elementFromPoint(x, y))",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    assert hit  # what is under the pointer is the dialog or the overlay around it
+    requests_before = len(meta_requests(site))
+
+    tab.get_by_role("button", name=words[answer], exact=True).click()
+
+    expect(dialog).to_have_count(0)
+    assert f"cookie_consent={choice}" in tab.evaluate("document.cookie")
+    assert len(meta_requests(site)) == requests_before  # the choice is kept by the page, not sent
+    underneath.click()
+    tab.wait_for_load_state()
+    assert "aria-modal" not in tab.content()  # answered: the next page of the platform has no dialog
+    host = urlsplit(tab.url).hostname
+    assert host is not None and site.cookie_choice(host) == choice
+
+
+def test_a_person_approves_the_login_then_types_the_code(tab: Page, site: MockMeta) -> None:
+    site.reset(Scenario(lang="fr", require_login=True, checkpoint=True, two_factor=True))
+    tab.goto(FB_FORM)
+    tab.get_by_placeholder("Adresse e-mail ou numéro de mobile").fill("jane.doe")
+    tab.get_by_placeholder("Mot de passe").fill("secret")
+    tab.get_by_role("button", name="Se connecter").click()
+
+    expect(tab.get_by_role("heading", name=TEXTS["fr"]["checkpoint"])).to_be_visible()
+    tab.get_by_role("button", name="Continuer").click()  # a div acting as a button, sent on by script
+    tab.get_by_label("Code de sécurité").fill("123456")
+    tab.get_by_role("button", name="Continuer").click()
+
+    expect(tab.get_by_role("heading", name=TEXTS["fr"]["form"])).to_be_visible()
+    assert tab.url == FB_FORM
+    expect(tab.get_by_label("Adresse e-mail", exact=True)).to_have_value("jane.doe@example.com")
+
+
+@pytest.mark.parametrize("code", [False, True], ids=["confirmation", "code-then-confirmation"])
+def test_a_form_sent_by_script_is_answered_in_place(tab: Page, site: MockMeta, code: bool) -> None:
+    site.reset(Scenario(submit_by_script=True, code_after_submit=code))
+    tab.goto(IG_FORM)
+    tab.evaluate("window.stillTheSamePage = true")
+
+    tab.get_by_role("button", name="Submit", exact=True).click()
+    if code:
+        tab.get_by_label("Confirmation code").fill("654321")
+        tab.get_by_role("button", name="Confirm", exact=True).click()
+
+    expect(tab.get_by_role("heading", name="Thanks for your request")).to_be_visible()
+    expect(tab.locator("form")).to_have_count(0)  # the form was replaced by the confirmation
+    assert tab.url == IG_FORM and tab.evaluate("window.stillTheSamePage") is True  # no navigation
+    posts = site.posts()
+    assert [p.path for p in posts] == ["/contact/767264225370182"] * (2 if code else 1)
+    assert posts[0].form["email"] == ["jane.doe@example.com"]
+
+
+@pytest.mark.parametrize(("answer", "confirmation"), [("yes", "confirmation"), ("no", "received")])
+def test_the_general_forms_answer_draws_the_fields_that_follow(
+    tab: Page, site: MockMeta, answer: str, confirmation: str
+) -> None:
+    site.reset(Scenario(lang="fr", policy_route_only=True))
+    words = TEXTS["fr"]
+    tab.goto(FB_POLICY)
+    right_to_object = tab.locator("section").filter(has_text=words["right_to_object"])
+    right_to_object.get_by_role("link", name=words["object"], exact=True).click()
+
+    expect(tab.get_by_role("heading", name=words["general"])).to_be_visible()
+    assert tab.url == FB_GENERAL
+    email = tab.get_by_label(words["email"], exact=True)
+    expect(email).to_have_count(0)  # drawn only once the question is answered
+    tab.get_by_role("radio", name=words["yes"], exact=True).check()
+    expect(email).to_have_value("jane.doe@example.com")
+    expect(tab.get_by_label(words["reason"])).to_be_visible()
+    tab.get_by_role("radio", name=words["no"], exact=True).check()
+    expect(email).to_have_count(0)
+    expect(tab.get_by_label(words["other_request"])).to_be_visible()
+
+    tab.get_by_role("radio", name=words[answer], exact=True).check()
+    tab.get_by_role("button", name=words["submit"], exact=True).click()
+
+    expect(tab.get_by_text(words[confirmation])).to_be_visible()
+    (post,) = site.posts()
+    assert post.form["ai_request"] == [answer]
+    assert ("email" in post.form) == (answer == "yes") and ("request" in post.form) == (answer == "no")

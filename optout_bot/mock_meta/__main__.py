@@ -1,15 +1,18 @@
 """Serve the mock Meta site by hand, to look at its pages in a browser:
 
-    python -m optout_bot.mock_meta [--lang fr] [--require-login]
+    python -m optout_bot.mock_meta [--lang fr] [--require-login] [--set cookie_wall=decline ...]
 
-It prints the port and the Chromium flags that send Meta's host names to it, and serves until Ctrl-C.
+`--set FIELD=VALUE` takes any `Scenario` field (scenario.py lists them). It prints the port and the
+Chromium flags that send Meta's host names to it, and serves until Ctrl-C.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import shlex
 import threading
+from typing import Any, Literal, get_args, get_origin, get_type_hints
 
 from optout_bot.mock_meta.scenario import Scenario
 from optout_bot.mock_meta.server import MockMeta, languages
@@ -21,8 +24,32 @@ def _parse(argv: list[str] | None) -> Scenario:
     parser.add_argument(
         "--require-login", action="store_true", help="send the browser to the login page until it has logged in"
     )
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="FIELD=VALUE", help="any Scenario field, e.g. layout=changed"
+    )
     args = parser.parse_args(argv)
-    return Scenario(lang=args.lang, require_login=args.require_login)
+    try:
+        settings = dict(_setting(item) for item in args.set)
+        return Scenario(**{"lang": args.lang, "require_login": args.require_login, **settings})
+    except (TypeError, ValueError) as error:
+        parser.error(str(error))
+
+
+def _setting(item: str) -> tuple[str, Any]:
+    """One --set: `two_factor=true` -> ("two_factor", True); booleans by their default's type, "none" for None."""
+    name, equals, text = item.partition("=")
+    defaults = {field.name: field.default for field in dataclasses.fields(Scenario)}
+    if not equals or name not in defaults:
+        raise ValueError(f"--set {item!r}: expected FIELD=VALUE with one of {', '.join(defaults)}")
+    if isinstance(defaults[name], bool):
+        if text.lower() not in ("true", "false"):
+            raise ValueError(f"--set {item!r}: expected true or false")
+        return name, text.lower() == "true"
+    annotation = get_type_hints(Scenario)[name]
+    allowed = get_args(annotation) if get_origin(annotation) is Literal else ()
+    if allowed and text not in allowed:
+        raise ValueError(f"--set {item!r}: expected one of {', '.join(allowed)}")
+    return name, None if text.lower() == "none" else text
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 
 @dataclass
 class Scenario:
     """The situation the mock site plays. Replace or mutate it between tests; every request reads it afresh.
 
-    New situations (cookie walls, "not offered in your region" pages, the third-party form, …) come as new
-    fields with defaults that keep today's behaviour, so existing tests keep passing.
+    Every knob's default keeps the plain 2025 site: no obstacle at all. The others make the pages as hostile
+    as Meta's real ones are (shared/docs/meta-objection-facts.md, "Scope and obstacles").
     """
 
     # Language of every page; a strings file `fixtures/strings/<lang>.yaml` must exist for it.
@@ -20,5 +21,44 @@ class Scenario:
     account_email: str = "jane.doe@example.com"
     # Shown in the page headers of a logged-in person.
     account_name: str = "Jane Doe"
+    # The numeric user id Meta puts in profile links, the c_user cookie and its inline page data.
+    account_id: str = "100012345678901"
     # The objection form's email field is pre-filled with `account_email` when logged in, as Meta usually does.
     prefill_email: bool = True
+
+    # --- obstacles: consent, logins ---------------------------------------------------------------------
+    # A cookie consent dialog over every page of a platform until answered: "decline" offers "Decline
+    # optional cookies" and "Allow all cookies", "accept_only" only the latter.
+    cookie_wall: Literal["none", "decline", "accept_only"] = "none"
+    # A path prefix ("/help/contact/"): the first GET there by a logged-in person forgets that login and sends
+    # them to log in again ("Meta asks to log in again right before the form").
+    relogin_at: str | None = None
+    # After a login: "Approve your login on another phone or computer", then Continue.
+    checkpoint: bool = False
+    # After a login (and the checkpoint): a 6-digit security code.
+    two_factor: bool = False
+
+    # --- obstacles: the form itself -----------------------------------------------------------------------
+    # Posting the form answers "Check your email" and a confirmation code field (2024's emailed code).
+    code_after_submit: bool = False
+    # The form is sent with fetch() and the confirmation drawn in place, without navigation.
+    submit_by_script: bool = False
+    # False: the account is outside the regions Meta offers the objection in; no form anywhere.
+    region_offered: bool = True
+    # Facebook used as a Page: Pages cannot object, the form addresses say so.
+    account_is_page: bool = False
+
+    # --- obstacles: where the links lead --------------------------------------------------------------
+    # Where the Privacy Center's "object" link leads: the person's own form, or the third-party one.
+    object_link_form: Literal["own", "third_party"] = "own"
+    # Every route ends at the third-party form; the own-form addresses redirect there.
+    third_party_everywhere: bool = False
+    # The Privacy Center's "object" link points to a look-alike site off Meta's domains.
+    phishing_link: bool = False
+    # The own-form addresses redirect to the look-alike site.
+    redirect_off_site: bool = False
+    # Only the Privacy Policy's "Your right to object" leads to a form: the general objection form, which asks
+    # first whether the request is about AI at Meta. The notice and topics have no link; own-form addresses 404.
+    policy_route_only: bool = False
+    # "changed": Meta redesigned everything; nothing the tool knows is on any page.
+    layout: Literal["2025", "changed"] = "2025"

@@ -1,0 +1,212 @@
+"""Drawing the mock's pages: templates from `fixtures/templates`, words from `fixtures/strings/<lang>.yaml`.
+
+Adding a language is adding one strings file. A key missing from it falls back to the English text, so a
+language whose file lags behind en.yaml still draws every page (a test lists the missing keys).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import secrets
+import string
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from optout_bot.mock_meta.messages import FIXTURES
+from optout_bot.mock_meta.site import Visit
+
+# --- strings and templates ------------------------------------------------------------------------------
+
+
+def languages() -> list[str]:
+    """The page languages the mock can serve: one per strings file."""
+    return sorted(f.name.removesuffix(".yaml") for f in (FIXTURES / "strings").iterdir() if f.name.endswith(".yaml"))
+
+
+def check_language(lang: str) -> None:
+    if lang not in languages():
+        raise ValueError(f"the mock Meta site has no pages in {lang!r}; it has: {', '.join(languages())}")
+
+
+@dataclass(frozen=True)
+class Strings:
+    texts: dict[str, str]  # flattened key ("form_heading") -> HTML-escaped text
+    countries: dict[str, str]  # ISO alpha-2 code -> country name
+
+
+@functools.cache
+def strings(lang: str) -> Strings:
+    own = _load_strings(lang)
+    if lang == "en":
+        return own
+    english = _load_strings("en")
+    return Strings({**english.texts, **own.texts}, own.countries or english.countries)
+
+
+def _load_strings(lang: str) -> Strings:
+    check_language(lang)
+    data = yaml.safe_load((FIXTURES / "strings" / f"{lang}.yaml").read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("strings"), dict):
+        raise ValueError(f"strings/{lang}.yaml: expected a mapping with a 'strings' mapping")
+    texts = {key: html.escape(text) for key, text in _flatten(data["strings"]).items()}
+    countries = {str(code): str(name) for code, name in (data.get("countries") or {}).items()}
+    return Strings(texts, countries)
+
+
+def _flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    """{"form": {"heading": "…"}} -> {"form_heading": "…"}: the names templates use as ${form_heading}."""
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, f"{name}_"))
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+@functools.cache
+def fixture(name: str) -> str:
+    return (FIXTURES / "templates" / name).read_text(encoding="utf-8")
+
+
+def fill(template: str, values: Mapping[str, str]) -> str:
+    """Fill `templates/<template>.html`; a placeholder without a value is a bug, so it raises KeyError."""
+    return string.Template(fixture(f"{template}.html")).substitute(values)
+
+
+# --- whole pages ----------------------------------------------------------------------------------------
+
+
+def render(visit: Visit, template: str, title: str, extra: Mapping[str, str] | None = None) -> str:
+    """A whole document: `template` as the page's content, in this host's frame, in the layout."""
+    values = page_values(visit)
+    values.update(extra or {})
+    content = fill(template, values)
+    if visit.page.framed:  # login pages stand alone, without the site's header and navigation
+        frame = "changed_app" if visit.scenario.layout == "changed" and visit.host.meta else visit.host.frame
+        content = fill(frame, {**values, "main": content})
+    return fill(
+        "layout",
+        {
+            "lang": html.escape(visit.scenario.lang),
+            "title": values[title],
+            "css": fixture("style.css"),
+            "js": fixture("script.js"),
+            "frame": content,
+            "page_data": _page_data(visit),
+            "cookie_wall": _cookie_wall(visit, values),
+        },
+    )
+
+
+def fragment(visit: Visit, template: str, extra: Mapping[str, str] | None = None) -> str:
+    """Only the page's content, as a script draws it into a page that is already there."""
+    return fill(template, {**page_values(visit), **(extra or {})})
+
+
+def page_values(visit: Visit) -> dict[str, str]:
+    """What every template may use: the page language's texts, the account, this platform's addresses."""
+    scenario, platform = visit.scenario, visit.platform
+    values = {
+        **strings(scenario.lang).texts,
+        "account_name": html.escape(scenario.account_name),
+        "account_email": html.escape(scenario.account_email),
+        # Every platform's header links the person's profile by numeric id (Instagram's via the Accounts
+        # Center): the kind of id a saved diagnostic must not keep.
+        "profile_url": html.escape(f"https://www.facebook.com/profile.php?id={scenario.account_id}"),
+        "privacy_center_url": html.escape(platform.privacy_center_url),
+        "policy_url": html.escape(platform.policy_url),
+    }
+    values["account"] = fill("account", values) if visit.logged_in else ""
+    values["privacy_nav"] = fill("privacy_nav", values)
+    tokens = visit.state.secrets
+    values["tokens"] = fill("tokens", {"fb_dtsg": tokens.fb_dtsg, "lsd": tokens.lsd, "jazoest": tokens.jazoest})
+    # A form sent by script: the script right after the form takes over its submit.
+    values["scripted"] = fill("scripted", {}) if scenario.submit_by_script else ""
+    return values
+
+
+def _page_data(visit: Visit) -> str:
+    """Meta's inline page data: its tokens and the person's ids, which no diagnostic may keep."""
+    if not visit.host.meta:
+        return ""
+    scenario, tokens = visit.scenario, visit.state.secrets
+    user = {"ACCOUNT_ID": scenario.account_id, "USER_ID": scenario.account_id, "NAME": scenario.account_name}
+    define = [
+        ["DTSGInitialData", [], {"token": tokens.fb_dtsg}, 258],
+        ["LSD", [], {"token": tokens.lsd}, 323],
+        ["CurrentUserInitialData", [], user, 270],
+    ]
+    data = {
+        "require": [["ScheduledServerJS", "handle", None, [{"__bbox": {"define": define}}]]],
+        "params": {"fb_dtsg": tokens.fb_dtsg, "jazoest": tokens.jazoest, "__user": scenario.account_id},
+    }
+    text = json.dumps(data, separators=(",", ":")).replace("<", "\\u003c")  # no "</script>" inside
+    return fill("page_data", {"json": text, "length": str(len(text))})
+
+
+def _cookie_wall(visit: Visit, values: Mapping[str, str]) -> str:
+    """The consent dialog, drawn by script after load, on every page of the platform until answered."""
+    wall = visit.scenario.cookie_wall
+    if wall == "none" or not visit.host.meta or visit.cookie_consent_given:
+        return ""
+    # Facebook's buttons are divs acting as buttons; Instagram's are real buttons (outside any form).
+    button = "cookie_button_div" if visit.platform.code == "fb" else "cookie_button"
+    choices = [("declined", values["cookie_decline"])] if wall == "decline" else []
+    choices.append(("accepted", values["cookie_accept"]))
+    buttons = "".join(fill(button, {"choice": choice, "label": label}) for choice, label in choices)
+    return fill(
+        "cookie_wall",
+        {
+            **values,
+            "cookie_title": values[f"cookie_{visit.platform.code}_title"],
+            "buttons": buttons,
+            "cookie_domain": visit.platform.cookie_domain,
+        },
+    )
+
+
+# --- forms ----------------------------------------------------------------------------------------------
+
+
+def form_values(visit: Visit) -> dict[str, str]:
+    """The fields' generated ids and the pre-filled email."""
+    scenario = visit.scenario
+    email = scenario.account_email if visit.logged_in and scenario.prefill_email else ""
+    return {
+        # Ids change on every load, as React's generated ones do: the tool must find fields by their label.
+        **{f"{name}_id": dom_id() for name in ("email", "reason", "details", "other", "choice_a", "choice_b")},
+        "email_value": html.escape(email),
+        "country_field": country_field(visit) if visit.page.country else "",
+    }
+
+
+def country_field(visit: Visit) -> str:
+    """Countries where the form is offered, by name in the page language; none is pre-selected."""
+    texts = strings(visit.scenario.lang)
+    by_name = sorted(texts.countries.items(), key=lambda item: _collation_key(item[1]))
+    options = "".join(f'<option value="{html.escape(code)}">{html.escape(name)}</option>' for code, name in by_name)
+    return fill("country_field", {**texts.texts, "country_id": dom_id(), "country_options": options})
+
+
+def _collation_key(name: str) -> str:
+    # Accents sort with their base letter, as people expect ("Suède" before "Suisse").
+    decomposed = unicodedata.normalize("NFD", name.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def dom_id() -> str:
+    return f"_r_{secrets.token_hex(3)}_"
+
+
+def mask_email(email: str) -> str:
+    """The address as Meta shows where it sent a code: jane.doe@example.com -> j***@example.com."""
+    local, at, domain = email.partition("@")
+    return f"{local[:1]}***{at}{domain}"

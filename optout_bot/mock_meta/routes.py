@@ -1,0 +1,323 @@
+"""What each address answers in the scenario being played: pages, logins and their checks, forms and codes.
+
+`respond()` takes one request to a known address and decides, in this order: the login itself (login
+page, checkpoint, two-factor), whether the person must log in (again) first, a redesigned site, and then
+the page, which the scenario may replace with a notice, a redirect or another form.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Callable, Mapping
+from urllib.parse import parse_qs, urlencode
+
+from optout_bot.domains import is_meta_url
+from optout_bot.mock_meta import pages
+from optout_bot.mock_meta.messages import (
+    Response,
+    async_payload,
+    first,
+    html_page,
+    method_not_allowed,
+    not_found,
+    redirect,
+)
+from optout_bot.mock_meta.scenario import Scenario
+from optout_bot.mock_meta.site import (
+    FACEBOOK,
+    FORM_PAGES,
+    GENERAL_FORM,
+    LOOKALIKE_HOST,
+    LOOKALIKE_OBJECT_URL,
+    THIRD_PARTY_FORM,
+    Check,
+    PageName,
+    Visit,
+)
+
+_YEAR = 365 * 24 * 3600  # Meta's session cookies last about a year, so a saved browser profile stays logged in
+_CODE = re.compile(r"\d{6}")  # login codes and the code after Submit: any 6 digits
+
+
+def respond(visit: Visit) -> Response:
+    name = visit.page.name
+    if name in _SIGN_IN:
+        return _SIGN_IN[name](visit)
+    gate = _login_gate(visit)
+    if gate is not None:
+        return gate
+    if visit.scenario.layout == "changed" and visit.host.meta:
+        return _redesigned(visit)
+    if visit.request.method == "POST" and name not in FORM_PAGES:
+        return method_not_allowed()
+    return _PAGES[name](visit)
+
+
+def _page(visit: Visit, extra: Mapping[str, str] | None = None) -> Response:
+    return html_page(200, pages.render(visit, visit.page.template, visit.page.title, extra))
+
+
+def _texts(visit: Visit) -> dict[str, str]:
+    return pages.strings(visit.scenario.lang).texts
+
+
+# --- logging in -----------------------------------------------------------------------------------------
+
+
+def _login_gate(visit: Visit) -> Response | None:
+    """Send the person to log in: when the page needs a login they lack, or (`relogin_at`) the first time
+    they reach that path, even logged in — the server then forgets their login."""
+    if not visit.host.meta:
+        return None
+    if not visit.logged_in:
+        return _to_login(visit)
+    prefix = visit.scenario.relogin_at
+    if (
+        prefix
+        and visit.request.method == "GET"
+        and visit.request.path.startswith(prefix)
+        and visit.state.relogin_once(visit.platform.name, visit.session_token)
+    ):
+        return _to_login(visit)
+    return None
+
+
+def _to_login(visit: Visit) -> Response:
+    return redirect(f"{visit.platform.login_url}?{urlencode({'next': visit.url})}", visit.request.method)
+
+
+def _login(visit: Visit) -> Response:
+    """Any non-empty login is accepted; then the scenario's checks, then back to where the login was asked."""
+    if visit.request.method != "POST":
+        return _page(visit, {"error": ""})
+    user_field, password_field = visit.platform.login_fields
+    form = visit.request.form
+    if not first(form, user_field) or not first(form, password_field):
+        return _page(visit, {"error": pages.fill("login_error", _texts(visit))})
+    token = visit.state.start_login(visit.platform.name, list(_checks(visit.scenario)))
+    cookies = tuple(("Set-Cookie", cookie) for cookie in _session_cookies(visit, token))
+    return redirect(_after(visit, None), "POST", cookies)
+
+
+def _session_cookies(visit: Visit, token: str) -> list[str]:
+    platform = visit.platform
+    attributes = f"Domain={platform.cookie_domain}; Path=/; Max-Age={_YEAR}; Secure"
+    cookies = [f"{platform.session_cookie}={token}; {attributes}; HttpOnly"]
+    if platform.user_id_cookie:
+        cookies.insert(0, f"{platform.user_id_cookie}={visit.scenario.account_id}; {attributes}")
+    return cookies
+
+
+def _checks(scenario: Scenario) -> tuple[Check, ...]:
+    """The checks after the password, in Meta's order: approve on another device, then a code."""
+    checks: list[Check] = []
+    if scenario.checkpoint:
+        checks.append("checkpoint")
+    if scenario.two_factor:
+        checks.append("two_factor")
+    return tuple(checks)
+
+
+def _after(visit: Visit, done: Check | None) -> str:
+    """Where the login goes after `done` (None: after the password): the next check, or `next`."""
+    checks = _checks(visit.scenario)
+    remaining = checks if done is None else checks[checks.index(done) + 1 :] if done in checks else ()
+    if remaining:
+        return f"{visit.platform.check_url(remaining[0])}?{urlencode({'next': _next_url(visit)})}"
+    return _next_url(visit)
+
+
+def _next_url(visit: Visit) -> str:
+    """`next` from the address, if it is one of Meta's https pages; the platform's home otherwise."""
+    wanted = first(parse_qs(visit.request.query), "next")
+    return wanted if is_meta_url(wanted) else visit.platform.home_url
+
+
+def _checkpoint(visit: Visit) -> Response:
+    """The checkpoint ("Approve your login on another phone or computer"): approved elsewhere, then Continue."""
+    if visit.request.method != "GET":
+        return method_not_allowed()
+    url = f"{visit.platform.checkpoint_path}continue?{urlencode({'next': _next_url(visit)})}"
+    # A JavaScript string inside <script>, where HTML escapes do not apply.
+    return _page(visit, {"continue_url": json.dumps(url).replace("</", "<\\/")})
+
+
+def _checkpoint_continue(visit: Visit) -> Response:
+    if visit.request.method != "GET":
+        return method_not_allowed()
+    visit.state.pass_check(visit.platform.name, visit.session_token, "checkpoint")
+    return redirect(_after(visit, "checkpoint"))
+
+
+def _two_factor(visit: Visit) -> Response:
+    if visit.request.method != "POST":
+        return _page(visit, {"code_id": pages.dom_id(), "error": ""})
+    if not _CODE.fullmatch(first(visit.request.form, "approvals_code")):
+        return _page(visit, {"code_id": pages.dom_id(), "error": pages.fill("code_error", _texts(visit))})
+    visit.state.pass_check(visit.platform.name, visit.session_token, "two_factor")
+    return redirect(_after(visit, "two_factor"), "POST")
+
+
+_SIGN_IN: dict[PageName, Callable[[Visit], Response]] = {
+    "login": _login,
+    "checkpoint": _checkpoint,
+    "checkpoint_continue": _checkpoint_continue,
+    "two_factor": _two_factor,
+}
+
+
+# --- the way to the form --------------------------------------------------------------------------------
+
+
+def _privacy_center(visit: Visit) -> Response:
+    return _page(visit, {"notice_right": _notice_right(visit)})
+
+
+def _notice_right(visit: Visit) -> str:
+    """The notice box's second paragraph: "You have the right to [object] …", or why there is no link."""
+    scenario, texts = visit.scenario, _texts(visit)
+    if not scenario.region_offered:
+        return pages.fill("notice_region", texts)
+    if scenario.policy_route_only:
+        return pages.fill("notice_plain", texts)
+    return pages.fill("notice_link", {**texts, "object_href": html.escape(_object_href(visit))})
+
+
+def _object_href(visit: Visit) -> str:
+    scenario = visit.scenario
+    if scenario.phishing_link:
+        return LOOKALIKE_OBJECT_URL
+    third_party = scenario.third_party_everywhere or scenario.object_link_form == "third_party"
+    return _form_link(visit, THIRD_PARTY_FORM if third_party else visit.platform.own_forms[0])
+
+
+def _form_link(visit: Visit, form_id: str) -> str:
+    return visit.platform.form_link(form_id, visit.request.host)
+
+
+def _privacy_topics(visit: Visit) -> Response:
+    item = "" if visit.scenario.policy_route_only else pages.fill("topic_ai_item", _texts(visit))
+    return _page(visit, {"topic_ai_item": item})
+
+
+def _privacy_genai(visit: Visit) -> Response:
+    own = THIRD_PARTY_FORM if visit.scenario.third_party_everywhere else visit.platform.own_forms[0]
+    return _page(visit, {"form_href": html.escape(_form_link(visit, own))})
+
+
+def _policy(visit: Visit) -> Response:
+    target = THIRD_PARTY_FORM if visit.scenario.third_party_everywhere else GENERAL_FORM
+    return _page(visit, {"object_href": html.escape(_form_link(visit, target))})
+
+
+def _redesigned(visit: Visit) -> Response:
+    """layout="changed": unrelated words on every page; every other address is an unrelated Help Center."""
+    if visit.request.method == "POST":
+        return method_not_allowed()
+    name = visit.page.name
+    if name in ("home", "settings"):
+        return html_page(200, pages.render(visit, "changed_home", visit.page.title))
+    if name == "privacy_center":
+        return html_page(200, pages.render(visit, "changed_privacy", visit.page.title))
+    return html_page(200, pages.render(visit, "changed_help", "titles_form"))
+
+
+# --- the forms ------------------------------------------------------------------------------------------
+
+
+def _own_form(visit: Visit) -> Response:
+    scenario, method = visit.scenario, visit.request.method
+    if not visit.host.meta:
+        return _form(visit)  # the look-alike's copy
+    if scenario.third_party_everywhere:
+        return redirect(visit.platform.form_url(THIRD_PARTY_FORM), method)
+    if scenario.redirect_off_site:
+        query = f"?{visit.request.query}" if visit.request.query else ""
+        return redirect(f"https://{LOOKALIKE_HOST}{visit.request.path}{query}", method)
+    if scenario.policy_route_only:
+        return not_found()
+    return _form(visit)
+
+
+def _form(visit: Visit) -> Response:
+    withheld = _withheld(visit)
+    if withheld is not None:
+        return withheld
+    if visit.request.method == "POST":
+        return _posted(visit)
+    return _page(visit, pages.form_values(visit))
+
+
+def _withheld(visit: Visit) -> Response | None:
+    """The notice Meta shows instead of any objection form: outside its regions, or to a Facebook Page."""
+    if not visit.host.meta:
+        return None
+    if not visit.scenario.region_offered:
+        key = "not_offered_region"
+    elif visit.scenario.account_is_page and visit.platform == FACEBOOK:
+        key = "not_offered_page"
+    else:
+        return None
+    notice = pages.render(visit, "not_offered", "titles_form", {"notice": _texts(visit)[key]})
+    return html_page(200, notice)
+
+
+def _posted(visit: Visit) -> Response:
+    """A form sent: the code prompt first when the scenario has one, else the confirmation."""
+    form_key = (visit.request.host, visit.request.path)
+    if "code" in visit.request.form:
+        return _code_entered(visit, form_key)
+    confirmation = _confirmation_key(visit)
+    if visit.scenario.code_after_submit and visit.host.meta:
+        visit.state.send_code(form_key, confirmation)
+        return _code_prompt(visit, error=False)
+    return _answer(visit, "confirmation", "titles_confirmation", {"confirmation_message": _texts(visit)[confirmation]})
+
+
+def _confirmation_key(visit: Visit) -> str:
+    """The AI objection's confirmation, or a plain "we received it" for any other request."""
+    if visit.page.name == "own_form":
+        return "confirmation_text"
+    if visit.page.name == "general_form" and first(visit.request.form, "ai_request") == "yes":
+        return "confirmation_text"
+    return "confirmation_general"
+
+
+def _code_prompt(visit: Visit, error: bool) -> Response:
+    values = {
+        "masked_email": html.escape(pages.mask_email(visit.scenario.account_email)),
+        "code_id": pages.dom_id(),
+        "error": pages.fill("code_error", _texts(visit)) if error else "",
+    }
+    return _answer(visit, "code_prompt", "titles_form", values)
+
+
+def _code_entered(visit: Visit, form_key: tuple[str, str]) -> Response:
+    if not _CODE.fullmatch(first(visit.request.form, "code")):
+        return _code_prompt(visit, error=True)
+    confirmation = visit.state.take_code(form_key)
+    if confirmation is None:  # no code was sent for this form: nothing to confirm
+        return _code_prompt(visit, error=True)
+    return _answer(visit, "confirmation", "titles_confirmation", {"confirmation_message": _texts(visit)[confirmation]})
+
+
+def _answer(visit: Visit, template: str, title: str, extra: Mapping[str, str]) -> Response:
+    """A whole page, or with `submit_by_script` the part the page's script draws where the form was."""
+    if visit.scenario.submit_by_script:
+        return async_payload(json.dumps({"html": pages.fragment(visit, template, extra)}))
+    return html_page(200, pages.render(visit, template, title, extra))
+
+
+_PAGES: dict[PageName, Callable[[Visit], Response]] = {
+    "home": _page,
+    "settings": _page,
+    "privacy_center": _privacy_center,
+    "privacy_topics": _privacy_topics,
+    "privacy_genai": _privacy_genai,
+    "policy": _policy,
+    "own_form": _own_form,
+    "third_party_form": _form,
+    "general_form": _form,
+}
