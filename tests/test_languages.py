@@ -1,0 +1,74 @@
+"""Every language Meta serves its pages in: the real walker reaches the ready form on the mock site.
+
+Meta shows its pages in the account's language, so the tool's words (`flows/words/<lang>.yaml`) must
+recognise each page the mock draws from `mock_meta/fixtures/strings/<lang>.yaml`. For each language and
+each platform the walker runs in-process and must take the first route, the person's own click path
+(settings → Privacy Center → the linked "object"), to a form with the email pre-filled, and send nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Playwright
+
+from optout_bot.engine import Walker
+from optout_bot.flows import Vocabulary, load_flow, load_vocabulary
+from optout_bot.flows.loader import WORDS_DIR, bundled_platforms
+from optout_bot.mock_meta import MockMeta, Scenario
+from optout_bot.mock_meta.server import languages
+from optout_bot.options import Timeouts
+from optout_bot.ui import Ui
+from tests.support.chromium import QUIET_ARGS, system_chromium
+
+# The languages optout-bot supports. Adding one means a words file *and* a mock strings file.
+LANGUAGES = ("en", "fr", "de", "es", "it", "nl", "pt", "pl")
+FIRST_ROUTE = "settings-privacy-center"
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[MockMeta]:
+    with MockMeta() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright, site: MockMeta) -> Iterator[Browser]:
+    # One browser for the module: --host-resolver-rules names the port of this module's one server.
+    browser = playwright.chromium.launch(executable_path=system_chromium(), args=[*QUIET_ARGS, *site.chromium_args()])
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="module")
+def vocabulary() -> Vocabulary:
+    return load_vocabulary()
+
+
+@pytest.mark.parametrize("platform", bundled_platforms())
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_walker_reaches_the_ready_form_in_every_language(
+    site: MockMeta, browser: Browser, vocabulary: Vocabulary, lang: str, platform: str
+) -> None:
+    scenario = Scenario(lang=lang)
+    site.reset(scenario)
+    context = browser.new_context(ignore_https_errors=True)
+    try:
+        page = context.new_page()
+        flow = load_flow(platform, vocabulary)
+        found = Walker(page, flow, vocabulary, Ui(interactive=False), Timeouts(step=5)).find_form()
+
+        assert page.locator("html").get_attribute("lang") == lang  # the pages really were in this language
+        assert found.route == FIRST_ROUTE, [vars(entry) for entry in found.trail]
+        assert found.email.input_value() == scenario.account_email
+        assert site.posts() == []
+    finally:
+        context.close()
+
+
+def test_the_tools_words_and_the_mock_pages_cover_the_same_languages() -> None:
+    word_files = sorted(path.stem for path in WORDS_DIR.glob("*.yaml"))
+    assert word_files == sorted(LANGUAGES), "flows/words/ and LANGUAGES differ"
+    assert languages() == sorted(LANGUAGES), "mock_meta/fixtures/strings/ and LANGUAGES differ"
+    assert load_vocabulary().languages == sorted(LANGUAGES)
