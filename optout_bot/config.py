@@ -17,7 +17,6 @@ import re
 import tempfile
 import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -27,6 +26,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 
 from optout_bot.errors import UsageError
 from optout_bot.paths import ACCOUNT_NAME, private_dir
+from optout_bot.problems import Problem
 from optout_bot.values import check_country, check_email, check_reason
 
 CONFIG_FILE = "config.toml"
@@ -121,18 +121,6 @@ class Config(BaseModel):
 
 
 # --- Errors -------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: Path
-    line: int | None
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        place = f"{self.file}:{self.line}" if self.line else str(self.file)
-        return f"{place}: {self.where}: {self.message}" if self.where else f"{place}: {self.message}"
 
 
 class ConfigFileError(UsageError):

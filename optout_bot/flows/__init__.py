@@ -3,9 +3,10 @@
 Nothing here imports Playwright, so `flows check` and `--help` start fast.
 """
 
-from optout_bot.flows.loader import FlowFileError, Problem, check_all, load_flow, load_vocabulary
+from optout_bot.flows.loader import FlowFileError, check_all, load_flow, load_vocabulary
 from optout_bot.flows.model import Flow, Route, Target
 from optout_bot.flows.vocabulary import Vocabulary
+from optout_bot.problems import Problem
 
 __all__ = [
     "Flow",

@@ -18,24 +18,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from optout_bot.errors import UsageError
 from optout_bot.flows.model import SCHEMA_VERSION, Flow, WordKey
 from optout_bot.flows.vocabulary import Vocabulary
+from optout_bot.problems import Problem
 
 FLOWS_DIR = Path(__file__).parent
 WORDS_DIR = FLOWS_DIR / "words"
 
 Loc = tuple[str | int, ...]
 Phrase = Annotated[str, Field(min_length=1)]
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: Path
-    line: int | None
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        place = f"{display_path(self.file)}:{self.line}" if self.line else display_path(self.file)
-        return f"{place}: {self.where}: {self.message}" if self.where else f"{place}: {self.message}"
 
 
 class FlowFileError(UsageError):
@@ -46,18 +35,6 @@ class FlowFileError(UsageError):
         first = str(self.problems[0])
         more = f" (and {len(self.problems) - 1} more: run 'optout-bot flows check')" if len(problems) > 1 else ""
         super().__init__(f"invalid flow data: {first}{more}")
-
-
-def display_path(path: Path) -> str:
-    """`flows/instagram.yaml` for the bundled files, a path relative to the working directory otherwise."""
-    try:
-        return str(Path("flows") / path.resolve().relative_to(FLOWS_DIR.resolve()))
-    except ValueError:
-        pass
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 class WordsFile(BaseModel):

@@ -1,0 +1,32 @@
+"""A mistake found in a file someone edits (a flow, a word list, the settings), shown as `file:line: where: what`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+_FLOWS_DIR = Path(__file__).parent / "flows"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: Path
+    line: int | None
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        place = f"{display_path(self.file)}:{self.line}" if self.line else display_path(self.file)
+        return f"{place}: {self.where}: {self.message}" if self.where else f"{place}: {self.message}"
+
+
+def display_path(path: Path) -> str:
+    """`flows/instagram.yaml` for the bundled files, a path relative to the working directory otherwise."""
+    try:
+        return str(Path("flows") / path.resolve().relative_to(_FLOWS_DIR.resolve()))
+    except ValueError:
+        pass
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
