@@ -9,14 +9,12 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from loguru import logger
-from playwright.sync_api import Locator, Page, Playwright, sync_playwright
+from playwright.sync_api import Locator, Page, sync_playwright
 
-from optout_bot.browser import BrowserSession, SessionRequest, find_browser, has_display, open_session
+from optout_bot.browser import SessionRequest, find_browser, has_display, open_session
 from optout_bot.diagnostics import save_diagnostic
 from optout_bot.engine import FormNotFound, Walker
 from optout_bot.errors import ExitStatus, NotRecognisedError, NotSubmittedError, RefusedError
@@ -83,7 +81,7 @@ def _walk(options: RunOptions, request: SessionRequest, ui: Ui) -> ExitStatus:
             choice = find_browser(pw, channel=options.channel, executable_path=options.executable_path)
             request.channel, request.executable_path = choice.channel, choice.executable_path
             ui.say(f"Opening {choice.description}…")
-        with _session(pw, request) as session:
+        with open_session(pw, request) as session:
             page = session.page
             walker = Walker(page, flow, vocabulary, ui, options.timeouts, on_login_needed=ask_to_log_in)
             ui.say(f"Looking for Meta's objection form ({flow.title})…")
@@ -92,7 +90,7 @@ def _walk(options: RunOptions, request: SessionRequest, ui: Ui) -> ExitStatus:
             except FormNotFound as missing:
                 if missing.wrong_form_url:
                     raise RefusedError(
-                        "Meta only led to its form for information that *others* shared about you "
+                        "Meta only led to its form for information that others shared about you "
                         f"({missing.wrong_form_url}), not the one for your own information; optout-bot filled "
                         "nothing. Try again later, or look in Meta's Privacy Center yourself."
                     ) from None
@@ -110,15 +108,6 @@ def _walk(options: RunOptions, request: SessionRequest, ui: Ui) -> ExitStatus:
             present_form(page, form.submit, filled)
             code_prompt = _code_prompt(page, flow, vocabulary)
             return _wait_for_person(page, options, vocabulary.pattern_any(flow.confirmation), code_prompt, ui)
-
-
-@contextmanager
-def _session(pw: Playwright, request: SessionRequest) -> Iterator[BrowserSession]:
-    session = open_session(pw, request)
-    try:
-        yield session
-    finally:
-        session.close()
 
 
 def _dry_run_done(page: Page, options: RunOptions, ui: Ui) -> ExitStatus:

@@ -202,7 +202,7 @@ def test_when_only_the_third_party_form_is_offered_nothing_is_filled_and_exit_is
     code, _, err = run_to_exit(home, cdp, "--platform", "facebook", "--step-timeout", "3")
 
     assert code == 6, err
-    assert "information that *others* shared about you" in err and "filled nothing" in err
+    assert "information that others shared about you" in err and "filled nothing" in err
     assert [r for r in site.requests if r.method == "GET" and "510058597920541" in r.path]  # it was reached
     person.own_tab().wait_for_timeout(200)  # let this client hear about the tab the tool opened
     (third_party_tab,) = [p for p in person.context.pages if "510058597920541" in p.url]
