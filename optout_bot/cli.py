@@ -84,8 +84,10 @@ def cli(debug: bool) -> None:
 def run(**params: Any) -> None:
     """Walk to Meta's objection form in your browser, pre-fill it, and let you submit it."""
     options = _run_options(params)  # bad values stop here, before a browser starts
+    from optout_bot.logfile import configure_logging
     from optout_bot.runner import run_objection
 
+    configure_logging(os.environ.get("OPTOUT_BOT_DEBUG") == "1")
     _exit(run_objection(options))
 
 
@@ -96,8 +98,10 @@ def run(**params: Any) -> None:
 def demo(page_lang: str, **params: Any) -> None:
     """The same walk on a bundled imitation of Meta's site: no account, no internet needed."""
     options = _run_options(params, demo=True)
+    from optout_bot.logfile import configure_logging
     from optout_bot.runner import run_demo
 
+    configure_logging(os.environ.get("OPTOUT_BOT_DEBUG") == "1")
     _exit(run_demo(options, page_lang))
 
 

@@ -5,13 +5,10 @@ Imported only when a browser is needed, so Playwright is never loaded for --help
 
 from __future__ import annotations
 
-import os
 import re
-import sys
 import tempfile
 from pathlib import Path
 
-from loguru import logger
 from playwright.sync_api import Locator, Page, sync_playwright
 
 from optout_bot.browser import SessionRequest, find_browser, has_display, open_session
@@ -63,15 +60,7 @@ def run_demo(options: RunOptions, page_lang: str, ui: Ui | None = None) -> ExitS
         return _walk(options, request, ui)
 
 
-def _configure_logging() -> None:
-    """Details of the walk go to stderr with --debug only (issue 4 adds a log file)."""
-    logger.remove()  # loguru's default handler would print every debug line
-    if os.environ.get("OPTOUT_BOT_DEBUG") == "1":
-        logger.add(sys.stderr, level="DEBUG", format="{time:HH:mm:ss.SSS} {level} {message}")
-
-
 def _walk(options: RunOptions, request: SessionRequest, ui: Ui) -> ExitStatus:
-    _configure_logging()
     vocabulary = load_vocabulary()
     flow = load_flow(options.platform, vocabulary)
     with sync_playwright() as pw:
