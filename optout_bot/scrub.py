@@ -45,3 +45,44 @@ def scrub_url(url: str) -> str:
     """An address without its query and fragment (where tokens and IDs travel) and without long numbers."""
     parts = urlsplit(url)
     return _LONG_NUMBER.sub("[number]", urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")))
+
+
+# --- log lines -------------------------------------------------------------------------------------------
+# The log file is kept for weeks and may be attached to a bug report, so every line goes through
+# `scrub_log_text` first: the same idea as a diagnostic (keep what a contributor needs, drop what is the
+# person's), applied to free text such as URLs, error messages and tracebacks rather than HTML.
+
+# Any address with a scheme; trailing punctuation is left out so "at https://x/y?z: ok" keeps its colon.
+_LOG_URL = re.compile(r"""\b[a-z][a-z0-9+.-]*://[^\s"'<>`]*[^\s"'<>`.,:;!?)\]}]""", re.IGNORECASE)
+# A whole cookie or authorization header: every value in it is a session secret.
+_LOG_HEADER = re.compile(r"""(\b(?:set-)?cookie|\bauthorization)(["']?\s*:\s*)[^\r\n]*""", re.IGNORECASE)
+# Meta's tokens, session cookies, and anything called a password or a code, as name=value, name: value,
+# "name": "value" or URL-encoded name%3Dvalue. `code` and `otp` catch one-time codes a page or URL named.
+_LOG_SECRET = re.compile(
+    r"""((?<![A-Za-z0-9_])(?:fb_dtsg|lsd|jazoest|__user|c_user|xs|datr|fr|sb|sessionid|csrftoken|ds_user_id|"""
+    r"""access_token|session_token|auth_token|token|password|passwd|pwd|pass|approvals_code|code|otp)"""
+    r"""["']?\s*(?:=|:|%3D)\s*["']?)([^"'&\s<>,;)\]}]*)""",
+    re.IGNORECASE,
+)
+# User and profile IDs: 8+ digits standing alone, also in a path (facebook.com/100012345678901). Kept: the
+# numbers of Meta's forms (/contact/712876720715583) and dates in file names (20261129-101500-…).
+_LOG_LONG_NUMBER = re.compile(r"(?<![\w-])(?<!/contact/)\d{8,}(?![\w-])")
+
+
+def scrub_log_text(text: str) -> str:
+    """A log line (or a traceback) without tokens, cookies, passwords, codes, email addresses or user IDs."""
+    text = _LOG_URL.sub(lambda m: _scrub_log_url(m.group(0)), text)
+    text = _LOG_HEADER.sub(r"\1\2[removed]", text)
+    text = _LOG_SECRET.sub(r"\1[removed]", text)
+    text = _EMAIL.sub("[email]", text)
+    return _LOG_LONG_NUMBER.sub("[number]", text)
+
+
+def _scrub_log_url(url: str) -> str:
+    # Query and fragment are where tokens and IDs travel; "user:password@" before the host is a credential.
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unbalanced "[" in the host: not worth keeping any of it
+        return "[url]"
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
