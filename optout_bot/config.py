@@ -26,6 +26,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 
 from optout_bot.errors import UsageError
 from optout_bot.paths import ACCOUNT_NAME, private_dir
+from optout_bot.platforms import Platform
 from optout_bot.problems import Problem
 from optout_bot.values import check_country, check_email, check_reason
 
@@ -69,7 +70,7 @@ class Account(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     name: str  # also the name of its browser profile (paths.profile_dir), hence the same rule
-    platform: Literal["instagram", "facebook"]
+    platform: Platform
     email: str | None = None  # when it differs from the one at the top
 
     _name = field_validator("name")(_check_account_name)

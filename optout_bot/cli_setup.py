@@ -1,0 +1,181 @@
+"""`optout-bot init`: writes the settings file by asking questions, or from options for scripts.
+
+What is given as an option is not asked; `--yes` asks nothing and keeps the saved values (or the defaults)
+for the rest. Nothing is written until every answer is valid and the person said yes, and then atomically
+(config.write_config), so a run stopped half-way leaves the old file as it was.
+
+This module is imported by the command line at start-up: the settings (pydantic) and the questions are
+imported only when `init` runs, so that `optout-bot --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import click
+
+from optout_bot.errors import NotSubmittedError, UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from optout_bot.config import Account, Config
+    from optout_bot.setup_questions import Language
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Given:
+    """The answers given as options, each None when its option was not given."""
+
+    email: str | None
+    country: str | None
+    language: str | None
+    reason: str | None
+    accounts: tuple[str, ...]
+
+
+@click.command()
+@click.option("--email", help="Email address of your Meta account.")
+@click.option("--country", help="Country where you live, two letters (FR, BE, CH, DE…).")
+@click.option(
+    "--language",
+    type=click.Choice(["en", "fr"], case_sensitive=False),
+    help="Language of optout-bot's messages (default: your computer's).",
+)
+@click.option("--reason", help="Optional text for Meta's form: how this use of your data affects you (empty: none).")
+@click.option(
+    "--account",
+    "accounts",
+    multiple=True,
+    metavar="NAME:PLATFORM[:EMAIL]",
+    help="An account to save, such as perso:instagram or work:facebook:me@work.example (repeatable).",
+)
+@click.option("--force", is_flag=True, help="Start from scratch, ignoring the saved settings (asks before replacing).")
+@click.option("--yes", "-y", is_flag=True, help="Ask nothing: keep the saved values, or the defaults, for the rest.")
+def init(
+    email: str | None,
+    country: str | None,
+    language: str | None,
+    reason: str | None,
+    accounts: tuple[str, ...],
+    force: bool,
+    yes: bool,
+) -> None:
+    """Save your email, country, language and accounts, by answering a few questions.
+
+    Press Enter to keep a saved answer. The other commands read these settings; their options override them.
+    """
+    from optout_bot.setup_questions import Text
+
+    try:
+        _init(Given(email, country, language, reason, accounts), force=force, ask=not yes)
+    except click.Abort:
+        # click turns both Ctrl-C and the end of the input into Abort. Without a terminal it is the end of
+        # piped answers, or no input at all (a script): say how to run init without questions.
+        if sys.stdin is not None and sys.stdin.isatty():
+            raise NotSubmittedError(Text.STOPPED) from None
+        raise UsageError(Text.NEEDS_ANSWERS) from None
+
+
+def _init(given: Given, force: bool, ask: bool) -> None:
+    from optout_bot import setup_questions as q
+    from optout_bot.config import Config, config_path, write_config
+
+    path = config_path()
+    options = _checked_options(given)  # a wrong option stops before the first question
+    saved = Config() if force else _saved(path)
+    if ask:
+        click.echo(q.Text.INTRO.format(path=path))
+    config = _answers(given, options, saved, ask)
+    click.echo()
+    click.echo("\n".join(q.summary(config)))
+    if ask and not _confirmed(path, replacing=force):
+        click.echo(q.Text.NOT_SAVED)
+        return
+    write_config(config, path)
+    click.echo(q.Text.SAVED.format(path=path))
+    click.echo(q.next_step(config))
+
+
+@dataclass(frozen=True)
+class _Options:
+    """The option values once checked (normalised as the settings file would be)."""
+
+    email: str | None
+    country: str | None
+    language: Language | None
+    reason: str | None
+    accounts: tuple[Account, ...]
+
+
+def _checked_options(given: Given) -> _Options:
+    from optout_bot import setup_questions as q
+    from optout_bot.values import check_country, check_email, check_reason
+
+    accounts = q.merge_accounts((), [q.parse_account_option(value) for value in given.accounts])
+    language = q.as_language(given.language) if given.language is not None else None
+    return _Options(
+        check_email(given.email), check_country(given.country), language, check_reason(given.reason), accounts
+    )
+
+
+def _saved(path: Path) -> Config:
+    """The saved settings, the defaults of the questions. A broken file is never replaced silently."""
+    from optout_bot import setup_questions as q
+    from optout_bot.config import ConfigFileError, load_config
+
+    try:
+        return load_config(path)
+    except ConfigFileError as exc:
+        raise UsageError(q.Text.INVALID_FILE.format(problem=exc.message)) from None
+
+
+def _pick(given: bool, option: T, saved: T, question: Callable[[T], T], ask: bool) -> T:
+    """The option if it was given, else the person's answer, else (nobody to ask) what was saved."""
+    if given:
+        return option
+    return question(saved) if ask else saved
+
+
+def _answers(given: Given, options: _Options, saved: Config, ask: bool) -> Config:
+    from optout_bot import setup_questions as q
+    from optout_bot.config import Config
+
+    # A file without `language` (written by hand) says nothing about it: guess from the locale instead.
+    language = saved.language if "language" in saved.model_fields_set else q.guess_language(os.environ)
+    email = _pick(given.email is not None, options.email, saved.email, q.ask_email, ask)
+    country = _pick(given.country is not None, options.country, saved.country, q.ask_country, ask)
+    chosen_language = _pick(given.language is not None, options.language or language, language, q.ask_language, ask)
+    reason = _pick(given.reason is not None, options.reason, saved.reason, q.ask_reason, ask)
+    if given.accounts:
+        accounts = q.merge_accounts(saved.accounts, options.accounts)
+    elif ask:
+        accounts = q.ask_accounts(saved.accounts, email)
+    else:
+        accounts = saved.accounts
+    return Config(email=email, country=country, language=chosen_language, reason=reason, accounts=accounts)
+
+
+def _confirmed(path: Path, replacing: bool) -> bool:
+    from optout_bot import setup_questions as q
+
+    exists = path.exists()
+    if exists and _has_own_comments(path):
+        click.echo(q.Text.COMMENTS_LOST)
+    question = q.Text.REPLACE if replacing and exists else q.Text.SAVE
+    return click.confirm(question.format(path=path), default=True)
+
+
+def _has_own_comments(path: Path) -> bool:
+    from optout_bot import setup_questions as q
+
+    try:
+        return q.has_own_comments(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return False  # unreadable: --force replaces it, and there is nothing of it to keep

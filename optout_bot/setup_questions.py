@@ -1,0 +1,345 @@
+"""The questions `optout-bot init` asks, and the small rules behind them.
+
+Every word the person reads is in `Text`, so that translating them (issue 5) changes one class. The rules
+(the language guessed from the locale, a free account name, reading `--account NAME:PLATFORM[:EMAIL]`) are
+plain functions, tested on their own; the `ask_*` functions put them behind click's prompts, which re-ask
+after a wrong answer and read answers from stdin even when it is not a terminal (how tests play the person).
+
+Imported only when `init` runs: it loads pydantic (through the settings), which `optout-bot --help` must not pay for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Literal, TypeVar, get_args
+
+import click
+
+from optout_bot.config import Account, Config
+from optout_bot.errors import OptoutError, UsageError
+from optout_bot.paths import ACCOUNT_NAME
+from optout_bot.platforms import PLATFORMS, Platform
+from optout_bot.values import MAX_REASON_LENGTH, check_country, check_email, check_reason
+
+Language = Literal["en", "fr"]
+LANGUAGES: tuple[Language, ...] = get_args(Language)
+
+# The locale variables in the order POSIX reads them for messages: the first one set wins.
+_LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+_REMOVE = "-"  # typed to empty a saved optional answer (Enter alone keeps it)
+_SHORT = 60  # characters of a long reason shown in the summary
+
+T = TypeVar("T")
+
+
+class Text:
+    """What `init` says. English for now; one place to translate."""
+
+    INTRO = (
+        "optout-bot will ask a few questions and save your answers in\n  {path}\n"
+        "Press Enter to keep the answer shown in [brackets]."
+    )
+    EMAIL = "Email address of your Meta account"
+    BAD_EMAIL = "{answer!r} is not an email address: type it like name@example.com"
+    COUNTRY = "Country where you live, as a two-letter code (FR, BE, CH, DE…)"
+    BAD_COUNTRY = "{answer!r} is not a country code: type two letters, such as FR for France or BE for Belgium"
+    COUNTRY_RIGHT = "{label}: is that right?"
+    LANGUAGE = "Language of optout-bot's messages (en = English, fr = français)"
+    REASON_INTRO = (
+        "Meta's form has an optional box to say how this use of your data affects you.\n"
+        "Meta does not require it: press Enter to leave it empty."
+    )
+    REASON_SAVED = "Your saved text: {reason}\nPress Enter to keep it, or type {remove} to leave the box empty."
+    REASON = "Your text (optional)"
+    BAD_REASON = "this text is {length} characters long: keep it under {limit}"
+    ACCOUNTS_INTRO = (
+        "Accounts. Each one gets its own browser window and profile, kept by optout-bot: you log in to it\n"
+        "once with `optout-bot login --account NAME`. One objection covers every account linked in the same\n"
+        "Meta Accounts Center: linked accounts do not need a second one, so add only accounts that are not linked."
+    )
+    ACCOUNTS_KEPT = "Accounts already saved (kept):"
+    ADD_FIRST = "Add an account?"
+    ADD_ANOTHER = "Add another account?"
+    PLATFORM = "Is it an Instagram or a Facebook account?"
+    NAME = "A short name for it (letters, digits, '.', '_' or '-')"
+    BAD_NAME = (
+        "{answer!r} cannot be used: use letters, digits, '.', '_' or '-' (up to 64, starting with a letter or digit)"
+    )
+    TAKEN_NAME = "{answer!r} is already the name of an account: choose another"
+    ACCOUNT_EMAIL = "Its email, if it is not {main} (press Enter if it is the same)"
+    ACCOUNT_EMAIL_NO_MAIN = "Its email (press Enter to skip: Meta pre-fills it)"
+    BAD_OPTION = "--account {value!r}: {problem}"
+    OPTION_SHAPE = "write it as NAME:PLATFORM or NAME:PLATFORM:EMAIL, for example work:facebook"
+    OPTION_PLATFORM = "the platform must be instagram or facebook"
+    OPTION_TWICE = "--account {name!r} is given twice: give each account once"
+
+    SUMMARY = "Your settings:"
+    NO_EMAIL = "(none: Meta pre-fills the email of your account)"
+    NO_COUNTRY = "(none: chosen in the form if Meta asks)"
+    NO_REASON = "(none: Meta does not require one)"
+    NO_ACCOUNTS = "(none yet)"
+    SAVE = "Save these settings in {path}?"
+    REPLACE = "Replace the settings in {path}?"
+    COMMENTS_LOST = "Note: the comments you wrote in that file will not be kept."
+    NOT_SAVED = "Nothing was saved."
+    SAVED = "Saved in {path}"
+    NEXT_NONE = "Next: optout-bot run --platform instagram (or facebook). Run optout-bot init again to save accounts."
+    NEXT_ONE = "Next: optout-bot login --account {name}, then optout-bot run --account {name}"
+    NEXT_MANY = "Next: log in to each account once with optout-bot login --account NAME, then optout-bot run --all"
+
+    INVALID_FILE = "{problem}. Fix it, or delete the file, or start again with: optout-bot init --force"
+    NEEDS_ANSWERS = (
+        "init needs answers: run it in a terminal, or give them as options with --yes (see optout-bot init --help)"
+    )
+    STOPPED = "stopped: nothing was saved"
+
+
+# --- Rules ---------------------------------------------------------------------------------------------------
+
+
+def guess_language(environ: Mapping[str, str]) -> Language:
+    """French when the locale for messages is French (fr_FR, fr_BE.UTF-8, fr…), English otherwise."""
+    for variable in _LOCALE_VARIABLES:
+        value = environ.get(variable, "")
+        if value:
+            return "fr" if value.lower().startswith("fr") else "en"
+    return "en"
+
+
+def _taken(names: Iterable[str]) -> set[str]:
+    # casefold: each name is a profile folder, and "Work" and "work" are one folder on macOS and Windows.
+    return {name.casefold() for name in names}
+
+
+def suggest_name(platform: str, names: Iterable[str]) -> str:
+    """The platform's name, or platform-2, -3…: the first one no account has yet."""
+    taken = _taken(names)
+    name, number = platform, 2
+    while name.casefold() in taken:
+        name, number = f"{platform}-{number}", number + 1
+    return name
+
+
+def check_new_name(answer: str, names: Iterable[str]) -> str:
+    """A name for a new account, or click.UsageError (which makes click ask again) saying why not."""
+    name = answer.strip()
+    if not ACCOUNT_NAME.match(name):
+        raise click.UsageError(Text.BAD_NAME.format(answer=name))
+    if name.casefold() in _taken(names):
+        raise click.UsageError(Text.TAKEN_NAME.format(answer=name))
+    return name
+
+
+def as_platform(value: str) -> Platform:
+    for platform in PLATFORMS:
+        if value.strip().lower() == platform:
+            return platform
+    raise UsageError(Text.OPTION_PLATFORM)
+
+
+def as_language(value: str) -> Language:
+    for language in LANGUAGES:
+        if value.strip().lower() == language:
+            return language
+    raise UsageError(f"--language must be one of {', '.join(LANGUAGES)}")
+
+
+def account_email(answer: str | None, main: str | None) -> str | None:
+    """An account's own email: none when empty or the same as the main one (the file then says it once)."""
+    email = check_email(answer.strip()) if answer and answer.strip() else None
+    return None if email is None or (main is not None and email.casefold() == main.casefold()) else email
+
+
+def parse_account_option(value: str) -> Account:
+    """`--account NAME:PLATFORM[:EMAIL]`; a wrong one stops with the fix (exit 2)."""
+    parts = value.split(":", 2)
+    if len(parts) < 2:
+        raise UsageError(Text.BAD_OPTION.format(value=value, problem=Text.OPTION_SHAPE))
+    name, platform = parts[0].strip(), parts[1]
+    try:
+        if not ACCOUNT_NAME.match(name):
+            raise UsageError(Text.BAD_NAME.format(answer=name))
+        email = check_email(parts[2]) if len(parts) == 3 and parts[2].strip() else None
+        return Account(name=name, platform=as_platform(platform), email=email)
+    except OptoutError as exc:
+        raise UsageError(Text.BAD_OPTION.format(value=value, problem=exc.message.removeprefix("--email "))) from None
+
+
+def merge_accounts(saved: Sequence[Account], given: Sequence[Account]) -> tuple[Account, ...]:
+    """The saved accounts with those given as options on top: same name (any case) replaces, new ones go last."""
+    merged = list(saved)
+    seen: set[str] = set()
+    for account in given:
+        key = account.name.casefold()
+        if key in seen:
+            raise UsageError(Text.OPTION_TWICE.format(name=account.name))
+        seen.add(key)
+        place = next((i for i, old in enumerate(merged) if old.name.casefold() == key), None)
+        if place is None:
+            merged.append(account)
+        else:
+            merged[place] = account
+    return tuple(merged)
+
+
+def country_label(code: str) -> str:
+    """The code and the country's usual English name ("FR — France"), so that a typo shows."""
+    import pycountry  # only here: its database takes a moment to load
+
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    return f"{code} — {getattr(country, 'common_name', None) or country.name}"
+
+
+def _shorten(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= _SHORT else line[: _SHORT - 1] + "…"
+
+
+def _account_line(account: Account) -> str:
+    own = f", {account.email}" if account.email else ""
+    return f"    {account.name} ({account.platform}{own})"
+
+
+def summary(config: Config) -> list[str]:
+    """What will be saved, one line per setting, in plain words."""
+    accounts = [_account_line(account) for account in config.accounts] or [f"    {Text.NO_ACCOUNTS}"]
+    return [
+        Text.SUMMARY,
+        f"  email:     {config.email or Text.NO_EMAIL}",
+        f"  country:   {country_label(config.country) if config.country else Text.NO_COUNTRY}",
+        f"  language:  {config.language}",
+        f"  reason:    {_shorten(config.reason) if config.reason else Text.NO_REASON}",
+        "  accounts:",
+        *accounts,
+    ]
+
+
+def next_step(config: Config) -> str:
+    if not config.accounts:
+        return Text.NEXT_NONE
+    if len(config.accounts) == 1:
+        return Text.NEXT_ONE.format(name=config.accounts[0].name)
+    return Text.NEXT_MANY
+
+
+def has_own_comments(text: str) -> bool:
+    """Whether the file has comments besides the one optout-bot writes: rewriting it would drop them."""
+    from optout_bot.config import to_toml
+
+    ours = to_toml(Config()).splitlines()[0]
+    return any(line.strip().startswith("#") and line.strip() != ours for line in text.splitlines())
+
+
+# --- Questions -----------------------------------------------------------------------------------------------
+
+
+def _retry(check: Callable[[str], T], message: str) -> Callable[[str], T]:
+    """`check` for click.prompt: a wrong answer is said in `message` (with {answer}) and asked again."""
+
+    def convert(answer: str) -> T:
+        try:
+            return check(answer)
+        except OptoutError:
+            raise click.UsageError(message.format(answer=answer.strip())) from None
+
+    return convert
+
+
+def _required_email(answer: str) -> str:
+    email = check_email(answer)
+    if not email:
+        raise UsageError("empty")
+    return email
+
+
+def ask_email(current: str | None) -> str:
+    # default="" when there is none: an empty answer then gets the reason, rather than a silent repeat.
+    return click.prompt(
+        Text.EMAIL,
+        default=current or "",
+        show_default=bool(current),
+        value_proc=_retry(_required_email, Text.BAD_EMAIL),
+    )
+
+
+def _required_country(answer: str) -> str:
+    country = check_country(answer)
+    if not country:
+        raise UsageError("empty")
+    return country
+
+
+def ask_country(current: str | None) -> str:
+    """The code, shown back with the country's name: "BE" for Belarus instead of Belgium is an easy slip."""
+    while True:
+        code: str = click.prompt(
+            Text.COUNTRY,
+            default=current or "",
+            show_default=bool(current),
+            value_proc=_retry(_required_country, Text.BAD_COUNTRY),
+        )
+        if code == current:
+            click.echo(f"  {country_label(code)}")
+            return code
+        if click.confirm(Text.COUNTRY_RIGHT.format(label=country_label(code)), default=True):
+            return code
+
+
+def ask_language(current: Language) -> Language:
+    # The choices are spelled out in the question itself (with their names), not repeated by click.
+    choice = click.Choice(LANGUAGES, case_sensitive=False)
+    answer: str = click.prompt(Text.LANGUAGE, default=current, type=choice, show_choices=False)
+    return as_language(answer)
+
+
+def _reason_answer(current: str | None) -> Callable[[str], str | None]:
+    def convert(answer: str) -> str | None:
+        if answer.strip() == _REMOVE:
+            return None
+        if not answer.strip():
+            return current
+        try:
+            return check_reason(answer)
+        except OptoutError:
+            raise click.UsageError(Text.BAD_REASON.format(length=len(answer), limit=MAX_REASON_LENGTH)) from None
+
+    return convert
+
+
+def ask_reason(current: str | None) -> str | None:
+    # The saved text is shown above rather than as click's [default]: it may be long or span lines.
+    click.echo("\n" + Text.REASON_INTRO)
+    if current:
+        click.echo(Text.REASON_SAVED.format(reason=_shorten(current), remove=_REMOVE))
+    answer: str | None = click.prompt(Text.REASON, default="", show_default=False, value_proc=_reason_answer(current))
+    return answer
+
+
+def ask_account(accounts: Sequence[Account], main_email: str | None) -> Account:
+    names = [account.name for account in accounts]
+    platform = as_platform(click.prompt(Text.PLATFORM, type=click.Choice(PLATFORMS, case_sensitive=False)))
+    name: str = click.prompt(
+        Text.NAME, default=suggest_name(platform, names), value_proc=lambda answer: check_new_name(answer, names)
+    )
+    question = Text.ACCOUNT_EMAIL.format(main=main_email) if main_email else Text.ACCOUNT_EMAIL_NO_MAIN
+    email: str | None = click.prompt(
+        question,
+        default="",
+        show_default=False,
+        value_proc=_retry(lambda answer: account_email(answer, main_email), Text.BAD_EMAIL),
+    )
+    return Account(name=name, platform=platform, email=email)
+
+
+def ask_accounts(saved: Sequence[Account], main_email: str | None) -> tuple[Account, ...]:
+    """The saved accounts (kept), and as many new ones as the person adds."""
+    click.echo("\n" + Text.ACCOUNTS_INTRO)
+    accounts = list(saved)
+    if accounts:
+        click.echo("\n".join([Text.ACCOUNTS_KEPT, *(_account_line(account) for account in accounts)]))
+    # Yes by default for the first account (the point of init), no for more (most people have one or two).
+    while click.confirm(Text.ADD_ANOTHER if accounts else Text.ADD_FIRST, default=not accounts):
+        accounts.append(ask_account(accounts, main_email))
+    return tuple(accounts)

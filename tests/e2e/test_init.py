@@ -1,0 +1,234 @@
+"""`optout-bot init` as the person uses it: answers typed (here, fed on stdin), or given as options by a script."""
+
+from __future__ import annotations
+
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from optout_bot.config import Account, Config, load_config, write_config
+from tests.e2e.cli import Home, command, run_cli
+
+# The locale decides the default language: pin it, whatever the machine running the tests uses.
+ENGLISH = {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "en_GB.UTF-8"}
+NEEDS_ANSWERS = (
+    "optout-bot: init needs answers: run it in a terminal, or give them as options with --yes "
+    "(see optout-bot init --help)\n"
+)
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Home:
+    return Home(tmp_path / "home")
+
+
+def settings_file(home: Home) -> Path:
+    return home.root / "config" / "optout-bot" / "config.toml"
+
+
+def answer(home: Home, *args: str, lines: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    """Run `optout-bot init ARGS` with the person's answers, one line each ("" is pressing Enter)."""
+    return subprocess.run(
+        command("init", *args),
+        env=home.env(**{**ENGLISH, **env}),
+        input="".join(f"{line}\n" for line in lines),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def no_input(home: Home, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `optout-bot init ARGS` as a script would, with nothing on stdin, in an English locale."""
+    return run_cli(home, "init", *args, LC_ALL="", LC_MESSAGES="", LANG="en_GB.UTF-8")
+
+
+def saved(home: Home, config: Config) -> bytes:
+    """Settings saved earlier; their exact bytes, to check a refused run leaves them alone."""
+    write_config(config, settings_file(home))
+    return settings_file(home).read_bytes()
+
+
+TWO_ACCOUNTS = Config(
+    email="jane@example.com",
+    country="BE",
+    language="fr",
+    reason="Mes photos sont à moi.",
+    accounts=(Account(name="perso", platform="instagram"), Account(name="work", platform="facebook", email="j@w.org")),
+)
+
+
+def test_the_answers_typed_are_saved_after_wrong_ones_are_asked_again(home: Home) -> None:
+    result = answer(home, lines=[
+        "jane@",  "jane@example.com",   # email: a typo, asked again
+        "by", "n", "be", "",            # country: BY is Belarus, not what she meant; BE is
+        "fr",                           # language
+        "Mes photos sont à moi.",       # reason
+        "", "instagram", "", "",        # add an account (yes by default); platform; name "instagram"; same email
+        "y", "facebook", "Instagram", "work", "jane@work.example.org",  # a second one; the name is taken
+        "",                             # no third account
+        "",                             # save
+    ])  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    path = settings_file(home)
+    assert load_config(path) == Config(
+        email="jane@example.com",
+        country="BE",
+        language="fr",
+        reason="Mes photos sont à moi.",
+        accounts=(
+            Account(name="instagram", platform="instagram"),
+            Account(name="work", platform="facebook", email="jane@work.example.org"),
+        ),
+    )
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    out = result.stdout
+    assert "Error: 'jane@' is not an email address: type it like name@example.com" in out
+    assert "BY — Belarus: is that right?" in out and "BE — Belgium: is that right?" in out
+    assert "Error: 'Instagram' is already the name of an account: choose another" in out
+    assert "Meta does not require it" in out and "optout-bot login --account NAME" in out
+    assert "Accounts Center" in out
+    assert f"Saved in {path}\n" in out
+    assert out.endswith(
+        "Next: log in to each account once with optout-bot login --account NAME, then optout-bot run --all\n"
+    )
+    assert result.stderr == ""
+
+
+def test_a_script_gives_everything_as_options(home: Home) -> None:
+    result = no_input(
+        home, "--email", " jane@example.com ", "--country", "de", "--language", "en", "--reason", "",
+        "--account", "perso:Instagram", "--yes",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    config = load_config(settings_file(home))
+    assert config == Config(
+        email="jane@example.com", country="DE", language="en", accounts=(Account(name="perso", platform="instagram"),)
+    )
+    assert "  country:   DE — Germany\n" in result.stdout
+    assert "  reason:    (none: Meta does not require one)\n" in result.stdout
+    assert result.stdout.endswith("Next: optout-bot login --account perso, then optout-bot run --account perso\n")
+
+
+def test_with_yes_the_language_is_guessed_from_the_locale(home: Home) -> None:
+    result = run_cli(home, "init", "--yes", LC_ALL="", LC_MESSAGES="fr_BE.UTF-8", LANG="en_US.UTF-8")
+    assert result.returncode == 0, result.stderr
+    assert load_config(settings_file(home)) == Config(language="fr")
+    assert "Next: optout-bot run --platform instagram (or facebook)" in result.stdout
+
+
+def test_running_again_keeps_the_saved_answers_and_accounts(home: Home) -> None:
+    saved(home, TWO_ACCOUNTS)
+    # Enter everywhere (an unchanged country is not confirmed again), then one more account.
+    result = answer(home, lines=["", "", "", "", "y", "instagram", "", "", "", ""])
+    assert result.returncode == 0, result.stderr
+    assert load_config(settings_file(home)) == TWO_ACCOUNTS.model_copy(
+        update={"accounts": (*TWO_ACCOUNTS.accounts, Account(name="instagram", platform="instagram"))}
+    )
+    assert "Email address of your Meta account [jane@example.com]:" in result.stdout
+    assert "Accounts already saved (kept):\n    perso (instagram)\n    work (facebook, j@w.org)\n" in result.stdout
+
+
+def test_a_dash_removes_the_saved_reason_and_options_replace_an_account_of_the_same_name(home: Home) -> None:
+    saved(home, TWO_ACCOUNTS)
+    result = answer(home, "--account", "WORK:instagram", "--country", "FR", lines=["", "", "-", ""])
+    assert result.returncode == 0, result.stderr
+    config = load_config(settings_file(home))
+    assert config.reason is None and config.country == "FR"
+    assert config.accounts == (Account(name="perso", platform="instagram"), Account(name="WORK", platform="instagram"))
+    assert "Add an account?" not in result.stdout  # accounts given as options are not asked about
+
+
+def test_an_invalid_file_is_reported_at_its_line_and_left_alone(home: Home) -> None:
+    path = settings_file(home)
+    path.parent.mkdir(parents=True)
+    path.write_text('schema_version = 1\ncountry = "XX"\n', encoding="utf-8")
+    before = path.read_bytes()
+    for args in (["--yes"], ["--email", "jane@example.com"]):
+        result = answer(home, *args, lines=["jane@example.com", "FR", "", "", "n", ""])
+        assert result.returncode == 2
+        assert result.stderr.startswith(f"optout-bot: invalid settings: {path}:2: country: 'XX' is not a two-letter")
+        assert result.stderr.endswith("Fix it, or delete the file, or start again with: optout-bot init --force\n")
+        assert result.stdout == ""
+        assert path.read_bytes() == before
+
+
+def test_force_starts_from_scratch_but_asks_before_replacing(home: Home) -> None:
+    before = saved(home, TWO_ACCOUNTS)
+    options = ["--force", "--email", "new@example.com", "--country", "CH", "--reason", "", "--account", "x:facebook"]
+    result = answer(home, *options, lines=["", "n"])  # language: Enter (guessed); then no
+    assert result.returncode == 0, result.stderr
+    assert f"Replace the settings in {settings_file(home)}? [Y/n]: Nothing was saved.\n" in result.stdout
+    assert settings_file(home).read_bytes() == before
+
+    result = answer(home, *options, lines=["", "y"])
+    assert result.returncode == 0, result.stderr
+    assert load_config(settings_file(home)) == Config(
+        email="new@example.com", country="CH", language="en", accounts=(Account(name="x", platform="facebook"),)
+    )
+
+
+def test_force_replaces_an_invalid_file(home: Home) -> None:
+    path = settings_file(home)
+    path.parent.mkdir(parents=True)
+    path.write_text("# my notes\nnot toml at all\n", encoding="utf-8")
+    result = no_input(home, "--force", "--yes", "--email", "jane@example.com")
+    assert result.returncode == 0, result.stderr
+    assert load_config(path) == Config(email="jane@example.com")
+
+
+def test_hand_written_comments_are_said_to_be_lost_before_saving(home: Home) -> None:
+    path = settings_file(home)
+    path.parent.mkdir(parents=True)
+    path.write_text('# mine\nemail = "jane@example.com"\n', encoding="utf-8")
+    result = answer(home, "--country", "FR", "--language", "en", "--reason", "", "--account", "a:facebook", lines=[
+        "", "n"
+    ])  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "the comments you wrote in that file will not be kept" in result.stdout
+    assert path.read_text(encoding="utf-8") == '# mine\nemail = "jane@example.com"\n'
+
+
+def test_answers_ending_half_way_save_nothing(home: Home) -> None:
+    result = answer(home, lines=["jane@example.com", "fr"])  # then the input ends, at "FR — France: is that right?"
+    assert (result.returncode, result.stderr) == (2, NEEDS_ANSWERS)
+    assert not settings_file(home).exists()
+
+
+def test_no_input_and_no_yes_is_a_usage_error(home: Home) -> None:
+    result = no_input(home, "--email", "jane@example.com")
+    assert (result.returncode, result.stderr) == (2, NEEDS_ANSWERS)
+    assert not settings_file(home).exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--email", "jane@"], "optout-bot: --email 'jane@' is not an email address"),
+        (["--country", "XX"], "optout-bot: --country 'XX' is not a two-letter country code"),
+        (["--account", "perso"], "optout-bot: --account 'perso': write it as NAME:PLATFORM or NAME:PLATFORM:EMAIL"),
+        (["--account", "p:tiktok"], "optout-bot: --account 'p:tiktok': the platform must be instagram or facebook"),
+        (["--account", "p:facebook:x@"], "optout-bot: --account 'p:facebook:x@': 'x@' is not an email address"),
+        (["--account", "../p:facebook"], "optout-bot: --account '../p:facebook': '../p' cannot be used"),
+        (["--account", "a:facebook", "--account", "A:instagram"], "optout-bot: --account 'A' is given twice"),
+    ],
+)
+def test_a_wrong_option_stops_before_any_question(home: Home, option: list[str], message: str) -> None:
+    result = answer(home, *option, lines=["jane@example.com"])
+    assert result.returncode == 2
+    assert result.stderr.startswith(message), result.stderr
+    assert result.stdout == ""
+    assert not settings_file(home).exists()
+
+
+def test_help_does_not_load_the_settings_machinery() -> None:
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "optout_bot", "init", "--help"], capture_output=True, text=True
+    )
+    assert result.returncode == 0
+    assert "--account NAME:PLATFORM[:EMAIL]" in result.stdout
+    for module in ("pydantic", "playwright", "loguru", "pycountry"):
+        assert f" {module}" not in result.stderr, module  # -X importtime lists every module imported

@@ -1,0 +1,185 @@
+"""The rules behind `optout-bot init`'s questions, and a few questions answered through click's own test input."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from optout_bot.config import Account, Config
+from optout_bot.errors import UsageError
+from optout_bot.setup_questions import (
+    account_email,
+    ask_accounts,
+    ask_country,
+    ask_reason,
+    check_new_name,
+    country_label,
+    guess_language,
+    has_own_comments,
+    merge_accounts,
+    next_step,
+    parse_account_option,
+    suggest_name,
+    summary,
+)
+
+T = TypeVar("T")
+
+
+def typed(answers: list[str], question: Callable[[], T]) -> tuple[T, str]:
+    """`question()` answered with these lines, as if typed; returns its result and what was printed."""
+    with CliRunner().isolation(input="".join(f"{line}\n" for line in answers)) as (out, _err, _):
+        result = question()
+    return result, out.getvalue().decode()
+
+
+# --- The language ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("environ", "language"),
+    [
+        ({"LANG": "fr_FR.UTF-8"}, "fr"),
+        ({"LANG": "fr"}, "fr"),
+        ({"LANG": "FR_ca"}, "fr"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LANG": "de_DE.UTF-8"}, "en"),  # no German messages yet
+        ({}, "en"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({"LC_ALL": "en_GB.UTF-8", "LC_MESSAGES": "fr_FR.UTF-8", "LANG": "fr_FR.UTF-8"}, "en"),  # LC_ALL first
+        ({"LC_MESSAGES": "fr_BE.UTF-8", "LANG": "en_US.UTF-8"}, "fr"),  # then LC_MESSAGES
+        ({"LC_ALL": "", "LC_MESSAGES": "", "LANG": "fr_CH.UTF-8"}, "fr"),  # empty means unset
+    ],
+)
+def test_the_language_is_guessed_from_the_locale(environ: dict[str, str], language: str) -> None:
+    assert guess_language(environ) == language
+
+
+# --- Account names and options ---------------------------------------------------------------------------------
+
+
+def test_the_suggested_name_is_the_platform_then_a_number() -> None:
+    assert suggest_name("instagram", []) == "instagram"
+    assert suggest_name("facebook", ["instagram"]) == "facebook"
+    assert suggest_name("facebook", ["Facebook", "facebook-2"]) == "facebook-3"
+
+
+def test_a_new_name_must_be_allowed_and_free_in_any_case() -> None:
+    assert check_new_name(" work ", ["perso"]) == "work"
+    with pytest.raises(click.UsageError, match="'Perso' is already the name of an account"):
+        check_new_name("Perso", ["perso"])
+    for bad in ("", "../x", "a b", "-x", "x" * 65):
+        with pytest.raises(click.UsageError, match="cannot be used"):
+            check_new_name(bad, [])
+
+
+def test_an_account_email_is_kept_only_when_it_differs() -> None:
+    assert account_email("", "jane@example.com") is None
+    assert account_email(" Jane@Example.com ", "jane@example.com") is None
+    assert account_email("j@w.org", "jane@example.com") == "j@w.org"
+    assert account_email("j@w.org", None) == "j@w.org"
+    with pytest.raises(UsageError):
+        account_email("j@", None)
+
+
+def test_account_options_are_read() -> None:
+    assert parse_account_option("perso:instagram") == Account(name="perso", platform="instagram")
+    assert parse_account_option("w.2:Facebook:j@w.org") == Account(name="w.2", platform="facebook", email="j@w.org")
+    assert parse_account_option("w:facebook:") == Account(name="w", platform="facebook")
+    with pytest.raises(UsageError, match=r"^--account 'x:threads': the platform must be instagram or facebook$"):
+        parse_account_option("x:threads")
+    with pytest.raises(UsageError, match=r"^--account 'x:facebook:j@': 'j@' is not an email address"):
+        parse_account_option("x:facebook:j@")
+
+
+def test_accounts_given_as_options_replace_those_of_the_same_name() -> None:
+    perso, work = Account(name="perso", platform="instagram"), Account(name="work", platform="facebook")
+    new_work, extra = Account(name="Work", platform="instagram"), Account(name="x", platform="facebook")
+    assert merge_accounts([perso, work], [new_work, extra]) == (perso, new_work, extra)
+    with pytest.raises(UsageError, match="given twice"):
+        merge_accounts([], [work, new_work])
+
+
+# --- What is shown -----------------------------------------------------------------------------------------------
+
+
+def test_the_country_is_shown_with_its_usual_name() -> None:
+    assert country_label("FR") == "FR — France"
+    assert country_label("BO") == "BO — Bolivia"  # common_name, not "Bolivia, Plurinational State of"
+
+
+def test_the_summary_says_what_is_missing_in_plain_words() -> None:
+    assert summary(Config()) == [
+        "Your settings:",
+        "  email:     (none: Meta pre-fills the email of your account)",
+        "  country:   (none: chosen in the form if Meta asks)",
+        "  language:  en",
+        "  reason:    (none: Meta does not require one)",
+        "  accounts:",
+        "    (none yet)",
+    ]
+    long = Config(reason="word " * 30, accounts=(Account(name="w", platform="facebook", email="j@w.org"),))
+    lines = summary(long)
+    assert lines[4] == "  reason:    " + ("word " * 12)[:59] + "…"
+    assert lines[-1] == "    w (facebook, j@w.org)"
+
+
+def test_the_next_step_depends_on_the_accounts() -> None:
+    one = (Account(name="perso", platform="instagram"),)
+    assert next_step(Config()).startswith("Next: optout-bot run --platform instagram")
+    assert (
+        next_step(Config(accounts=one)) == "Next: optout-bot login --account perso, then optout-bot run --account perso"
+    )
+    two = (*one, Account(name="work", platform="facebook"))
+    assert next_step(Config(accounts=two)).endswith("then optout-bot run --all")
+
+
+def test_only_the_persons_own_comments_count() -> None:
+    assert not has_own_comments('# optout-bot settings. Command-line options override them.\nemail = "a@b.org"\n')
+    assert has_own_comments("  # my note\n")
+    assert not has_own_comments('reason = "#1 reason"\n')
+
+
+# --- Questions ---------------------------------------------------------------------------------------------------
+
+
+def test_a_changed_country_is_confirmed_by_its_name() -> None:
+    code, out = typed(["XX", "by", "n", "be", "y"], lambda: ask_country("FR"))
+    assert code == "BE"
+    assert "Error: 'XX' is not a country code" in out
+    assert "BY — Belarus: is that right?" in out and "BE — Belgium: is that right?" in out
+
+
+def test_the_saved_country_is_kept_with_enter() -> None:
+    code, out = typed([""], lambda: ask_country("FR"))
+    assert code == "FR"
+    assert "[FR]" in out and "FR — France" in out
+
+
+@pytest.mark.parametrize(("line", "reason"), [("", "Mine."), ("-", None), ("  Other.  ", "Other.")])
+def test_the_saved_reason_is_kept_removed_or_replaced(line: str, reason: str | None) -> None:
+    assert typed([line], lambda: ask_reason("Mine."))[0] == reason
+
+
+def test_a_reason_too_long_is_asked_again() -> None:
+    reason, out = typed(["x" * 5001, ""], lambda: ask_reason(None))
+    assert reason is None
+    assert "Error: this text is 5001 characters long: keep it under 5000" in out
+
+
+def test_saved_accounts_are_kept_and_new_ones_added() -> None:
+    saved = (Account(name="instagram", platform="instagram"),)
+    accounts, out = typed(["y", "Instagram", "", "", "n"], lambda: ask_accounts(saved, "jane@example.com"))
+    assert accounts == (*saved, Account(name="instagram-2", platform="instagram"))
+    assert "Accounts already saved (kept):\n    instagram (instagram)\n" in out
+    assert "Add another account? [y/N]" in out
+
+
+def test_no_account_is_added_when_the_person_says_no() -> None:
+    accounts, out = typed(["n"], lambda: ask_accounts((), None))
+    assert accounts == ()
+    assert "Add an account? [Y/n]" in out
