@@ -1,0 +1,71 @@
+"""The commands that read the ledger: `status` and `report`. cli.py registers them.
+
+They import their modules when they run, so `optout-bot --help` pays neither for the settings' pydantic
+models nor for the ledger. Neither command ever opens a browser.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from optout_bot.errors import EXIT_CODE_HELP
+
+# The same epilog as cli.py's (importing it from there would be circular: cli.py imports this module).
+# "\b" keeps click from re-wrapping the table of exit codes.
+EPILOG = "\b\n" + EXIT_CODE_HELP
+
+STDOUT = "-"
+REPORT_WRITTEN = "Report written: {path}"
+
+
+@click.command(epilog=EPILOG)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts (schema 1, see optout_bot/status.py).")
+def status(as_json: bool) -> None:
+    """Show each account's last outcome, its date and its receipt.
+
+    Lists the accounts in your settings and every account the ledger has a run for. The receipt is the
+    screenshot of Meta's confirmation of your objection.
+    """
+    from optout_bot.config import load_config
+    from optout_bot.status import status_output
+
+    click.echo(status_output(load_config(), as_json), nl=False)
+
+
+@click.command(epilog=EPILOG)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "md"]),
+    default="html",
+    show_default=True,
+    help="HTML (one file, prints well) or Markdown (some viewers do not show its embedded pictures).",
+)
+@click.option(
+    "--out",
+    metavar="PATH",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Where to write it; '-' for standard output. Default: a new file in your data folder's reports/.",
+)
+def report(fmt: str, out: str | None) -> None:
+    """Write a proof of your objections, to attach to a complaint.
+
+    One file per report: for each account, when Meta confirmed your objection, the form's address, Meta's
+    words and the receipt screenshot itself, with its SHA-256 and the account's attempts.
+    """
+    from pathlib import Path
+
+    from optout_bot.config import load_config
+    from optout_bot.report import FORMATS, new_report_path, render_report, write_report
+
+    chosen = next(known for known in FORMATS if known == fmt)  # click.Choice checked it: this narrows the type
+    text = render_report(load_config(), chosen)
+    if out == STDOUT:
+        # The bytes the HTML's charset declares, whatever the terminal's encoding.
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
+        return
+    path = write_report(text, Path(out) if out else new_report_path(chosen))
+    click.echo(REPORT_WRITTEN.format(path=path.absolute()))

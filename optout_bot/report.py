@@ -1,0 +1,443 @@
+"""`optout-bot report`: a self-contained proof of the person's objections, to attach to a complaint.
+
+One file (HTML, or Markdown) holding, per account: when Meta confirmed the objection (local time and UTC),
+the form's address, Meta's confirmation text, the receipt screenshot embedded as a data: URI with the SHA-256
+of its file, and the account's attempts. It must stand on its own in an email to a data-protection authority:
+no external resource, nothing to run, and everything taken from the ledger escaped (a confirmation text is
+Meta's page's words, not ours). The HTML also forbids scripts and outside requests by its own CSP.
+
+A report is written atomically with mode 0600 — it shows the person's accounts — so a crash leaves either
+no report or a whole one.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import os
+import re
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from optout_bot import __version__
+from optout_bot.config import Config
+from optout_bot.errors import UsageError
+from optout_bot.ledger import Ledger, RunRecord
+from optout_bot.paths import make_private, timestamped_file
+from optout_bot.status import (
+    AccountStatus,
+    account_statuses,
+    existing_ledger,
+    outcome_time,
+    outcome_words,
+    short_local,
+    utc_offset,
+)
+
+Format = Literal["html", "md"]
+FORMATS: tuple[Format, ...] = ("html", "md")
+SUFFIXES: dict[Format, str] = {"html": ".html", "md": ".md"}
+REPORTS_FOLDER = "reports"
+REPORT_STEM = "objection-report"
+
+# --- Words shown to the person (all here, for translation) ------------------------------------------------------
+
+TITLE = "Objection to Meta's use of personal data for AI training: proof"
+SELF_SUBMITTED = (
+    "The person who made this report submitted Meta's objection form themselves, in their own browser; "
+    "optout-bot only walked to the form, pre-filled it, and kept Meta's confirmation as a receipt."
+)
+MADE_BY = "Made by"
+MADE_ON = "Made on"
+EMAIL = "Email (in optout-bot's settings)"
+ACCOUNT_EMAIL = "Email for this account (in the settings)"
+TIMES_NOTE = "Times are given in the local time of the computer that made this report and in UTC."
+HASH_NOTE = "A receipt's SHA-256 identifies its file: anyone can compute it again to check the file is the same."
+SUMMARY = "Summary"
+ACCOUNT = "Account"
+PLATFORM = "Platform"
+OBJECTION = "Objection"
+CONFIRMED_ON = "confirmed on {when}"
+NOT_CONFIRMED = "no confirmed objection"
+NOT_RUN = "never run"
+CONFIRMED_AT = "Objection confirmed by Meta"
+FORM_ADDRESS = "Form address"
+CONFIRMATION_TEXT = "Meta's confirmation"
+NO_CONFIRMATION_TEXT = "(not recorded)"
+RECEIPT = "Receipt"
+RECEIPT_SHA256 = "Receipt SHA-256"
+RECEIPT_ALT = "Screenshot of Meta's confirmation for {account} on {platform}"
+RECEIPT_CAPTION = "Receipt: the screenshot optout-bot took when Meta's confirmation appeared."
+RECEIPT_MISSING = "receipt file missing: {path}"
+RECEIPT_UNREADABLE = "receipt file unreadable: {path} ({reason})"
+RECEIPT_NOT_IMAGE = "receipt file is not a PNG or JPEG image: {path}"
+NO_RECEIPT = "no receipt recorded"
+NO_OBJECTION = "No confirmed objection is recorded for this account."
+LAST_ATTEMPT = "Last attempt: {when}, {outcome}."
+NEVER_RUN = "optout-bot has never been run for this account."
+ATTEMPTS = "Attempts"
+DATE_LOCAL = "Date (local time)"
+OUTCOME = "Outcome"
+LOCAL_AND_UTC = "{local} (local time, UTC{offset}) = {utc} UTC"
+PLATFORM_NAMES = {"instagram": "Instagram", "facebook": "Facebook"}
+NO_RUN_YET = "no run recorded yet: run `optout-bot run --platform instagram` (or facebook) first"
+CANNOT_WRITE = "cannot write the report {path}: {reason}"
+
+LONG_TIME = "%Y-%m-%d %H:%M:%S"
+
+
+# --- Gathering ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Receipt:
+    path: Path
+    sha256: str | None  # None: the file could not be read
+    data_uri: str | None  # None: nothing to embed
+    problem: str | None  # what to say instead of the picture
+
+
+@dataclass(frozen=True)
+class AccountProof:
+    status: AccountStatus
+    attempts: list[RunRecord]  # oldest first
+    receipt: Receipt | None  # of the confirmed objection; None: no confirmed objection, or it has no receipt
+    email: str | None  # the account's own email in the settings, where it differs from the person's
+
+
+@dataclass(frozen=True)
+class Proof:
+    made_at: datetime
+    email: str | None
+    accounts: list[AccountProof]
+
+
+_IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+def read_receipt(path: Path) -> Receipt:
+    """The receipt's hash and picture; a missing or unreadable file is said in the report, never a crash."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return Receipt(path, None, None, RECEIPT_MISSING.format(path=path))
+    except OSError as exc:
+        return Receipt(path, None, None, RECEIPT_UNREADABLE.format(path=path, reason=exc.strerror or exc))
+    sha256 = hashlib.sha256(data).hexdigest()
+    mime = next((mime for magic, mime in _IMAGE_TYPES.items() if data.startswith(magic)), None)
+    if mime is None:
+        return Receipt(path, sha256, None, RECEIPT_NOT_IMAGE.format(path=path))
+    return Receipt(path, sha256, f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}", None)
+
+
+def _account_proof(status: AccountStatus, ledger: Ledger, config: Config) -> AccountProof:
+    attempts = [run for run in ledger.runs(status.account) if run.platform == status.platform]
+    receipt_path = status.confirmed.receipt_path if status.confirmed else None
+    configured = config.account(status.account)
+    email = configured.email if configured and configured.platform == status.platform else None
+    return AccountProof(status, attempts, read_receipt(receipt_path) if receipt_path else None, email)
+
+
+def gather_proof(config: Config, ledger_path: Path | None = None) -> Proof:
+    """Everything the report shows; a UsageError when there is nothing to prove yet."""
+    with existing_ledger(ledger_path) as ledger:
+        statuses = account_statuses(config, ledger)
+        if ledger is None or not any(status.last_run for status in statuses):
+            raise UsageError(NO_RUN_YET)
+        accounts = [_account_proof(status, ledger, config) for status in statuses]
+    return Proof(made_at=datetime.now(UTC), email=config.email, accounts=accounts)
+
+
+# --- Shared by both formats -------------------------------------------------------------------------------------
+
+
+def local_and_utc(moment: datetime) -> str:
+    return LOCAL_AND_UTC.format(
+        local=moment.astimezone().strftime(LONG_TIME),
+        offset=utc_offset(moment),
+        utc=moment.astimezone(UTC).strftime(LONG_TIME),
+    )
+
+
+def platform_name(platform: str) -> str:
+    return PLATFORM_NAMES.get(platform, platform)
+
+
+def heading(account: AccountProof) -> str:
+    return f"{account.status.account} — {platform_name(account.status.platform)}"
+
+
+def objection_summary(account: AccountProof) -> str:
+    confirmed = account.status.confirmed
+    if confirmed:
+        return CONFIRMED_ON.format(when=short_local(outcome_time(confirmed)))
+    return NOT_CONFIRMED if account.status.last_run else NOT_RUN
+
+
+def last_attempt(account: AccountProof) -> str:
+    run = account.status.last_run
+    if run is None:
+        return NEVER_RUN
+    return LAST_ATTEMPT.format(when=short_local(outcome_time(run)), outcome=outcome_words(run))
+
+
+# --- HTML -------------------------------------------------------------------------------------------------------
+
+# Inline and sober: it is printed, attached and read by officials. No web fonts, no outside request.
+_CSS = """
+body { font-family: Georgia, "Times New Roman", serif; color: #111; background: #fff; max-width: 46rem;
+       margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
+h1 { font-size: 1.5rem; margin-bottom: 0.5rem; }
+h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #999; }
+h3 { font-size: 1rem; }
+.lead { font-weight: bold; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
+dt { font-weight: bold; }
+dd { margin: 0; overflow-wrap: anywhere; }
+blockquote { margin: 0; padding: 0.25rem 0.75rem; border-left: 3px solid #666; white-space: pre-wrap; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #999; padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
+figure { margin: 1rem 0; }
+img { max-width: 100%; border: 1px solid #999; }
+.problem { color: #a00; font-weight: bold; }
+code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.85em; overflow-wrap: anywhere; }
+.notes { font-size: 0.9em; color: #333; }
+@media print {
+  body { margin: 0; max-width: none; }
+  section { break-before: page; }
+  figure, tr, dl { break-inside: avoid; }
+}
+"""
+# Even if an escaping slip let markup through, nothing could run and nothing could be fetched.
+_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _html_dl(items: Sequence[tuple[str, str]]) -> str:
+    """A definition list; the values are HTML already (escaped by the caller)."""
+    return "<dl>\n" + "".join(f"<dt>{_e(name)}</dt><dd>{value}</dd>\n" for name, value in items) + "</dl>"
+
+
+def _html_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    head = "".join(f"<th>{_e(cell)}</th>" for cell in headers)
+    body = "".join("<tr>" + "".join(f"<td>{_e(cell)}</td>" for cell in row) + "</tr>\n" for row in rows)
+    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>"
+
+
+def _html_receipt(account: AccountProof) -> list[str]:
+    receipt = account.receipt
+    if receipt is None:
+        return [f"<p>{_e(RECEIPT)}: {_e(NO_RECEIPT)}</p>"]
+    parts = []
+    if receipt.problem:
+        parts.append(f'<p class="problem">{_e(receipt.problem)}</p>')
+    if receipt.data_uri:
+        alt = RECEIPT_ALT.format(account=account.status.account, platform=platform_name(account.status.platform))
+        parts.append(
+            f'<figure><img src="{_e(receipt.data_uri)}" alt="{_e(alt)}">'
+            f"<figcaption>{_e(RECEIPT_CAPTION)}</figcaption></figure>"
+        )
+    return parts
+
+
+def _html_account(account: AccountProof) -> str:
+    parts = [f"<section>\n<h2>{_e(heading(account))}</h2>"]
+    confirmed = account.status.confirmed
+    if confirmed:
+        items = [
+            (CONFIRMED_AT, _e(local_and_utc(outcome_time(confirmed)))),
+            (PLATFORM, _e(platform_name(account.status.platform))),
+            (FORM_ADDRESS, f"<code>{_e(confirmed.form_url or NO_CONFIRMATION_TEXT)}</code>"),
+            (CONFIRMATION_TEXT, f"<blockquote>{_e(confirmed.confirmation_text or NO_CONFIRMATION_TEXT)}</blockquote>"),
+        ]
+        if account.receipt:
+            items.append((RECEIPT, f"<code>{_e(account.receipt.path)}</code>"))
+            if account.receipt.sha256:
+                items.append((RECEIPT_SHA256, f"<code>{_e(account.receipt.sha256)}</code>"))
+        if account.email:
+            items.append((ACCOUNT_EMAIL, _e(account.email)))
+        parts += [_html_dl(items), *_html_receipt(account)]
+    else:
+        parts += [f"<p><strong>{_e(NO_OBJECTION)}</strong> {_e(last_attempt(account))}</p>"]
+        if account.email:
+            parts.append(_html_dl([(ACCOUNT_EMAIL, _e(account.email))]))
+    if account.attempts:
+        rows = [(short_local(outcome_time(run)), outcome_words(run)) for run in account.attempts]
+        parts += [f"<h3>{_e(ATTEMPTS)}</h3>", _html_table((DATE_LOCAL, OUTCOME), rows)]
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def render_html(proof: Proof) -> str:
+    header = [(MADE_BY, _e(f"optout-bot {__version__}")), (MADE_ON, _e(local_and_utc(proof.made_at)))]
+    if proof.email:
+        header.append((EMAIL, _e(proof.email)))
+    summary = [(a.status.account, platform_name(a.status.platform), objection_summary(a)) for a in proof.accounts]
+    body = [
+        f"<h1>{_e(TITLE)}</h1>",
+        f'<p class="lead">{_e(SELF_SUBMITTED)}</p>',
+        _html_dl(header),
+        f'<p class="notes">{_e(TIMES_NOTE)} {_e(HASH_NOTE)}</p>',
+        f"<h2>{_e(SUMMARY)}</h2>",
+        _html_table((ACCOUNT, PLATFORM, OBJECTION), summary),
+        *(_html_account(account) for account in proof.accounts),
+    ]
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_e(TITLE)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )
+
+
+# --- Markdown ---------------------------------------------------------------------------------------------------
+
+# Characters with a meaning anywhere in CommonMark/GFM text: emphasis, code, links, raw HTML and entities,
+# tables, strikethrough. Backslash-escaping them shows them as they are.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~#!])")
+# What makes a line a list item, a heading underline or a thematic break when it starts the line.
+_MD_LINE_START = re.compile(r"^(\d+)([.)])|^([-+=])")
+
+
+def md_escape(text: str) -> str:
+    """Text shown as written, on one line (a cell, an item): no markup, no HTML, no link can come of it."""
+    return md_escape_line(" ".join(text.split()))
+
+
+def md_escape_line(line: str) -> str:
+    escaped = _MD_SPECIAL.sub(r"\\\1", line.strip())
+    return _MD_LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", escaped)
+
+
+def md_quote(text: str) -> str:
+    """A block quote of `text`, line by line, each escaped; its line breaks kept (a trailing \\ is one)."""
+    lines = [md_escape_line(line) for line in text.strip().splitlines()]
+    broken = [
+        line + "\\" if line and following else line for line, following in zip(lines, [*lines[1:], ""], strict=True)
+    ]
+    return "\n".join(f"> {line}".rstrip() for line in broken)
+
+
+def _md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    def line(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(md_escape(cell) for cell in cells) + " |"
+
+    return [line(headers), "|" + "---|" * len(headers), *(line(row) for row in rows)]
+
+
+def _md_item(name: str, value: str) -> str:
+    """A list item; `value` is Markdown already (escaped by the caller)."""
+    return f"- **{md_escape(name)}:** {value}".rstrip()
+
+
+def _md_receipt(account: AccountProof) -> list[str]:
+    receipt = account.receipt
+    if receipt is None:
+        return [_md_item(RECEIPT, md_escape(NO_RECEIPT))]
+    lines = [_md_item(RECEIPT, md_escape(str(receipt.path)))]
+    if receipt.sha256:
+        lines.append(_md_item(RECEIPT_SHA256, f"`{receipt.sha256}`"))
+    if receipt.problem:
+        lines += ["", f"**{md_escape(receipt.problem)}**"]
+    if receipt.data_uri:
+        alt = RECEIPT_ALT.format(account=account.status.account, platform=platform_name(account.status.platform))
+        # A data: URI is only base64 characters: nothing in it can close the link.
+        lines += ["", f"![{md_escape(alt)}]({receipt.data_uri})", "", f"*{md_escape(RECEIPT_CAPTION)}*"]
+    return lines
+
+
+def _md_account(account: AccountProof) -> list[str]:
+    lines = ["", f"## {md_escape(heading(account))}", ""]
+    confirmed = account.status.confirmed
+    if confirmed:
+        text = confirmed.confirmation_text or NO_CONFIRMATION_TEXT
+        lines += [
+            _md_item(CONFIRMED_AT, md_escape(local_and_utc(outcome_time(confirmed)))),
+            _md_item(PLATFORM, md_escape(platform_name(account.status.platform))),
+            _md_item(FORM_ADDRESS, md_escape(confirmed.form_url or NO_CONFIRMATION_TEXT)),
+        ]
+        if account.email:
+            lines.append(_md_item(ACCOUNT_EMAIL, md_escape(account.email)))
+        lines += [_md_item(CONFIRMATION_TEXT, ""), "", md_quote(text), "", *_md_receipt(account)]
+    else:
+        lines.append(f"**{md_escape(NO_OBJECTION)}** {md_escape(last_attempt(account))}")
+        if account.email:
+            lines += ["", _md_item(ACCOUNT_EMAIL, md_escape(account.email))]
+    if account.attempts:
+        rows = [(short_local(outcome_time(run)), outcome_words(run)) for run in account.attempts]
+        lines += ["", f"### {md_escape(ATTEMPTS)}", "", *_md_table((DATE_LOCAL, OUTCOME), rows)]
+    return lines
+
+
+def render_markdown(proof: Proof) -> str:
+    lines = [
+        f"# {md_escape(TITLE)}",
+        "",
+        f"**{md_escape(SELF_SUBMITTED)}**",
+        "",
+        _md_item(MADE_BY, md_escape(f"optout-bot {__version__}")),
+        _md_item(MADE_ON, md_escape(local_and_utc(proof.made_at))),
+    ]
+    if proof.email:
+        lines.append(_md_item(EMAIL, md_escape(proof.email)))
+    summary = [(a.status.account, platform_name(a.status.platform), objection_summary(a)) for a in proof.accounts]
+    lines += ["", md_escape(f"{TIMES_NOTE} {HASH_NOTE}"), "", f"## {md_escape(SUMMARY)}", ""]
+    lines += _md_table((ACCOUNT, PLATFORM, OBJECTION), summary)
+    for account in proof.accounts:
+        lines += _md_account(account)
+    return "\n".join(lines) + "\n"
+
+
+# --- Writing ----------------------------------------------------------------------------------------------------
+
+_RENDERERS: dict[Format, Callable[[Proof], str]] = {
+    "html": render_html,
+    "md": render_markdown,
+}
+
+
+def render_report(config: Config, fmt: Format, ledger_path: Path | None = None) -> str:
+    """The whole report as text; a UsageError if no run is recorded yet."""
+    return _RENDERERS[fmt](gather_proof(config, ledger_path))
+
+
+def new_report_path(fmt: Format) -> Path:
+    """A new file under the data folder's reports/, never one made earlier in the same second."""
+    path = timestamped_file(REPORTS_FOLDER, REPORT_STEM, SUFFIXES[fmt])
+    number = 2
+    candidate = path
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+        number += 1
+    return candidate
+
+
+def write_report(text: str, path: Path) -> Path:
+    """Write `text` to `path` atomically (a temporary file in the same folder, then a rename), mode 0600."""
+    try:
+        # mkstemp creates the file with mode 0600; in the same folder, so os.replace is a rename.
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as file:
+                file.write(text)
+                file.flush()
+                os.fsync(file.fileno())
+            make_private(Path(temporary))
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise UsageError(CANNOT_WRITE.format(path=path, reason=exc.strerror or exc)) from exc
+    return path

@@ -1,0 +1,255 @@
+"""`optout-bot report`: the proof a person attaches to a complaint, from a real ledger, opened in a real browser."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import stat
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from optout_bot import __version__
+from optout_bot.config import Account, Config, load_config, write_config
+from optout_bot.errors import ExitStatus, UsageError
+from optout_bot.ledger import Ledger, Outcome
+from optout_bot.report import md_escape, md_quote, new_report_path, render_report, write_report
+from tests.test_status import CONFIRMATION, FORM_URL, local_time_zone, png, receipt_file, record
+
+HOSTILE = "Thanks <script>alert('pwned')</script> & *bold* [click](javascript:alert(1)) | `code`\n# Not a heading"
+NO_RUN = "no run recorded yet: run `optout-bot run --platform instagram` (or facebook) first"
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Config:
+    config = Config(
+        email="jane@example.com",
+        accounts=(
+            Account(name="personal", platform="instagram"),
+            Account(name="work", platform="facebook", email="jane@work.example.org"),
+        ),
+    )
+    return load_config(write_config(config, tmp_path / "config.toml"))
+
+
+@pytest.fixture
+def ledger_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "ledger.sqlite3"
+
+
+@pytest.fixture
+def receipt(tmp_path: Path) -> Path:
+    return receipt_file(tmp_path)
+
+
+@pytest.fixture
+def history(ledger_path: Path, receipt: Path) -> Path:
+    """personal: a rehearsal, a run not submitted, then Meta's confirmation; work: only a failed attempt."""
+    with Ledger.open(ledger_path) as ledger:
+        record(ledger, "personal", "instagram", Outcome.DRY_RUN_READY)
+        record(ledger, "personal", "instagram", Outcome.NOT_SUBMITTED)
+        record(ledger, "personal", "instagram", Outcome.CONFIRMED, receipt, CONFIRMATION)
+        record(ledger, "work", "facebook", Outcome.NOT_OFFERED)
+    return ledger_path
+
+
+# --- Content ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_the_report_holds_the_proof(fmt: str, settings: Config, history: Path, receipt: Path) -> None:
+    text = render_report(settings, "html" if fmt == "html" else "md", history)
+    with Ledger.open(history) as ledger:
+        confirmed = ledger.confirmed("personal", "instagram")
+    assert confirmed is not None and confirmed.ended_at is not None
+    local = confirmed.ended_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    utc = confirmed.ended_at.strftime("%Y-%m-%d %H:%M:%S")
+    unescape = (lambda t: t.replace("&#x27;", "'")) if fmt == "html" else (lambda t: t.replace("\\", ""))
+
+    assert f"optout-bot {__version__}" in text
+    assert "jane@example.com" in text and "jane@work.example.org" in text
+    assert "submitted Meta's objection form themselves" in unescape(text)
+    assert "optout-bot only walked to the form, pre-filled it" in text
+    assert f"{local} (local time, UTC" in text and f"= {utc} UTC" in text
+    assert FORM_URL in text
+    assert CONFIRMATION in unescape(text)
+    assert f"data:image/png;base64,{base64.b64encode(receipt.read_bytes()).decode()}" in text
+    assert hashlib.sha256(receipt.read_bytes()).hexdigest() in text
+    assert str(receipt) in unescape(text)
+    # The history of each account, and the account that has no confirmed objection says so.
+    for words in ("dry run: form ready", "not submitted", "confirmed", "not offered by Meta"):
+        assert words in text
+    assert "No confirmed objection is recorded for this account." in text
+    assert "no confirmed objection" in text  # in the summary, for work
+
+
+def test_a_configured_account_never_run_is_listed_as_such(settings: Config, ledger_path: Path) -> None:
+    with Ledger.open(ledger_path) as ledger:
+        record(ledger, "personal", "instagram", Outcome.NOT_SUBMITTED)
+    text = render_report(settings, "md", ledger_path)
+    assert "## work — Facebook" in text
+    assert "optout-bot has never been run for this account." in text
+    assert "| work | Facebook | never run |" in text
+
+
+def test_times_are_local_and_utc(history: Path, settings: Config) -> None:
+    with local_time_zone("IST-5:30"):
+        text = render_report(settings, "html", history)
+    assert "(local time, UTC+05:30)" in text
+
+
+# --- Escaping ---------------------------------------------------------------------------------------------------
+
+
+def test_html_escapes_what_comes_from_the_ledger(settings: Config, ledger_path: Path, receipt: Path) -> None:
+    with Ledger.open(ledger_path) as ledger:
+        record(ledger, "personal", "instagram", Outcome.CONFIRMED, receipt, HOSTILE)
+    text = render_report(settings, "html", ledger_path)
+    assert "<script" not in text and "javascript:alert(1)" in text  # present as words, never as markup
+    assert "Thanks &lt;script&gt;alert(&#x27;pwned&#x27;)&lt;/script&gt; &amp; *bold*" in text
+    assert "Content-Security-Policy" in text  # and even a slip could not run or fetch anything
+
+
+def test_markdown_escapes_what_comes_from_the_ledger(settings: Config, ledger_path: Path, receipt: Path) -> None:
+    with Ledger.open(ledger_path) as ledger:
+        record(ledger, "personal", "instagram", Outcome.CONFIRMED, receipt, HOSTILE)
+    text = render_report(settings, "md", ledger_path)
+    assert "<script>" not in text and "[click]" not in text and "*bold*" not in text
+    quoted = r"> Thanks \<script\>alert('pwned')\</script\> \& \*bold\* \[click\](javascript:alert(1)) \| \`code\`"
+    assert quoted in text
+    assert "> \\# Not a heading" in text  # each line of Meta's text stays inside the quote
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("1. not a list", "1\\. not a list"),
+        ("- not an item", "\\- not an item"),
+        ("+ nor this", "\\+ nor this"),
+        ("=== no underline", "\\=== no underline"),
+        ("a_b*c", "a\\_b\\*c"),
+        ("x\ny", "x y"),
+        ("<b>&amp;</b>", "\\<b\\>\\&amp;\\</b\\>"),
+    ],
+)
+def test_markdown_escaping(text: str, escaped: str) -> None:
+    assert md_escape(text) == escaped
+
+
+def test_markdown_quote_keeps_every_line_quoted() -> None:
+    # A blank line stays a paragraph break; other line breaks stay line breaks (a trailing backslash).
+    assert md_quote("first\n\n  - second\n> third") == "> first\n>\n> \\- second\\\n> \\> third"
+
+
+# --- Receipts that are not there --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_a_missing_receipt_is_said_not_a_crash(fmt: str, settings: Config, ledger_path: Path, tmp_path: Path) -> None:
+    gone = tmp_path / "receipts" / "gone.png"
+    with Ledger.open(ledger_path) as ledger:
+        record(ledger, "personal", "instagram", Outcome.CONFIRMED, gone, CONFIRMATION)
+    text = render_report(settings, "html" if fmt == "html" else "md", ledger_path)
+    escaped = md_escape(str(gone)) if fmt == "md" else str(gone)
+    assert f"receipt file missing: {escaped}" in text
+    assert "data:image" not in text
+
+
+def test_an_unreadable_receipt_is_said_not_a_crash(settings: Config, ledger_path: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "a-folder.png"  # a folder where a file should be: reading it fails even as root
+    folder.mkdir()
+    with Ledger.open(ledger_path) as ledger:
+        record(ledger, "personal", "instagram", Outcome.CONFIRMED, folder, CONFIRMATION)
+    assert f"receipt file unreadable: {folder} (" in render_report(settings, "html", ledger_path)
+
+
+def test_a_receipt_that_is_not_an_image_gets_its_hash_but_no_picture(
+    settings: Config, ledger_path: Path, tmp_path: Path
+) -> None:
+    junk = tmp_path / "junk.png"
+    junk.write_bytes(b"not a picture")
+    with Ledger.open(ledger_path) as ledger:
+        record(ledger, "personal", "instagram", Outcome.CONFIRMED, junk, CONFIRMATION)
+    text = render_report(settings, "html", ledger_path)
+    assert f"receipt file is not a PNG or JPEG image: {junk}" in text
+    assert hashlib.sha256(b"not a picture").hexdigest() in text and "<img" not in text
+
+
+# --- Nothing to prove -------------------------------------------------------------------------------------------
+
+
+def test_no_ledger_is_a_usage_error_and_creates_none(settings: Config, ledger_path: Path) -> None:
+    with pytest.raises(UsageError) as caught:
+        render_report(settings, "html", ledger_path)
+    assert (caught.value.message, caught.value.status) == (NO_RUN, ExitStatus.USAGE)
+    assert not ledger_path.exists()
+
+
+def test_an_empty_ledger_is_the_same_usage_error(settings: Config, ledger_path: Path) -> None:
+    Ledger.open(ledger_path).close()
+    with pytest.raises(UsageError, match=re.escape(NO_RUN)):
+        render_report(settings, "md", ledger_path)
+
+
+# --- Writing ----------------------------------------------------------------------------------------------------
+
+
+def test_a_report_is_written_whole_and_private(tmp_path: Path) -> None:
+    path = tmp_path / "report.html"
+    path.write_text("an older report")
+    path.chmod(0o644)
+    assert write_report("<p>new</p>\n", path) == path
+    assert path.read_text() == "<p>new</p>\n" and mode(path) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no temporary file left behind
+
+
+def test_writing_into_a_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"cannot write the report .*/nowhere/report.md: No such file or directory"):
+        write_report("text", tmp_path / "nowhere" / "report.md")
+
+
+def test_default_reports_are_new_files_in_the_private_reports_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    first = write_report("one", new_report_path("html"))
+    second = write_report("two", new_report_path("html"))  # within the same second, most likely
+    assert first != second and first.read_text() == "one"
+    assert first.parent == second.parent == tmp_path / "data" / "optout-bot" / "reports"
+    assert mode(first.parent) == 0o700
+    assert re.fullmatch(r"\d{8}-\d{6}-objection-report(-\d+)?\.html", second.name)
+    assert new_report_path("md").suffix == ".md"
+
+
+# --- In a real browser ------------------------------------------------------------------------------------------
+
+
+def test_the_html_report_renders_in_chromium(page: Page, settings: Config, ledger_path: Path, tmp_path: Path) -> None:
+    receipt = tmp_path / "receipt.png"
+    receipt.write_bytes(png(320, 180, (20, 160, 90)))
+    with Ledger.open(ledger_path) as ledger:
+        record(ledger, "personal", "instagram", Outcome.CONFIRMED, receipt, HOSTILE)
+    report = write_report(render_report(settings, "html", ledger_path), tmp_path / "report.html")
+
+    page.goto("about:blank")
+    blank = page.screenshot(full_page=True)
+    page.goto(report.as_uri())
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Objection to Meta's use of personal data for AI training: proof"
+    )
+    expect(page.get_by_text("Thanks <script>alert('pwned')</script>")).to_be_visible()  # shown, not run
+    assert page.locator("script").count() == 0
+    image = page.get_by_role("img", name="Screenshot of Meta's confirmation for personal on Instagram")
+    expect(image).to_be_visible()
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 320  # decoded, not a broken picture
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.evaluate("document.characterSet") == "UTF-8"
+    shot = page.screenshot(full_page=True)
+    assert shot.startswith(b"\x89PNG") and shot != blank and len(shot) > len(blank)
+    (tmp_path / "report-screenshot.png").write_bytes(shot)  # for a person looking at a failed run
