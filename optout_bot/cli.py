@@ -17,8 +17,7 @@ import click
 
 from optout_bot import __version__
 from optout_bot.errors import EXIT_CODE_HELP, ExitStatus, OptoutError, UsageError
-
-PLATFORMS = ("instagram", "facebook")
+from optout_bot.platforms import PLATFORMS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -29,10 +28,9 @@ EPILOG = "\b\n" + EXIT_CODE_HELP
 def _walk_options(command: F) -> F:
     """Options shared by `run` and `demo`: the same walk, the same form values."""
     options = [
-        click.option("--platform", type=click.Choice(PLATFORMS), required=True, help="Where your account is."),
-        click.option("--email", help="Email to put in the form (Meta usually pre-fills yours)."),
-        click.option("--country", help="Country of residence as a two-letter code (FR, BE, DE…), if asked."),
-        click.option("--reason", help="Optional text: how this processing affects you. Left empty otherwise."),
+        click.option("--email", help="Email to put in the form (Meta usually pre-fills yours). Default: settings."),
+        click.option("--country", help="Country of residence, two letters (FR, BE, DE…), if asked. Default: settings."),
+        click.option("--reason", help="Optional text: how this processing affects you. Default: settings, or empty."),
         click.option("--dry-run", is_flag=True, help="Walk and pre-fill, save a screenshot, do not wait."),
         click.option("--headless", is_flag=True, help="No visible window (only with --dry-run)."),
         click.option(
@@ -76,33 +74,99 @@ def cli(debug: bool) -> None:
 
 
 @cli.command(epilog=EPILOG)
+@click.option("--platform", type=click.Choice(PLATFORMS), help="Where your account is (default: from --account).")
+@click.option("--account", help="Which account (its own browser profile); see `optout-bot init`.")
+@click.option("--all", "everything", is_flag=True, help="Every saved account whose objection is not confirmed yet.")
+@click.option("--force", is_flag=True, help="Object again even where Meta already confirmed it.")
+@click.option("--from-link", metavar="URL", help="Start from the link in Meta's email (checked to be Meta's).")
 @_walk_options
-@click.option("--account", default="default", show_default=True, help="Which saved browser profile to use.")
 @click.option("--cdp", "cdp_url", metavar="URL", help="Attach to your running Chrome (see README) instead.")
 @click.option("--browser-channel", type=click.Choice(["chrome", "msedge", "chromium"]), help="Which browser.")
 @click.option("--executable-path", type=click.Path(dir_okay=False), help="Path of the browser to use.")
 def run(**params: Any) -> None:
-    """Walk to Meta's objection form in your browser, pre-fill it, and let you submit it."""
-    options = _run_options(params)  # bad values stop here, before a browser starts
+    """Walk to Meta's objection form in your browser, pre-fill it, and let you submit it.
+
+    Your settings file (`optout-bot init`) gives the email, country and accounts; options override it.
+    Every run is recorded in a ledger with its receipt: see `optout-bot status` and `optout-bot report`.
+    """
+    plan = _plan(params)  # bad values, settings or links stop here, before a browser starts
     from optout_bot.logfile import configure_logging
-    from optout_bot.runner import run_objection
+    from optout_bot.runner import run_each, run_objection
 
     configure_logging(os.environ.get("OPTOUT_BOT_DEBUG") == "1")
-    _exit(run_objection(options))
+    for record in plan.skipped:
+        when = (record.ended_at or record.started_at).astimezone()
+        click.echo(
+            f"{record.account} ({record.platform}): Meta already confirmed the objection on {when:%Y-%m-%d %H:%M}; "
+            "nothing to do (--force to object again)."
+        )
+    if params["everything"]:
+        from optout_bot.planning import ACCOUNTS_CENTER_NOTE
+
+        click.echo(ACCOUNTS_CENTER_NOTE)
+        _exit(run_each(plan.runs) if plan.runs else ExitStatus.SUCCESS)
+    _exit(run_objection(plan.runs[0]) if plan.runs else ExitStatus.SUCCESS)
 
 
 @cli.command(epilog=EPILOG)
+@click.option("--platform", type=click.Choice(PLATFORMS), required=True, help="Which of Meta's sites to imitate.")
 @_walk_options
 @click.option("--page-lang", type=click.Choice(["en", "fr"]), default="en", show_default=True,
               help="Language of the mock Meta pages.")  # fmt: skip
 def demo(page_lang: str, **params: Any) -> None:
     """The same walk on a bundled imitation of Meta's site: no account, no internet needed."""
-    options = _run_options(params, demo=True)
+    options = _demo_options(params)
     from optout_bot.logfile import configure_logging
     from optout_bot.runner import run_demo
 
     configure_logging(os.environ.get("OPTOUT_BOT_DEBUG") == "1")
     _exit(run_demo(options, page_lang))
+
+
+@cli.command(epilog=EPILOG)
+@click.option("--account", help="Which account (see `optout-bot init`); its browser profile keeps the login.")
+@click.option("--platform", type=click.Choice(PLATFORMS), help="Where the account is (default: from --account).")
+@click.option(
+    "--login-timeout",
+    type=click.FloatRange(min=1),
+    default=600,
+    show_default=True,
+    help="Seconds to wait for you to log in.",
+)
+@click.option(
+    "--step-timeout",
+    type=click.FloatRange(min=0.5),
+    default=15,
+    show_default=True,
+    help="Seconds to wait for Meta's page to load.",
+)
+@click.option("--browser-channel", type=click.Choice(["chrome", "msedge", "chromium"]), help="Which browser.")
+@click.option("--executable-path", type=click.Path(dir_okay=False), help="Path of the browser to use.")
+@click.option("--browser-arg", "browser_args", multiple=True, metavar="FLAG", help="Extra Chromium flag (advanced).")
+def login(**params: Any) -> None:
+    """Open an account's own browser profile so you can log in to Meta once; later runs stay logged in.
+
+    You type your password in Meta's page yourself: optout-bot never sees it.
+    """  # fmt: skip
+    from optout_bot.accounts import choose_account
+    from optout_bot.config import load_config
+    from optout_bot.options import Timeouts
+
+    account = choose_account(load_config(), params["account"], params["platform"])
+    timeouts = Timeouts(step=params["step_timeout"], login=params["login_timeout"])
+    from optout_bot.logfile import configure_logging
+    from optout_bot.login import log_in
+
+    configure_logging(os.environ.get("OPTOUT_BOT_DEBUG") == "1")
+    _exit(
+        log_in(
+            account,
+            timeouts,
+            channel=params["browser_channel"],
+            executable_path=params["executable_path"],
+            browser_args=tuple(params["browser_args"]),
+        )
+    )
 
 
 @cli.group()
@@ -124,25 +188,49 @@ def flows_check(files: tuple[Path, ...]) -> None:
     click.echo("flows OK: " + ", ".join(p.name for p in files) if files else "flows OK")
 
 
-def _run_options(params: dict[str, Any], demo: bool = False) -> Any:
-    from optout_bot.options import RunOptions, Timeouts
+def _timeouts(params: dict[str, Any]) -> Any:
+    from optout_bot.options import Timeouts
+
+    return Timeouts(step=params["step_timeout"], login=params["login_timeout"], user=params["user_timeout"])
+
+
+def _plan(params: dict[str, Any]) -> Any:
+    from optout_bot.planning import CommandLine, plan_runs
+
+    line = CommandLine(
+        platform=params["platform"],
+        account=params["account"],
+        email=params["email"],
+        country=params["country"],
+        reason=params["reason"],
+        everything=params["everything"],
+        force=params["force"],
+        from_link=params["from_link"],
+        cdp_url=params["cdp_url"],
+        channel=params["browser_channel"],
+        executable_path=params["executable_path"],
+        headless=params["headless"],
+        dry_run=params["dry_run"],
+        timeouts=_timeouts(params),
+        screenshot=params["screenshot"],
+        browser_args=tuple(params["browser_args"]),
+    )
+    return plan_runs(line)
+
+
+def _demo_options(params: dict[str, Any]) -> Any:
+    """The demo uses no settings file and no ledger: only what is typed, on imitation pages."""
+    from optout_bot.options import RunOptions
     from optout_bot.values import form_values
 
-    headless, dry_run = params["headless"], params["dry_run"]
-    if headless and not dry_run and not demo:
-        raise UsageError("--headless only works with --dry-run: you need to see the form to submit it yourself")
-    if demo and headless and not dry_run:
+    if params["headless"] and not params["dry_run"]:
         raise UsageError("--headless only works with --dry-run: add --dry-run, or drop --headless to see the demo")
     return RunOptions(
         platform=params["platform"],
         values=form_values(params["email"], params["country"], params["reason"]),
-        account=params.get("account") or "default",
-        cdp_url=params.get("cdp_url"),
-        channel=params.get("browser_channel"),
-        executable_path=params.get("executable_path"),
-        headless=headless,
-        dry_run=dry_run,
-        timeouts=Timeouts(step=params["step_timeout"], login=params["login_timeout"], user=params["user_timeout"]),
+        headless=params["headless"],
+        dry_run=params["dry_run"],
+        timeouts=_timeouts(params),
         screenshot=params["screenshot"],
         browser_args=tuple(params["browser_args"]),
     )
@@ -150,6 +238,23 @@ def _run_options(params: dict[str, Any], demo: bool = False) -> Any:
 
 def _exit(status: ExitStatus) -> None:
     sys.exit(int(status))
+
+
+def _log_failure(status: int, message: str, exc: BaseException, always: bool = False) -> Path | None:
+    """Keep the details of a failure (exit code, message, scrubbed traceback) in the log file; return it.
+
+    An expected failure is logged once a walk has begun (its command loaded the log module): a usage error
+    before that is the person's typo, and logging it would make a mistyped option pay for loguru. A bug is
+    always logged, so the person can be told where its details are. A log never adds a failure of its own.
+    """
+    if not always and "optout_bot.logfile" not in sys.modules:
+        return None
+    try:
+        from optout_bot.logfile import record_failure
+
+        return record_failure(status, message, exc)
+    except Exception:  # the bug may be a broken install of loguru itself
+        return None
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -169,6 +274,7 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             traceback.print_exc()
         click.echo(f"optout-bot: {exc.message}", err=True)
+        _log_failure(exc.status, exc.message, exc)
         sys.exit(exc.status)
     except KeyboardInterrupt:
         click.echo("optout-bot: stopped (Ctrl-C). Nothing was submitted.", err=True)
@@ -176,10 +282,22 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         if debug:
             traceback.print_exc()
+        log = _log_failure(ExitStatus.BUG, f"unexpected error ({type(exc).__name__})", exc, always=True)
         click.echo(
             f"optout-bot: unexpected error ({type(exc).__name__}: {exc}). Nothing was submitted. This is a bug: "
-            "please run again with --debug and report what it prints (README: 'Reporting a problem').",
+            "please run again with --debug and report what it prints (README: 'Reporting a problem')"
+            + (f"; details in {log}." if log else "."),
             err=True,
         )
         sys.exit(ExitStatus.BUG)
     sys.exit(ExitStatus.SUCCESS)
+
+
+from optout_bot.cli_setup import init  # noqa: E402
+
+cli.add_command(init)
+
+from optout_bot.cli_records import report, status  # noqa: E402
+
+cli.add_command(status)
+cli.add_command(report)

@@ -6,7 +6,7 @@ address the tool navigates to, clicks on or types into is checked here first.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 # facebook.com, instagram.com and their subdomains, meta.com, whatsapp.com (meta-objection-facts.md).
 META_DOMAINS: tuple[str, ...] = ("facebook.com", "instagram.com", "meta.com", "whatsapp.com")
@@ -27,3 +27,11 @@ def is_meta_url(url: str) -> bool:
     if parts.scheme != "https" or parts.username or parts.password or port not in (None, 443):
         return False
     return is_meta_host(parts.hostname or "")
+
+
+def without_query(url: str) -> str:
+    """The address without its query and fragment (where tokens travel) or any user:password@: safe to show."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))

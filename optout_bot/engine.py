@@ -146,6 +146,19 @@ class Walker:
                 return "form"
             # What appeared is gone again (a dialog closed, the page moved on): look again.
 
+    # --- logging in ---------------------------------------------------------------------------------------
+
+    def await_signed_in(self) -> bool:
+        """Open the flow's login start page; True once the person is logged in there (they log in if asked).
+
+        Meta shows its login form to someone logged out; the wait hands it to the person (never typing) and
+        ends when what only a logged-in person sees is on screen, or after the login timeout.
+        """
+        route = Route(id="log-in", source="optout-bot login", steps=[self.flow.login.start])
+        self._goto(route, self.flow.login.start)
+        signed_in = locate(self.page, self.flow.login.signed_in, self.vocabulary)
+        return self._await(signed_in, Timeouts.ms(self.timeouts.login)) == "target"
+
     # --- the walk -----------------------------------------------------------------------------------------
 
     def find_form(self) -> FoundForm:

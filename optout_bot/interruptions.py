@@ -73,6 +73,7 @@ class Interruptions:
             page.add_locator_handler(self._consent, lambda _: self._answer_consent(), no_wait_after=True)
         self._accepted_all_said = False
         self._answering = False  # our own clicks on the wall also trigger the handler: it must not answer twice
+        self.logins = 0  # how many times the person was asked to log in
 
     def visible(self) -> Locator:
         """Any interruption, for the walker to include in what it waits for."""
@@ -139,6 +140,7 @@ class Interruptions:
             "Meta asks you to log in (or to confirm it is you). Please do it in the browser window; optout-bot "
             "never sees or types your password or codes, and carries on by itself when you are through."
         )
+        self.logins += 1
         if self.on_login_needed is not None:
             self.on_login_needed(self.page)
         timeout = Timeouts.ms(self.timeouts.login)

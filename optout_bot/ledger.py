@@ -22,8 +22,8 @@ from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
 from typing import Self
-from urllib.parse import urlsplit, urlunsplit
 
+from optout_bot.domains import without_query
 from optout_bot.errors import ExitStatus, UsageError
 from optout_bot.paths import data_dir, private_dir
 
@@ -254,13 +254,7 @@ def _now() -> str:
 
 
 def _form_address(url: str | None) -> str | None:
-    """The form's address without its query and fragment (where tokens travel) or any user:password@."""
-    if url is None:
-        return None
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    return None if url is None else without_query(url)
 
 
 def _check_outcome(outcome: Outcome, exit_code: int, dry_run: bool) -> None:

@@ -34,3 +34,4 @@ class RunOptions:
     timeouts: Timeouts = field(default_factory=Timeouts)
     screenshot: Path | None = None  # where --dry-run saves the ready form (default: under the data dir)
     browser_args: tuple[str, ...] = ()
+    from_link: str | None = None  # the link in Meta's email: tried before the flow's own routes

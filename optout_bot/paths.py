@@ -30,9 +30,15 @@ def private_dir(path: Path) -> Path:
     return path
 
 
-def profile_dir(account: str) -> Path:
+def check_account_name(account: str) -> str:
+    """An account name is also a folder name: nothing that could leave the profiles folder."""
     if not ACCOUNT_NAME.match(account):
         raise UsageError(f"account name {account!r} is not allowed: use letters, digits, '.', '_' or '-' (up to 64)")
+    return account
+
+
+def profile_dir(account: str) -> Path:
+    check_account_name(account)
     private_dir(data_dir())
     return private_dir(data_dir() / "profiles" / account)
 

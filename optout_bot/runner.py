@@ -13,27 +13,54 @@ from playwright.sync_api import Locator, Page, sync_playwright
 
 from optout_bot.browser import SessionRequest, find_browser, has_display, open_session
 from optout_bot.diagnostics import save_diagnostic
+from optout_bot.domains import without_query
 from optout_bot.engine import FormNotFound, Walker
-from optout_bot.errors import ExitStatus, NotRecognisedError, NotSubmittedError, RefusedError
+from optout_bot.errors import ExitStatus, NotRecognisedError, NotSubmittedError, OptoutError, RefusedError, UsageError
 from optout_bot.filling import fill_form
-from optout_bot.flows import Flow, Vocabulary, load_flow, load_vocabulary
+from optout_bot.flows import Flow, Route, Vocabulary, load_flow, load_vocabulary
+from optout_bot.flows.model import GotoStep
 from optout_bot.handover import Outcome, ask_for_code, ask_to_log_in, await_person, present_form
 from optout_bot.options import RunOptions
 from optout_bot.paths import make_private, profile_dir, timestamped_file
+from optout_bot.recording import RunReport, recorded_run
 from optout_bot.ui import Ui
 
 
 def run_objection(options: RunOptions, ui: Ui | None = None) -> ExitStatus:
+    """One account's objection, recorded in the ledger from before the browser opens to its outcome."""
     ui = ui or Ui()
+    with recorded_run(options.account, options.platform, options.dry_run) as report:
+        return _walk(options, _session_request(options), ui, report)
+
+
+def run_each(runs: list[RunOptions], ui: Ui | None = None) -> ExitStatus:
+    """`run --all`: every account in turn; one that fails does not stop the others. The first failure's code."""
+    ui = ui or Ui()
+    results: list[tuple[RunOptions, ExitStatus, str]] = []
+    for number, options in enumerate(runs, start=1):
+        ui.say(f"[{number}/{len(runs)}] Account {options.account!r} ({options.platform})")
+        try:
+            status, message = run_objection(options, ui), "done"
+        except UsageError:
+            raise  # bad input or a damaged ledger: the same for every account, so stop here
+        except OptoutError as exc:
+            ui.warn(exc.message)
+            status, message = exc.status, exc.message
+        results.append((options, status, message))
+    ui.say("Summary:")
+    for options, status, message in results:
+        ui.step(f"{options.account} ({options.platform}): {'ok' if status is ExitStatus.SUCCESS else message}")
+    return next((status for _, status, _ in results if status is not ExitStatus.SUCCESS), ExitStatus.SUCCESS)
+
+
+def _session_request(options: RunOptions) -> SessionRequest:
     if options.cdp_url:
-        request = SessionRequest(headless=False, cdp_url=options.cdp_url)
-    else:
-        request = SessionRequest(
-            headless=options.headless,
-            profile_dir=profile_dir(options.account),
-            extra_args=list(options.browser_args),
-        )
-    return _walk(options, request, ui)
+        return SessionRequest(headless=False, cdp_url=options.cdp_url)
+    return SessionRequest(
+        headless=options.headless,
+        profile_dir=profile_dir(options.account),
+        extra_args=list(options.browser_args),
+    )
 
 
 def run_demo(options: RunOptions, page_lang: str, ui: Ui | None = None) -> ExitStatus:
@@ -57,12 +84,14 @@ def run_demo(options: RunOptions, page_lang: str, ui: Ui | None = None) -> ExitS
             extra_args=[*site.chromium_args(), *options.browser_args],
             ignore_https_errors=True,
         )
-        return _walk(options, request, ui)
+        return _walk(options, request, ui, RunReport())  # a rehearsal on imitation pages: not for the ledger
 
 
-def _walk(options: RunOptions, request: SessionRequest, ui: Ui) -> ExitStatus:
+def _walk(options: RunOptions, request: SessionRequest, ui: Ui, report: RunReport) -> ExitStatus:
     vocabulary = load_vocabulary()
     flow = load_flow(options.platform, vocabulary)
+    if options.from_link:
+        flow = _starting_from(flow, options.from_link)
     with sync_playwright() as pw:
         if request.cdp_url:
             ui.say(f"Attaching to your browser at {request.cdp_url}…")
@@ -88,22 +117,34 @@ def _walk(options: RunOptions, request: SessionRequest, ui: Ui) -> ExitStatus:
                     "optout-bot did not recognise Meta's pages (they may have changed); nothing was filled. "
                     f"A diagnostic without your personal data is in {folder} — please attach it to a report."
                 ) from None
-            ui.say(f"Found the form at {form.url} (route: {form.route}).")
+            ui.say(f"Found the form at {without_query(form.url)} (route: {form.route}).")
+            report.form_url, report.route = form.url, form.route
             filled = fill_form(form, options.values, ui, walker.ensure_on_meta)
             for line in filled:
                 ui.step(line)
             if options.dry_run:
-                return _dry_run_done(page, options, ui)
+                return _dry_run_done(page, options, ui, report)
             present_form(page, form.submit, filled)
             code_prompt = _code_prompt(page, flow, vocabulary)
-            return _wait_for_person(page, options, vocabulary.pattern_any(flow.confirmation), code_prompt, ui)
+            confirmation = vocabulary.pattern_any(flow.confirmation)
+            return _wait_for_person(page, options, confirmation, code_prompt, ui, report)
 
 
-def _dry_run_done(page: Page, options: RunOptions, ui: Ui) -> ExitStatus:
-    path = options.screenshot or timestamped_file("screenshots", f"{options.platform}-form", ".png")
+def _starting_from(flow: Flow, link: str) -> Flow:
+    """The flow with the link from Meta's email as its first route; the usual routes stay as fallbacks."""
+    route = Route(
+        id="from-link", source="the link in Meta's email, given with --from-link", steps=[GotoStep(goto=link)]
+    )
+    return flow.model_copy(update={"routes": [route, *flow.routes]})
+
+
+def _dry_run_done(page: Page, options: RunOptions, ui: Ui, report: RunReport) -> ExitStatus:
+    stem = f"{options.account}-{options.platform}-form"
+    path = options.screenshot or timestamped_file("screenshots", stem, ".png")
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
     make_private(path)
+    report.receipt = path
     ui.say(f"Dry run: the form is ready and nothing was submitted. Screenshot: {path}")
     return ExitStatus.SUCCESS
 
@@ -117,7 +158,7 @@ def _code_prompt(page: Page, flow: Flow, vocabulary: Vocabulary) -> Locator:
 
 
 def _wait_for_person(
-    page: Page, options: RunOptions, confirmation: re.Pattern[str], code_prompt: Locator, ui: Ui
+    page: Page, options: RunOptions, confirmation: re.Pattern[str], code_prompt: Locator, ui: Ui, report: RunReport
 ) -> ExitStatus:
     minutes = options.timeouts.user / 60
     ui.say(
@@ -137,9 +178,11 @@ def _wait_for_person(
             f"no confirmation from Meta after {minutes:.0f} min: your objection was probably not sent. "
             "Run optout-bot again when you have time (or raise --user-timeout)."
         )
-    receipt = timestamped_file("receipts", f"{options.platform}-confirmation", ".png")
+    report.confirmation_text = result.confirmation
+    receipt = timestamped_file("receipts", f"{options.account}-{options.platform}-confirmation", ".png")
     page.screenshot(path=str(receipt), full_page=True)
     make_private(receipt)
+    report.receipt = receipt
     ui.say(f"Meta confirmed your objection: “{result.confirmation}”")
     ui.say(f"Receipt (screenshot of the confirmation): {receipt}")
     return ExitStatus.SUCCESS

@@ -137,9 +137,15 @@ NotOfferedReason = Literal["region", "page"]
 
 
 class LoginSpec(StrictModel):
-    """How to tell the page wants the person to log in again (they do it themselves)."""
+    """How to tell the page wants the person to log in (they do it themselves), and that they have.
+
+    `optout-bot login` opens `start`; Meta shows its login form there to someone logged out. The person is
+    logged in once `signed_in` (something only a logged-in person sees) is on screen.
+    """
 
     url_paths: list[str] = Field(min_length=1)  # e.g. /login/, /accounts/login/, /checkpoint/
+    start: GotoStep
+    signed_in: Target
 
 
 WORD_FIELDS = frozenset({"name", "text", "label", "within", "question", "headings", "wrong_form", "confirmation",

@@ -1,0 +1,78 @@
+"""Which account a command is about, and the form values for it: the settings file, then the command line.
+
+An account is a name, a platform and a browser profile of that name (paths.profile_dir). People who never
+wrote a settings file have one account per platform without knowing it: "default".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from optout_bot.config import Config
+from optout_bot.errors import UsageError
+from optout_bot.paths import check_account_name
+from optout_bot.platforms import PLATFORMS
+
+DEFAULT_ACCOUNT = "default"
+
+
+@dataclass(frozen=True)
+class ChosenAccount:
+    name: str
+    platform: str
+    email: str | None  # the account's own email from the settings, if it has one
+
+
+def choose_account(config: Config, name: str | None, platform: str | None) -> ChosenAccount:
+    """The account `--account NAME` / `--platform P` mean, given the accounts in the settings file."""
+    if name is not None:
+        return _named(config, name, platform)
+    candidates = [a for a in config.accounts if platform is None or a.platform == platform]
+    if len(candidates) == 1:
+        (account,) = candidates
+        return ChosenAccount(account.name, account.platform, account.email)
+    if len(candidates) > 1:
+        names = ", ".join(a.name for a in candidates)
+        raise UsageError(f"you have several accounts ({names}): choose one with --account NAME, or use --all")
+    if platform is None:
+        raise UsageError(
+            "say which platform: --platform instagram or --platform facebook (or save your accounts with "
+            "`optout-bot init`)"
+        )
+    return ChosenAccount(DEFAULT_ACCOUNT, platform, None)
+
+
+def _named(config: Config, name: str, platform: str | None) -> ChosenAccount:
+    account = config.account(name)
+    if account is None:
+        if platform is None:
+            known = ", ".join(a.name for a in config.accounts) or "none yet"
+            raise UsageError(
+                f"there is no account {name!r} in your settings (saved accounts: {known}): add it with "
+                "`optout-bot init`, or give its platform with --platform"
+            )
+        return ChosenAccount(check_account_name(name), platform, None)
+    if platform is not None and platform != account.platform:
+        raise UsageError(
+            f"the account {name!r} is a {account.platform} account in your settings, not {platform}: "
+            "drop --platform or choose another account"
+        )
+    return ChosenAccount(account.name, account.platform, account.email)
+
+
+def platform_of_link(url: str) -> str | None:
+    """The platform a link from Meta's email is for, from its host (None when the host does not say)."""
+    host = (urlsplit(url).hostname or "").lower()
+    for platform in PLATFORMS:
+        if host == f"{platform}.com" or host.endswith(f".{platform}.com"):
+            return platform
+    return None  # meta.com and the like: the person says which with --platform
+
+
+def merged(option: str | None, *fallbacks: str | None) -> str | None:
+    """The command line's value, else the first setting that has one."""
+    for value in (option, *fallbacks):
+        if value is not None:
+            return value
+    return None

@@ -1,0 +1,57 @@
+"""`optout-bot login --account NAME`: open that account's own browser profile for the person to log in once.
+
+The profile keeps Meta's session, so later runs find the person logged in — and Meta does not treat each
+run as a new device asking for approval (meta-objection-facts.md, "Scope and obstacles"). The person types
+their password in Meta's page; the tool only opens the page and watches for what a logged-in person sees.
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import sync_playwright
+
+from optout_bot.accounts import ChosenAccount
+from optout_bot.browser import SessionRequest, find_browser, has_display, open_session
+from optout_bot.engine import Walker
+from optout_bot.errors import BrowserProblemError, ExitStatus, NotSubmittedError
+from optout_bot.flows import load_flow, load_vocabulary
+from optout_bot.handover import ask_to_log_in
+from optout_bot.options import Timeouts
+from optout_bot.paths import profile_dir
+from optout_bot.ui import Ui
+
+
+def log_in(
+    account: ChosenAccount,
+    timeouts: Timeouts,
+    channel: str | None = None,
+    executable_path: str | None = None,
+    browser_args: tuple[str, ...] = (),
+    ui: Ui | None = None,
+) -> ExitStatus:
+    ui = ui or Ui()
+    if not has_display():
+        raise BrowserProblemError(
+            "logging in needs a browser window, and no screen was found: run `optout-bot login` on the computer "
+            "you sit at (not over SSH), or log in with your own Chrome and use `optout-bot run --cdp`"
+        )
+    vocabulary = load_vocabulary()
+    flow = load_flow(account.platform, vocabulary)
+    request = SessionRequest(headless=False, profile_dir=profile_dir(account.name), extra_args=list(browser_args))
+    with sync_playwright() as pw:
+        choice = find_browser(pw, channel=channel, executable_path=executable_path)
+        request.channel, request.executable_path = choice.channel, choice.executable_path
+        ui.say(f"Opening {choice.description} with the profile of {account.name!r}…")
+        with open_session(pw, request) as session:
+            walker = Walker(session.page, flow, vocabulary, ui, timeouts, on_login_needed=ask_to_log_in)
+            if not walker.await_signed_in():
+                raise NotSubmittedError(
+                    f"optout-bot could not see that you are logged in to {account.platform.capitalize()} after "
+                    f"{timeouts.login:.0f} seconds. Run `optout-bot login --account {account.name}` again when "
+                    "you are ready (or raise --login-timeout)."
+                )
+            already = "You are logged in" if walker.interruptions.logins else "You were already logged in"
+            ui.say(
+                f"{already} to {account.platform.capitalize()} in the profile {account.name!r}. It stays logged in "
+                f"for your next runs: optout-bot run --account {account.name}"
+            )
+    return ExitStatus.SUCCESS

@@ -1,0 +1,146 @@
+"""From the command line and the settings file to the runs to make: which accounts, with which values.
+
+All of it is checked here, before a browser starts: a wrong option, a broken settings file or a link that
+is not Meta's stops the command with one line, and nothing has been opened or written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from optout_bot.accounts import ChosenAccount, choose_account, merged, platform_of_link
+from optout_bot.config import Config, load_config
+from optout_bot.domains import is_meta_url
+from optout_bot.errors import RefusedError, UsageError
+from optout_bot.ledger import Ledger, RunRecord
+from optout_bot.options import RunOptions, Timeouts
+from optout_bot.values import form_values
+
+ACCOUNTS_CENTER_NOTE = (
+    "One objection covers every account linked in the same Meta Accounts Center; accounts that are not "
+    "linked there each need their own. Meta's confirmation email says which accounts it covers."
+)
+
+
+@dataclass(frozen=True)
+class CommandLine:
+    """What the person typed for `run` (None: not given)."""
+
+    platform: str | None
+    account: str | None
+    email: str | None
+    country: str | None
+    reason: str | None
+    everything: bool  # --all
+    force: bool
+    from_link: str | None
+    cdp_url: str | None
+    channel: str | None
+    executable_path: str | None
+    headless: bool
+    dry_run: bool
+    timeouts: Timeouts
+    screenshot: Path | None
+    browser_args: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    runs: list[RunOptions]
+    # Accounts left out because Meta already confirmed their objection: (account, platform, when).
+    skipped: list[RunRecord]
+
+
+def plan_runs(line: CommandLine, config: Config | None = None, ledger_path: Path | None = None) -> Plan:
+    _check_combination(line)
+    config = load_config() if config is None else config
+    if line.everything:
+        return _plan_all(line, config, ledger_path)
+    chosen = _account_for(line, config)
+    options = _options(line, config, chosen)
+    if line.force:
+        return Plan([options], [])
+    done = _confirmed(ledger_path, [chosen])
+    return Plan([] if done else [options], done)
+
+
+def _check_combination(line: CommandLine) -> None:
+    if line.headless and not line.dry_run:
+        raise UsageError("--headless only works with --dry-run: you need to see the form to submit it yourself")
+    if line.everything:
+        for given, option in ((line.account, "--account"), (line.from_link, "--from-link"), (line.cdp_url, "--cdp"),
+                              (line.screenshot, "--screenshot")):  # fmt: skip
+            if given is not None:
+                raise UsageError(f"--all goes through your saved accounts one by one, so it cannot take {option}")
+
+
+def _account_for(line: CommandLine, config: Config) -> ChosenAccount:
+    if not line.from_link:
+        return choose_account(config, line.account, line.platform)
+    link_platform = _checked_link(line.from_link)
+    platform = line.platform
+    if platform is None and not (line.account and config.account(line.account)):
+        platform = link_platform  # a saved account knows its platform; the link must agree with it (below)
+        if platform is None and not line.account:
+            raise UsageError("the link does not say which platform it is for: add --platform instagram or facebook")
+    chosen = choose_account(config, line.account, platform)
+    if link_platform and link_platform != chosen.platform:
+        raise UsageError(
+            f"the link is for {link_platform}, but the account {chosen.name!r} is on {chosen.platform}: "
+            "check which account the email was about"
+        )
+    return chosen
+
+
+def _checked_link(link: str) -> str | None:
+    """The link's platform, once it is known to be Meta's: phishing emails imitate Meta's, links and all."""
+    if not is_meta_url(link):
+        raise RefusedError(
+            f"the link {link!r} does not lead to one of Meta's sites (an https address on facebook.com, "
+            "instagram.com or meta.com): it may come from a phishing email; optout-bot will not open it"
+        )
+    return platform_of_link(link)
+
+
+def _plan_all(line: CommandLine, config: Config, ledger_path: Path | None) -> Plan:
+    accounts = [a for a in config.accounts if line.platform is None or a.platform == line.platform]
+    if not accounts:
+        where = f" on {line.platform}" if line.platform else ""
+        raise UsageError(
+            f"--all needs your accounts{where} in the settings file: add them with `optout-bot init` "
+            "(or run one with --platform)"
+        )
+    chosen = [ChosenAccount(a.name, a.platform, a.email) for a in accounts]
+    done = [] if line.force else _confirmed(ledger_path, chosen)
+    finished = {(record.account, record.platform) for record in done}
+    runs = [_options(line, config, c) for c in chosen if (c.name, c.platform) not in finished]
+    return Plan(runs, done)
+
+
+def _confirmed(ledger_path: Path | None, accounts: list[ChosenAccount]) -> list[RunRecord]:
+    with Ledger.open(ledger_path) as ledger:
+        found = [ledger.confirmed(a.name, a.platform) for a in accounts]
+    return [record for record in found if record is not None]
+
+
+def _options(line: CommandLine, config: Config, chosen: ChosenAccount) -> RunOptions:
+    values = form_values(
+        merged(line.email, chosen.email, config.email),
+        merged(line.country, config.country),
+        merged(line.reason, config.reason),
+    )
+    return RunOptions(
+        platform=chosen.platform,
+        values=values,
+        account=chosen.name,
+        cdp_url=line.cdp_url,
+        channel=line.channel,
+        executable_path=line.executable_path,
+        headless=line.headless,
+        dry_run=line.dry_run,
+        timeouts=line.timeouts,
+        screenshot=line.screenshot,
+        browser_args=line.browser_args,
+        from_link=line.from_link,
+    )

@@ -1,0 +1,61 @@
+"""Putting a run in the ledger: a row the moment it starts, its outcome the moment it ends.
+
+The row is committed before the browser opens, so a run that is killed still leaves a trace ('interrupted');
+whatever ends the run — success, an expected failure, Ctrl-C, a bug — writes its outcome before the
+exception goes on to the command line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from optout_bot.errors import ExitStatus, OptoutError
+from optout_bot.ledger import Ledger, Outcome
+
+
+@dataclass
+class RunReport:
+    """What the walk learns as it goes; the runner fills it in, the ledger keeps it."""
+
+    form_url: str | None = None
+    route: str | None = None
+    confirmation_text: str | None = None
+    receipt: Path | None = None
+
+
+@contextmanager
+def recorded_run(account: str, platform: str, dry_run: bool, ledger_path: Path | None = None) -> Iterator[RunReport]:
+    """`with recorded_run(...) as report:` — the block fills `report`; leaving it normally means success.
+
+    (A run's failures are exceptions: `OptoutError` carries its exit status.)
+    """
+    with Ledger.open(ledger_path) as ledger:
+        run_id = ledger.start_run(account, platform, dry_run)
+        report = RunReport()
+
+        def finish(status: ExitStatus) -> None:
+            ledger.finish_run(
+                run_id,
+                Outcome.of(status, dry_run),
+                int(status),
+                report.form_url,
+                report.route,
+                report.confirmation_text,
+                report.receipt,
+            )
+
+        try:
+            yield report
+        except OptoutError as exc:
+            finish(exc.status)
+            raise
+        except KeyboardInterrupt:
+            finish(ExitStatus.NOT_SUBMITTED)  # the command line says the same: stopped, nothing submitted
+            raise
+        except Exception:
+            finish(ExitStatus.BUG)
+            raise
+        finish(ExitStatus.SUCCESS)
