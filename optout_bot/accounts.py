@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from optout_bot.config import Config
+from optout_bot.config import Account, Config
 from optout_bot.errors import UsageError
 from optout_bot.paths import check_account_name
 from optout_bot.platforms import PLATFORMS
@@ -22,6 +22,11 @@ class ChosenAccount:
     name: str
     platform: str
     email: str | None  # the account's own email from the settings, if it has one
+    profile: str  # the name of its browser profile folder
+
+
+def _chosen(account: Account) -> ChosenAccount:
+    return ChosenAccount(account.name, account.platform, account.email, account.profile or account.name)
 
 
 def choose_account(config: Config, name: str | None, platform: str | None) -> ChosenAccount:
@@ -31,7 +36,7 @@ def choose_account(config: Config, name: str | None, platform: str | None) -> Ch
     candidates = [a for a in config.accounts if platform is None or a.platform == platform]
     if len(candidates) == 1:
         (account,) = candidates
-        return ChosenAccount(account.name, account.platform, account.email)
+        return _chosen(account)
     if len(candidates) > 1:
         names = ", ".join(a.name for a in candidates)
         raise UsageError(f"you have several accounts ({names}): choose one with --account NAME, or use --all")
@@ -40,7 +45,7 @@ def choose_account(config: Config, name: str | None, platform: str | None) -> Ch
             "say which platform: --platform instagram or --platform facebook (or save your accounts with "
             "`optout-bot init`)"
         )
-    return ChosenAccount(DEFAULT_ACCOUNT, platform, None)
+    return ChosenAccount(DEFAULT_ACCOUNT, platform, None, DEFAULT_ACCOUNT)
 
 
 def _named(config: Config, name: str, platform: str | None) -> ChosenAccount:
@@ -52,13 +57,13 @@ def _named(config: Config, name: str, platform: str | None) -> ChosenAccount:
                 f"there is no account {name!r} in your settings (saved accounts: {known}): add it with "
                 "`optout-bot init`, or give its platform with --platform"
             )
-        return ChosenAccount(check_account_name(name), platform, None)
+        return ChosenAccount(check_account_name(name), platform, None, name)
     if platform is not None and platform != account.platform:
         raise UsageError(
             f"the account {name!r} is a {account.platform} account in your settings, not {platform}: "
             "drop --platform or choose another account"
         )
-    return ChosenAccount(account.name, account.platform, account.email)
+    return _chosen(account)
 
 
 def platform_of_link(url: str) -> str | None:

@@ -85,7 +85,8 @@ def init(
 
 def _init(given: Given, force: bool, ask: bool) -> None:
     from optout_bot import setup_questions as q
-    from optout_bot.config import Config, config_path, write_config
+    from optout_bot.config import Config, write_config
+    from optout_bot.paths import config_path
 
     path = config_path()
     options = _checked_options(given)  # a wrong option stops before the first question

@@ -20,25 +20,19 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Literal
 
-from platformdirs import user_config_path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from optout_bot.errors import UsageError
-from optout_bot.paths import ACCOUNT_NAME, private_dir
+from optout_bot.paths import ACCOUNT_NAME, config_path, private_dir
 from optout_bot.platforms import Platform
 from optout_bot.problems import Problem
 from optout_bot.values import check_country, check_email, check_reason
 
-CONFIG_FILE = "config.toml"
 _DUPLICATE_NAME = "duplicate_account_name"
 SCHEMA_VERSION = 1
 
 Loc = tuple[str | int, ...]
-
-
-def config_path() -> Path:
-    return user_config_path("optout-bot", appauthor=False) / CONFIG_FILE
 
 
 # --- The schema ---------------------------------------------------------------------------------------------
@@ -69,11 +63,15 @@ class Account(BaseModel):
     # strict: TOML already types its values; "1" must not quietly become 1, nor 1 become "1".
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
-    name: str  # also the name of its browser profile (paths.profile_dir), hence the same rule
+    name: str  # also the name of its browser profile (paths.profile_dir) unless `profile` says otherwise
     platform: Platform
     email: str | None = None  # when it differs from the one at the top
+    # The browser profile to use, when it is not the account's name: an Instagram and a Facebook account
+    # may share one profile, where the person logged in to both.
+    profile: str | None = None
 
     _name = field_validator("name")(_check_account_name)
+    _profile = field_validator("profile")(_check_account_name)
     _email = field_validator("email")(_as_setting(check_email, "email"))
 
 
@@ -306,7 +304,14 @@ def to_toml(config: Config) -> str:
     ]
     for account in config.accounts:
         lines += ["", "[[accounts]]"]
-        lines += _pairs([("name", account.name), ("platform", account.platform), ("email", account.email)])
+        lines += _pairs(
+            [
+                ("name", account.name),
+                ("platform", account.platform),
+                ("email", account.email),
+                ("profile", account.profile),
+            ]
+        )
     return "\n".join(lines) + "\n"
 
 

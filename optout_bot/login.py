@@ -36,11 +36,11 @@ def log_in(
         )
     vocabulary = load_vocabulary()
     flow = load_flow(account.platform, vocabulary)
-    request = SessionRequest(headless=False, profile_dir=profile_dir(account.name), extra_args=list(browser_args))
+    request = SessionRequest(headless=False, profile_dir=profile_dir(account.profile), extra_args=list(browser_args))
     with sync_playwright() as pw:
         choice = find_browser(pw, channel=channel, executable_path=executable_path)
         request.channel, request.executable_path = choice.channel, choice.executable_path
-        ui.say(f"Opening {choice.description} with the profile of {account.name!r}…")
+        ui.say(f"Opening {choice.description} with the browser profile {account.profile!r}…")
         with open_session(pw, request) as session:
             walker = Walker(session.page, flow, vocabulary, ui, timeouts, on_login_needed=ask_to_log_in)
             if not walker.await_signed_in():
@@ -51,7 +51,7 @@ def log_in(
                 )
             already = "You are logged in" if walker.interruptions.logins else "You were already logged in"
             ui.say(
-                f"{already} to {account.platform.capitalize()} in the profile {account.name!r}. It stays logged in "
+                f"{already} to {account.platform.capitalize()} in the profile {account.profile!r}. It stays logged in "
                 f"for your next runs: optout-bot run --account {account.name}"
             )
     return ExitStatus.SUCCESS

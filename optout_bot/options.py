@@ -26,6 +26,7 @@ class RunOptions:
     platform: str
     values: FormValues
     account: str = "default"
+    profile: str = "default"  # the browser profile folder (the account's name unless the settings say)
     cdp_url: str | None = None
     channel: str | None = None
     executable_path: str | None = None

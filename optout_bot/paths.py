@@ -11,11 +11,19 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from platformdirs import user_data_path
+from platformdirs import user_config_path, user_data_path
 
 from optout_bot.errors import UsageError
 
 ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+CONFIG_FILE = "config.toml"
+
+
+def config_path() -> Path:
+    """The settings file (`optout-bot init`); here rather than in config.py, which loads pydantic."""
+    return user_config_path("optout-bot", appauthor=False) / CONFIG_FILE
 
 
 def data_dir() -> Path:

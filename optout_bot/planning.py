@@ -111,7 +111,7 @@ def _plan_all(line: CommandLine, config: Config, ledger_path: Path | None) -> Pl
             f"--all needs your accounts{where} in the settings file: add them with `optout-bot init` "
             "(or run one with --platform)"
         )
-    chosen = [ChosenAccount(a.name, a.platform, a.email) for a in accounts]
+    chosen = [choose_account(config, a.name, a.platform) for a in accounts]
     done = [] if line.force else _confirmed(ledger_path, chosen)
     finished = {(record.account, record.platform) for record in done}
     runs = [_options(line, config, c) for c in chosen if (c.name, c.platform) not in finished]
@@ -134,6 +134,7 @@ def _options(line: CommandLine, config: Config, chosen: ChosenAccount) -> RunOpt
         platform=chosen.platform,
         values=values,
         account=chosen.name,
+        profile=chosen.profile,
         cdp_url=line.cdp_url,
         channel=line.channel,
         executable_path=line.executable_path,

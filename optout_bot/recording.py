@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from loguru import logger
+
 from optout_bot.errors import ExitStatus, OptoutError
 from optout_bot.ledger import Ledger, Outcome
 
@@ -34,9 +36,11 @@ def recorded_run(account: str, platform: str, dry_run: bool, ledger_path: Path |
     """
     with Ledger.open(ledger_path) as ledger:
         run_id = ledger.start_run(account, platform, dry_run)
+        logger.info("run {} of {} on {} started{}", run_id, account, platform, " (dry run)" if dry_run else "")
         report = RunReport()
 
         def finish(status: ExitStatus) -> None:
+            logger.info("run {} of {} on {} ended: {} (exit {})", run_id, account, platform, status.name, int(status))
             ledger.finish_run(
                 run_id,
                 Outcome.of(status, dry_run),

@@ -58,7 +58,7 @@ def _session_request(options: RunOptions) -> SessionRequest:
         return SessionRequest(headless=False, cdp_url=options.cdp_url)
     return SessionRequest(
         headless=options.headless,
-        profile_dir=profile_dir(options.account),
+        profile_dir=profile_dir(options.profile),
         extra_args=list(options.browser_args),
     )
 

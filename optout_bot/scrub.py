@@ -23,8 +23,10 @@ _SECRET_PARAMS = re.compile(
     r"""["']?\s*(?:=|:|%3D)\s*["']?)([^"'&\s<>,}]+)""",
     re.IGNORECASE,
 )
-# Numeric IDs of 8+ digits (profile and user IDs); form IDs in known addresses are re-allowed below.
-_LONG_NUMBER = re.compile(r"(?<![\w/])\d{8,}(?![\w])")
+# User and profile IDs: 8+ digits standing alone, also in a path (facebook.com/100012345678901). Kept: the
+# numbers of Meta's forms (/contact/712876720715583), which a contributor needs to fix a flow, and dates in
+# file names (20261129-101500-…).
+_LONG_NUMBER = re.compile(r"(?<![\w-])(?<!/contact/)\d{8,}(?![\w-])")
 
 
 def scrub_html(html: str, names: list[str] | None = None) -> str:
@@ -64,9 +66,6 @@ _LOG_SECRET = re.compile(
     r"""["']?\s*(?:=|:|%3D)\s*["']?)([^"'&\s<>,;)\]}]*)""",
     re.IGNORECASE,
 )
-# User and profile IDs: 8+ digits standing alone, also in a path (facebook.com/100012345678901). Kept: the
-# numbers of Meta's forms (/contact/712876720715583) and dates in file names (20261129-101500-…).
-_LOG_LONG_NUMBER = re.compile(r"(?<![\w-])(?<!/contact/)\d{8,}(?![\w-])")
 
 
 def scrub_log_text(text: str) -> str:
@@ -75,7 +74,7 @@ def scrub_log_text(text: str) -> str:
     text = _LOG_HEADER.sub(r"\1\2[removed]", text)
     text = _LOG_SECRET.sub(r"\1[removed]", text)
     text = _EMAIL.sub("[email]", text)
-    return _LOG_LONG_NUMBER.sub("[number]", text)
+    return _LONG_NUMBER.sub("[number]", text)
 
 
 def _scrub_log_url(url: str) -> str:

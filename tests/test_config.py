@@ -179,10 +179,10 @@ def test_an_unknown_key_is_named_with_the_known_ones(tmp_path: Path) -> None:
 
 
 def test_an_unknown_key_in_an_account_is_found_in_its_block(tmp_path: Path) -> None:
-    text = variant('platform = "facebook"\n', 'platform = "facebook"\nprofile = "work"\n')
+    text = variant('platform = "facebook"\n', 'platform = "facebook"\nprofil = "work"\n')
     assert problems(tmp_path, text) == [
-        "config.toml:18: accounts.1.profile: unknown setting: remove it or correct its spelling "
-        "(known here: name, platform, email)"
+        "config.toml:18: accounts.1.profil: unknown setting: remove it or correct its spelling "
+        "(known here: name, platform, email, profile)"
     ]
 
 
@@ -283,3 +283,15 @@ def test_a_folder_where_the_file_should_be(tmp_path: Path) -> None:
     path.mkdir()
     with pytest.raises(ConfigFileError, match=r"config.toml: cannot read the file: Is a directory"):
         load_config(path)
+
+
+def test_an_account_may_name_the_browser_profile_it_shares(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(GOOD + 'profile = "personal"\n', encoding="utf-8")
+    assert load_config(path).accounts[1].profile == "personal"
+    path.write_text(GOOD + 'profile = "../elsewhere"\n', encoding="utf-8")
+    with pytest.raises(ConfigFileError, match=r"config.toml:\d+: accounts.1.profile: '../elsewhere' is not allowed"):
+        load_config(path)
+    written = write_config(load_config(path.with_name("none.toml")).model_copy(update={"accounts": (
+        Account(name="fb", platform="facebook", profile="personal"),)}), tmp_path / "out.toml")  # fmt: skip
+    assert load_config(written).accounts[0].profile == "personal"

@@ -159,3 +159,14 @@ def test_the_platform_of_a_link_comes_from_its_host(url: str, platform: str | No
 def test_choosing_an_account_reads_the_settings_only() -> None:
     chosen = choose_account(CONFIG, "art", None)
     assert (chosen.name, chosen.platform, chosen.email) == ("art", "instagram", None)
+
+
+def test_two_accounts_may_share_one_browser_profile(tmp_path: Path) -> None:
+    config = Config(
+        accounts=(Account(name="insta", platform="instagram"), Account(name="fb", platform="facebook", profile="insta"))
+    )
+    (fb,) = plan_runs(replace(LINE, account="fb"), config, tmp_path / "ledger.sqlite3").runs
+    (insta,) = plan_runs(replace(LINE, account="insta"), config, tmp_path / "ledger.sqlite3").runs
+    assert (fb.account, fb.profile) == ("fb", "insta") and (insta.account, insta.profile) == ("insta", "insta")
+    (default,) = plan_runs(replace(LINE, platform="instagram"), Config(), tmp_path / "ledger.sqlite3").runs
+    assert default.profile == "default"

@@ -6,7 +6,7 @@ import pytest
 
 from optout_bot.domains import is_meta_url
 from optout_bot.errors import UsageError
-from optout_bot.scrub import scrub_html
+from optout_bot.scrub import scrub_html, scrub_url
 from optout_bot.values import check_country, check_email, country_names
 
 
@@ -75,3 +75,12 @@ def test_scrubbing_removes_personal_data_and_tokens() -> None:
         assert secret not in clean
     assert '<input type="email" value="[removed]">' in clean
     assert "<textarea" in clean and "[name]" in clean
+
+
+def test_a_user_id_in_a_path_is_scrubbed_and_a_forms_number_is_kept() -> None:
+    assert (
+        scrub_url("https://www.facebook.com/100012345678901/about?fb_dtsg=x")
+        == "https://www.facebook.com/[number]/about"
+    )
+    assert scrub_url(FORM := "https://www.facebook.com/help/contact/712876720715583") == FORM
+    assert "100012345678901" not in scrub_html('<a href="https://www.facebook.com/100012345678901">me</a>')
