@@ -1,3 +1,3 @@
-from optout_bot.cli import main
+from optout_bot.entry import main
 
 main()

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from optout_bot.config import Account, Config
 from optout_bot.errors import UsageError
+from optout_bot.i18n import _
 from optout_bot.paths import check_account_name
 from optout_bot.platforms import PLATFORMS
 
@@ -39,11 +40,15 @@ def choose_account(config: Config, name: str | None, platform: str | None) -> Ch
         return _chosen(account)
     if len(candidates) > 1:
         names = ", ".join(a.name for a in candidates)
-        raise UsageError(f"you have several accounts ({names}): choose one with --account NAME, or use --all")
+        raise UsageError(
+            _("you have several accounts ({names}): choose one with --account NAME, or use --all").format(names=names)
+        )
     if platform is None:
         raise UsageError(
-            "say which platform: --platform instagram or --platform facebook (or save your accounts with "
-            "`optout-bot init`)"
+            _(
+                "say which platform: --platform instagram or --platform facebook (or save your accounts with "
+                "`optout-bot init`)"
+            )
         )
     return ChosenAccount(DEFAULT_ACCOUNT, platform, None, DEFAULT_ACCOUNT)
 
@@ -52,17 +57,19 @@ def _named(config: Config, name: str, platform: str | None) -> ChosenAccount:
     account = config.account(name)
     if account is None:
         if platform is None:
-            known = ", ".join(a.name for a in config.accounts) or "none yet"
-            raise UsageError(
-                f"there is no account {name!r} in your settings (saved accounts: {known}): add it with "
+            known = ", ".join(a.name for a in config.accounts) or _("none yet")
+            message = _(
+                "there is no account {name!r} in your settings (saved accounts: {known}): add it with "
                 "`optout-bot init`, or give its platform with --platform"
             )
+            raise UsageError(message.format(name=name, known=known))
         return ChosenAccount(check_account_name(name), platform, None, name)
     if platform is not None and platform != account.platform:
-        raise UsageError(
-            f"the account {name!r} is a {account.platform} account in your settings, not {platform}: "
+        message = _(
+            "the account {name!r} is a {platform} account in your settings, not {other}: "
             "drop --platform or choose another account"
         )
+        raise UsageError(message.format(name=name, platform=account.platform, other=platform))
     return _chosen(account)
 
 

@@ -23,6 +23,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from optout_bot.errors import BrowserProblemError, UsageError
+from optout_bot.i18n import N_, _
 from optout_bot.paths import private_dir
 
 # For optout-bot's own profile only: no first-run dialogs, and no calls home to Google's update, sync and
@@ -31,9 +32,10 @@ OWN_PROFILE_ARGS = ("--no-first-run", "--disable-background-networking", "--disa
 
 CDP_TIMEOUT_MS = 15_000
 
-CDP_HELP = (
+# Ends the --cdp messages below: how to start a Chrome that optout-bot can attach to.
+CDP_HELP = N_(
     "Start Chrome with --remote-debugging-port=9222 --user-data-dir=<a folder of its own> and pass "
-    "--cdp http://127.0.0.1:9222 (Chrome 136+ ignores the port on its default profile)"
+    "--cdp http://127.0.0.1:9222 (Chrome 136+ ignores the port on its default profile)."
 )
 
 
@@ -105,27 +107,39 @@ def find_browser(pw: Playwright, channel: str | None = None, executable_path: st
         # Playwright knows where each channel lives; a missing one fails at launch with its own message.
         return BrowserChoice(executable_path=None, channel=channel, description=CHANNELS[channel])
     if channel not in (None, "chromium"):
-        raise UsageError(f"unknown browser channel {channel!r}: use chrome, msedge or chromium")
+        raise UsageError(
+            _("unknown browser channel '{channel}': use chrome, msedge or chromium").format(channel=channel)
+        )
     only_chromium = channel == "chromium"
     found = next(_installed(pw, only_chromium), None)
     if found is None:
         raise BrowserProblemError(_no_browser_message(only_chromium))
     description, path = found
-    return BrowserChoice(executable_path=str(path), channel=None, description=f"{description} at {path}")
+    return BrowserChoice(
+        executable_path=str(path),
+        channel=None,
+        description=_("{browser} at {path}").format(browser=description, path=path),
+    )
 
 
 def _explicit(executable_path: str) -> BrowserChoice:
     path = Path(executable_path).expanduser()
     if not _is_executable(path):
-        raise BrowserProblemError(f"--executable-path {executable_path} is not an executable file.")
-    return BrowserChoice(executable_path=str(path), channel=None, description=f"the browser at {path}")
+        raise BrowserProblemError(
+            _("--executable-path {path} is not an executable file: give the path of a browser program.").format(
+                path=executable_path
+            )
+        )
+    return BrowserChoice(
+        executable_path=str(path), channel=None, description=_("the browser at {path}").format(path=path)
+    )
 
 
 def _installed(pw: Playwright, only_chromium: bool) -> Iterator[tuple[str, Path]]:
     """Every installed candidate, best first: Playwright's own Chromium, then the person's browsers."""
     own = Path(pw.chromium.executable_path)  # where Playwright would put it, whether downloaded or not
     if _is_executable(own):
-        yield "Playwright's Chromium", own
+        yield _("Playwright's Chromium"), own
     for known in KNOWN_BROWSERS:
         if only_chromium and not known.chromium_build:
             continue
@@ -155,13 +169,18 @@ def _is_executable(path: Path) -> bool:
 
 
 def _no_browser_message(only_chromium: bool) -> str:
-    what = "No Chromium browser found" if only_chromium else "No Chromium-family browser found"
-    install = "Install Chromium" if only_chromium else "Install Google Chrome or Chromium"
     python = f'"{sys.executable}"' if " " in sys.executable else sys.executable
-    return (
-        f"{what}. {install} (Debian/Ubuntu: sudo apt-get install chromium), "
-        f"or run: {python} -m playwright install chromium"
-    )
+    if only_chromium:
+        message = _(
+            "No Chromium browser found. Install Chromium (Debian/Ubuntu: sudo apt-get install chromium), "
+            "or run: {python} -m playwright install chromium"
+        )
+    else:
+        message = _(
+            "No Chromium-family browser found. Install Google Chrome or Chromium (Debian/Ubuntu: sudo apt-get "
+            "install chromium), or run: {python} -m playwright install chromium"
+        )
+    return message.format(python=python)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -234,7 +253,11 @@ def _launch(pw: Playwright, request: SessionRequest, profile_dir: Path) -> Brows
         page = _blank_page(context)
     except PlaywrightError as error:
         context.close()
-        raise BrowserProblemError(f"The browser started but no tab could be opened: {_first_line(error)}") from error
+        raise BrowserProblemError(
+            _("The browser started but no tab could be opened ({error}). Close it and try again.").format(
+                error=_first_line(error)
+            )
+        ) from error
     return BrowserSession(context, page, attached=False, release=context.close)
 
 
@@ -252,7 +275,9 @@ def _attach(pw: Playwright, cdp_url: str) -> BrowserSession:
         browser = pw.chromium.connect_over_cdp(cdp_url, timeout=CDP_TIMEOUT_MS, no_defaults=True)
     except PlaywrightError as error:
         raise BrowserProblemError(
-            f"Could not attach to a browser at {cdp_url} ({_first_line(error)}). {CDP_HELP}."
+            _("Could not attach to a browser at {address} ({error}). {help}").format(
+                address=cdp_url, error=_first_line(error), help=_(CDP_HELP)
+            )
         ) from error
     try:
         page = _new_tab(browser, cdp_url)
@@ -267,11 +292,19 @@ def _attach(pw: Playwright, cdp_url: str) -> BrowserSession:
 def _new_tab(browser: Browser, cdp_url: str) -> Page:
     """A new tab in the person's own context (their cookies, their Meta session), never one of their tabs."""
     if not browser.contexts:
-        raise BrowserProblemError(f"The browser at {cdp_url} has no window to open a tab in. {CDP_HELP}.")
+        raise BrowserProblemError(
+            _("The browser at {address} has no window to open a tab in. {help}").format(
+                address=cdp_url, help=_(CDP_HELP)
+            )
+        )
     try:
         return browser.contexts[0].new_page()
     except PlaywrightError as error:
-        raise BrowserProblemError(f"Attached to {cdp_url} but could not open a tab: {_first_line(error)}") from error
+        raise BrowserProblemError(
+            _(
+                "Attached to {address} but could not open a tab ({error}). Open a window in that browser and try again."
+            ).format(address=cdp_url, error=_first_line(error))
+        ) from error
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -334,17 +367,23 @@ def _looks_like_a_browser(pid: int) -> bool:
 
 
 def _in_use_message(profile_dir: Path, pid: int | None) -> str:
-    by = f" (pid {pid})" if pid is not None else ""
-    return (
-        f"The browser profile {profile_dir} is in use by another browser window{by}. Close that window and try again."
-    )
+    if pid is None:
+        message = _(
+            "The browser profile {profile} is in use by another browser window. Close that window and try again."
+        )
+    else:
+        message = _(
+            "The browser profile {profile} is in use by another browser window (pid {pid}). Close that window and "
+            "try again."
+        )
+    return message.format(profile=profile_dir, pid=pid)
 
 
 def _other_computer_message(profile_dir: Path, host: str) -> str:
-    return (
-        f"The browser profile {profile_dir} is locked by a browser on another computer ({host}). "
-        f"If no browser there uses it, delete {profile_dir / 'SingletonLock'} and try again."
-    )
+    return _(
+        "The browser profile {profile} is locked by a browser on another computer ({host}). "
+        "If no browser there uses it, delete {lock} and try again."
+    ).format(profile=profile_dir, host=host, lock=profile_dir / "SingletonLock")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -359,8 +398,11 @@ def _launch_failure_message(error: PlaywrightError, profile_dir: Path) -> str:
             return _other_computer_message(profile_dir, lock[0])
         return _in_use_message(profile_dir, profile_lock_holder(profile_dir))
     if "XServer" in text or "Missing X server" in text:
-        return "Could not open a browser window: no screen found (DISPLAY is not set). Run it in a desktop session."
-    return f"Could not start the browser: {_first_line(error)}"
+        return _("Could not open a browser window: no screen found (DISPLAY is not set). Run it in a desktop session.")
+    return _(
+        "Could not start the browser ({error}). Run again with --debug for details, or choose another browser "
+        "with --browser-channel or --executable-path."
+    ).format(error=_first_line(error))
 
 
 def _first_line(error: PlaywrightError) -> str:

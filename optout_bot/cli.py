@@ -16,42 +16,48 @@ from typing import Any, TypeVar
 import click
 
 from optout_bot import __version__
-from optout_bot.errors import EXIT_CODE_HELP, ExitStatus, OptoutError, UsageError
+from optout_bot.errors import ExitStatus, OptoutError, UsageError, exit_code_help
+from optout_bot.i18n import LANGUAGES, _, ngettext
 from optout_bot.platforms import PLATFORMS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# "\b" keeps click from re-wrapping the table of exit codes.
-EPILOG = "\b\n" + EXIT_CODE_HELP
+# "\b" keeps click from re-wrapping the table of exit codes. The help texts and this table are translated when
+# this module is imported: optout_bot.entry chooses the person's language before importing it.
+EPILOG = "\b\n" + exit_code_help()
 
 
 def _walk_options(command: F) -> F:
     """Options shared by `run` and `demo`: the same walk, the same form values."""
     options = [
-        click.option("--email", help="Email to put in the form (Meta usually pre-fills yours). Default: settings."),
-        click.option("--country", help="Country of residence, two letters (FR, BE, DE…), if asked. Default: settings."),
-        click.option("--reason", help="Optional text: how this processing affects you. Default: settings, or empty."),
-        click.option("--dry-run", is_flag=True, help="Walk and pre-fill, save a screenshot, do not wait."),
-        click.option("--headless", is_flag=True, help="No visible window (only with --dry-run)."),
+        click.option("--email", help=_("Email to put in the form (Meta usually pre-fills yours). Default: settings.")),
+        click.option(
+            "--country", help=_("Country of residence, two letters (FR, BE, DE…), if asked. Default: settings.")
+        ),
+        click.option(
+            "--reason", help=_("Optional text: how this processing affects you. Default: settings, or empty.")
+        ),
+        click.option("--dry-run", is_flag=True, help=_("Walk and pre-fill, save a screenshot, do not wait.")),
+        click.option("--headless", is_flag=True, help=_("No visible window (only with --dry-run).")),
         click.option(
             "--user-timeout", type=click.FloatRange(min=1), default=900, show_default=True,
-            help="Seconds to wait for you to review and click Submit.",
+            help=_("Seconds to wait for you to review and click Submit."),
         ),
         click.option(
             "--login-timeout", type=click.FloatRange(min=1), default=600, show_default=True,
-            help="Seconds to wait for you to log in when Meta asks.",
+            help=_("Seconds to wait for you to log in when Meta asks."),
         ),
         click.option(
             "--step-timeout", type=click.FloatRange(min=0.5), default=15, show_default=True,
-            help="Seconds to wait for each page element before trying another route.",
+            help=_("Seconds to wait for each page element before trying another route."),
         ),
         click.option(
             "--screenshot", type=click.Path(dir_okay=False, path_type=Path),
-            help="Where --dry-run saves the screenshot of the ready form.",
+            help=_("Where --dry-run saves the screenshot of the ready form."),
         ),
         click.option(
             "--browser-arg", "browser_args", multiple=True, metavar="FLAG",
-            help="Extra Chromium command-line flag (repeatable; advanced).",
+            help=_("Extra Chromium command-line flag (repeatable; advanced)."),
         ),
     ]  # fmt: skip
     for option in reversed(options):
@@ -59,36 +65,47 @@ def _walk_options(command: F) -> F:
     return command
 
 
-@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    epilog=EPILOG,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=_(
+        "Object to Meta using your posts and photos to train its AI.\n\n"
+        "optout-bot opens your own browser, walks to Meta's objection form, pre-fills it and stops: you review it "
+        "and click Submit yourself. It never submits, never sees your password, and acts only on Meta's own sites."
+    ),
+)
 @click.version_option(__version__, prog_name="optout-bot")
-@click.option("--debug", is_flag=True, help="Show tracebacks and details of errors.")
-def cli(debug: bool) -> None:
-    """Object to Meta using your posts and photos to train its AI.
-
-    optout-bot opens your own browser, walks to Meta's objection form, pre-fills it and
-    stops: you review it and click Submit yourself. It never submits, never sees your
-    password, and acts only on Meta's own sites.
-    """
+@click.option("--debug", is_flag=True, help=_("Show tracebacks and details of errors."))
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    help=_("Language of the messages: en or fr (default: settings, then your computer's)."),
+)
+def cli(debug: bool, lang: str | None) -> None:
+    """The command group (its help, translated, is in the decorator; --lang was read by optout_bot.entry)."""
     if debug:
         os.environ["OPTOUT_BOT_DEBUG"] = "1"
 
 
-@cli.command(epilog=EPILOG)
-@click.option("--platform", type=click.Choice(PLATFORMS), help="Where your account is (default: from --account).")
-@click.option("--account", help="Which account (its own browser profile); see `optout-bot init`.")
-@click.option("--all", "everything", is_flag=True, help="Every saved account whose objection is not confirmed yet.")
-@click.option("--force", is_flag=True, help="Object again even where Meta already confirmed it.")
-@click.option("--from-link", metavar="URL", help="Start from the link in Meta's email (checked to be Meta's).")
+@cli.command(
+    epilog=EPILOG,
+    help=_(
+        "Walk to Meta's objection form in your browser, pre-fill it, and let you submit it.\n\n"
+        "Your settings file (`optout-bot init`) gives the email, country and accounts; options override it. "
+        "Every run is recorded in a ledger with its receipt: see `optout-bot status` and `optout-bot report`."
+    ),
+)
+@click.option("--platform", type=click.Choice(PLATFORMS), help=_("Where your account is (default: from --account)."))
+@click.option("--account", help=_("Which account (its own browser profile); see `optout-bot init`."))
+@click.option("--all", "everything", is_flag=True, help=_("Every saved account whose objection is not confirmed yet."))
+@click.option("--force", is_flag=True, help=_("Object again even where Meta already confirmed it."))
+@click.option("--from-link", metavar="URL", help=_("Start from the link in Meta's email (checked to be Meta's)."))
 @_walk_options
-@click.option("--cdp", "cdp_url", metavar="URL", help="Attach to your running Chrome (see README) instead.")
-@click.option("--browser-channel", type=click.Choice(["chrome", "msedge", "chromium"]), help="Which browser.")
-@click.option("--executable-path", type=click.Path(dir_okay=False), help="Path of the browser to use.")
+@click.option("--cdp", "cdp_url", metavar="URL", help=_("Attach to your running Chrome (see README) instead."))
+@click.option("--browser-channel", type=click.Choice(["chrome", "msedge", "chromium"]), help=_("Which browser."))
+@click.option("--executable-path", type=click.Path(dir_okay=False), help=_("Path of the browser to use."))
 def run(**params: Any) -> None:
-    """Walk to Meta's objection form in your browser, pre-fill it, and let you submit it.
-
-    Your settings file (`optout-bot init`) gives the email, country and accounts; options override it.
-    Every run is recorded in a ledger with its receipt: see `optout-bot status` and `optout-bot report`.
-    """
+    """`optout-bot run`: plan every run first (nothing opens on a mistake), then walk each one."""
     plan = _plan(params)  # bad values, settings or links stop here, before a browser starts
     from optout_bot.logfile import configure_logging
     from optout_bot.runner import run_each, run_objection
@@ -96,25 +113,28 @@ def run(**params: Any) -> None:
     configure_logging(os.environ.get("OPTOUT_BOT_DEBUG") == "1")
     for record in plan.skipped:
         when = (record.ended_at or record.started_at).astimezone()
-        click.echo(
-            f"{record.account} ({record.platform}): Meta already confirmed the objection on {when:%Y-%m-%d %H:%M}; "
+        message = _(
+            "{account} ({platform}): Meta already confirmed the objection on {when}; "
             "nothing to do (--force to object again)."
         )
+        click.echo(message.format(account=record.account, platform=record.platform, when=f"{when:%Y-%m-%d %H:%M}"))
     if params["everything"]:
         from optout_bot.planning import ACCOUNTS_CENTER_NOTE
 
-        click.echo(ACCOUNTS_CENTER_NOTE)
+        click.echo(_(ACCOUNTS_CENTER_NOTE))
         _exit(run_each(plan.runs) if plan.runs else ExitStatus.SUCCESS)
     _exit(run_objection(plan.runs[0]) if plan.runs else ExitStatus.SUCCESS)
 
 
-@cli.command(epilog=EPILOG)
-@click.option("--platform", type=click.Choice(PLATFORMS), required=True, help="Which of Meta's sites to imitate.")
+@cli.command(
+    epilog=EPILOG, help=_("The same walk on a bundled imitation of Meta's site: no account, no internet needed.")
+)
+@click.option("--platform", type=click.Choice(PLATFORMS), required=True, help=_("Which of Meta's sites to imitate."))
 @_walk_options
 @click.option("--page-lang", type=click.Choice(["en", "fr"]), default="en", show_default=True,
-              help="Language of the mock Meta pages.")  # fmt: skip
+              help=_("Language of the mock Meta pages."))  # fmt: skip
 def demo(page_lang: str, **params: Any) -> None:
-    """The same walk on a bundled imitation of Meta's site: no account, no internet needed."""
+    """`optout-bot demo`: the walk on the mock site, with only what is typed."""
     options = _demo_options(params)
     from optout_bot.logfile import configure_logging
     from optout_bot.runner import run_demo
@@ -123,31 +143,34 @@ def demo(page_lang: str, **params: Any) -> None:
     _exit(run_demo(options, page_lang))
 
 
-@cli.command(epilog=EPILOG)
-@click.option("--account", help="Which account (see `optout-bot init`); its browser profile keeps the login.")
-@click.option("--platform", type=click.Choice(PLATFORMS), help="Where the account is (default: from --account).")
+@cli.command(
+    epilog=EPILOG,
+    help=_(
+        "Open an account's own browser profile so you can log in to Meta once; later runs stay logged in.\n\n"
+        "You type your password in Meta's page yourself: optout-bot never sees it."
+    ),
+)
+@click.option("--account", help=_("Which account (see `optout-bot init`); its browser profile keeps the login."))
+@click.option("--platform", type=click.Choice(PLATFORMS), help=_("Where the account is (default: from --account)."))
 @click.option(
     "--login-timeout",
     type=click.FloatRange(min=1),
     default=600,
     show_default=True,
-    help="Seconds to wait for you to log in.",
+    help=_("Seconds to wait for you to log in."),
 )
 @click.option(
     "--step-timeout",
     type=click.FloatRange(min=0.5),
     default=15,
     show_default=True,
-    help="Seconds to wait for Meta's page to load.",
+    help=_("Seconds to wait for Meta's page to load."),
 )
-@click.option("--browser-channel", type=click.Choice(["chrome", "msedge", "chromium"]), help="Which browser.")
-@click.option("--executable-path", type=click.Path(dir_okay=False), help="Path of the browser to use.")
-@click.option("--browser-arg", "browser_args", multiple=True, metavar="FLAG", help="Extra Chromium flag (advanced).")
+@click.option("--browser-channel", type=click.Choice(["chrome", "msedge", "chromium"]), help=_("Which browser."))
+@click.option("--executable-path", type=click.Path(dir_okay=False), help=_("Path of the browser to use."))
+@click.option("--browser-arg", "browser_args", multiple=True, metavar="FLAG", help=_("Extra Chromium flag (advanced)."))
 def login(**params: Any) -> None:
-    """Open an account's own browser profile so you can log in to Meta once; later runs stay logged in.
-
-    You type your password in Meta's page yourself: optout-bot never sees it.
-    """  # fmt: skip
+    """`optout-bot login`: the account's profile, opened for the person to log in."""
     from optout_bot.accounts import choose_account
     from optout_bot.config import load_config
     from optout_bot.options import Timeouts
@@ -169,23 +192,28 @@ def login(**params: Any) -> None:
     )
 
 
-@cli.group()
+@cli.group(help=_("Check the flow files that describe Meta's pages."))
 def flows() -> None:
-    """Check the flow files that describe Meta's pages."""
+    """`optout-bot flows`: tools for the flow files (for contributors)."""
 
 
-@flows.command("check")
+@flows.command(
+    "check", help=_("Validate the bundled flows (or FILES) and the word lists; print file:line for each problem.")
+)
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 def flows_check(files: tuple[Path, ...]) -> None:
-    """Validate the bundled flows (or FILES) and the word lists; print file:line for each problem."""
+    """`optout-bot flows check`."""
     from optout_bot.flows import check_all
 
     problems = check_all(files)
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
-        raise UsageError(f"{len(problems)} problem(s) in the flow data")
-    click.echo("flows OK: " + ", ".join(p.name for p in files) if files else "flows OK")
+        count = len(problems)
+        raise UsageError(
+            ngettext("{count} problem in the flow data", "{count} problems in the flow data", count).format(count=count)
+        )
+    click.echo(_("flows OK: {files}").format(files=", ".join(p.name for p in files)) if files else _("flows OK"))
 
 
 def _timeouts(params: dict[str, Any]) -> Any:
@@ -224,7 +252,7 @@ def _demo_options(params: dict[str, Any]) -> Any:
     from optout_bot.values import form_values
 
     if params["headless"] and not params["dry_run"]:
-        raise UsageError("--headless only works with --dry-run: add --dry-run, or drop --headless to see the demo")
+        raise UsageError(_("--headless only works with --dry-run: add --dry-run, or drop --headless to see the demo"))
     return RunOptions(
         platform=params["platform"],
         values=form_values(params["email"], params["country"], params["reason"]),
@@ -268,7 +296,7 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(ExitStatus.USAGE)
     except click.Abort:
-        click.echo("optout-bot: stopped.", err=True)
+        click.echo("optout-bot: " + _("stopped."), err=True)
         sys.exit(ExitStatus.NOT_SUBMITTED)
     except OptoutError as exc:
         if debug:
@@ -277,18 +305,23 @@ def main(argv: list[str] | None = None) -> None:
         _log_failure(exc.status, exc.message, exc)
         sys.exit(exc.status)
     except KeyboardInterrupt:
-        click.echo("optout-bot: stopped (Ctrl-C). Nothing was submitted.", err=True)
+        click.echo("optout-bot: " + _("stopped (Ctrl-C). Nothing was submitted."), err=True)
         sys.exit(ExitStatus.NOT_SUBMITTED)
     except Exception as exc:
         if debug:
             traceback.print_exc()
         log = _log_failure(ExitStatus.BUG, f"unexpected error ({type(exc).__name__})", exc, always=True)
-        click.echo(
-            f"optout-bot: unexpected error ({type(exc).__name__}: {exc}). Nothing was submitted. This is a bug: "
-            "please run again with --debug and report what it prints (README: 'Reporting a problem')"
-            + (f"; details in {log}." if log else "."),
-            err=True,
-        )
+        if log:
+            message = _(
+                "unexpected error ({error}). Nothing was submitted. This is a bug: please run again with --debug "
+                "and report what it prints (README: 'Reporting a problem'); details in {log}."
+            )
+        else:
+            message = _(
+                "unexpected error ({error}). Nothing was submitted. This is a bug: please run again with --debug "
+                "and report what it prints (README: 'Reporting a problem')."
+            )
+        click.echo("optout-bot: " + message.format(error=f"{type(exc).__name__}: {exc}", log=log), err=True)
         sys.exit(ExitStatus.BUG)
     sys.exit(ExitStatus.SUCCESS)
 
@@ -301,3 +334,7 @@ from optout_bot.cli_records import report, status  # noqa: E402
 
 cli.add_command(status)
 cli.add_command(report)
+
+from optout_bot.cli_doctor import doctor  # noqa: E402
+
+cli.add_command(doctor)

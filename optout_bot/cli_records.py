@@ -10,51 +10,58 @@ import sys
 
 import click
 
-from optout_bot.errors import EXIT_CODE_HELP
+from optout_bot.errors import exit_code_help
+from optout_bot.i18n import _
 
 # The same epilog as cli.py's (importing it from there would be circular: cli.py imports this module).
-# "\b" keeps click from re-wrapping the table of exit codes.
-EPILOG = "\b\n" + EXIT_CODE_HELP
+# "\b" keeps click from re-wrapping the table of exit codes. Like the help texts, it is translated when the
+# commands are built, after optout_bot.entry chose the language.
+EPILOG = "\b\n" + exit_code_help()
 
 STDOUT = "-"
-REPORT_WRITTEN = "Report written: {path}"
 
 
-@click.command(epilog=EPILOG)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts (schema 1, see optout_bot/status.py).")
+@click.command(
+    epilog=EPILOG,
+    help=_(
+        "Show each account's last outcome, its date and its receipt.\n\n"
+        "Lists the accounts in your settings and every account the ledger has a run for. The receipt is the "
+        "screenshot of Meta's confirmation of your objection."
+    ),
+)
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON for scripts (schema 1, see optout_bot/status.py)."))
 def status(as_json: bool) -> None:
-    """Show each account's last outcome, its date and its receipt.
-
-    Lists the accounts in your settings and every account the ledger has a run for. The receipt is the
-    screenshot of Meta's confirmation of your objection.
-    """
+    """`optout-bot status` (its help is in the decorator, to be translated)."""
     from optout_bot.config import load_config
     from optout_bot.status import status_output
 
     click.echo(status_output(load_config(), as_json), nl=False)
 
 
-@click.command(epilog=EPILOG)
+@click.command(
+    epilog=EPILOG,
+    help=_(
+        "Write a proof of your objections, to attach to a complaint.\n\n"
+        "One file per report: for each account, when Meta confirmed your objection, the form's address, Meta's "
+        "words and the receipt screenshot itself, with its SHA-256 and the account's attempts."
+    ),
+)
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(["html", "md"]),
     default="html",
     show_default=True,
-    help="HTML (one file, prints well) or Markdown (some viewers do not show its embedded pictures).",
+    help=_("HTML (one file, prints well) or Markdown (some viewers do not show its embedded pictures)."),
 )
 @click.option(
     "--out",
     metavar="PATH",
     type=click.Path(dir_okay=False, allow_dash=True),
-    help="Where to write it; '-' for standard output. Default: a new file in your data folder's reports/.",
+    help=_("Where to write it; '-' for standard output. Default: a new file in your data folder's reports/."),
 )
 def report(fmt: str, out: str | None) -> None:
-    """Write a proof of your objections, to attach to a complaint.
-
-    One file per report: for each account, when Meta confirmed your objection, the form's address, Meta's
-    words and the receipt screenshot itself, with its SHA-256 and the account's attempts.
-    """
+    """`optout-bot report` (its help is in the decorator, to be translated)."""
     from pathlib import Path
 
     from optout_bot.config import load_config
@@ -68,4 +75,4 @@ def report(fmt: str, out: str | None) -> None:
         sys.stdout.buffer.flush()
         return
     path = write_report(text, Path(out) if out else new_report_path(chosen))
-    click.echo(REPORT_WRITTEN.format(path=path.absolute()))
+    click.echo(_("Report written: {path}").format(path=path.absolute()))

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from optout_bot.errors import NotSubmittedError, UsageError
+from optout_bot.i18n import _
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -40,24 +41,31 @@ class Given:
     accounts: tuple[str, ...]
 
 
-@click.command()
-@click.option("--email", help="Email address of your Meta account.")
-@click.option("--country", help="Country where you live, two letters (FR, BE, CH, DE…).")
+@click.command(
+    help=_(
+        "Save your email, country, language and accounts, by answering a few questions.\n\n"
+        "Press Enter to keep a saved answer. The other commands read these settings; their options override them."
+    )
+)
+@click.option("--email", help=_("Email address of your Meta account."))
+@click.option("--country", help=_("Country where you live, two letters (FR, BE, CH, DE…)."))
 @click.option(
     "--language",
     type=click.Choice(["en", "fr"], case_sensitive=False),
-    help="Language of optout-bot's messages (default: your computer's).",
+    help=_("Language of optout-bot's messages (default: your computer's)."),
 )
-@click.option("--reason", help="Optional text for Meta's form: how this use of your data affects you (empty: none).")
+@click.option("--reason", help=_("Optional text for Meta's form: how this use of your data affects you (empty: none)."))
 @click.option(
     "--account",
     "accounts",
     multiple=True,
-    metavar="NAME:PLATFORM[:EMAIL]",
-    help="An account to save, such as perso:instagram or work:facebook:me@work.example (repeatable).",
+    metavar=_("NAME:PLATFORM[:EMAIL]"),
+    help=_("An account to save, such as perso:instagram or work:facebook:me@work.example (repeatable)."),
 )
-@click.option("--force", is_flag=True, help="Start from scratch, ignoring the saved settings (asks before replacing).")
-@click.option("--yes", "-y", is_flag=True, help="Ask nothing: keep the saved values, or the defaults, for the rest.")
+@click.option(
+    "--force", is_flag=True, help=_("Start from scratch, ignoring the saved settings (asks before replacing).")
+)
+@click.option("--yes", "-y", is_flag=True, help=_("Ask nothing: keep the saved values, or the defaults, for the rest."))
 def init(
     email: str | None,
     country: str | None,
@@ -67,10 +75,7 @@ def init(
     force: bool,
     yes: bool,
 ) -> None:
-    """Save your email, country, language and accounts, by answering a few questions.
-
-    Press Enter to keep a saved answer. The other commands read these settings; their options override them.
-    """
+    """`optout-bot init` (its help, in the person's language, is in the decorator)."""
     from optout_bot.setup_questions import Text
 
     try:
@@ -170,7 +175,7 @@ def _confirmed(path: Path, replacing: bool) -> bool:
     if exists and _has_own_comments(path):
         click.echo(q.Text.COMMENTS_LOST)
     question = q.Text.REPLACE if replacing and exists else q.Text.SAVE
-    return click.confirm(question.format(path=path), default=True)
+    return q.confirm(question.format(path=path), default=True)
 
 
 def _has_own_comments(path: Path) -> bool:

@@ -18,16 +18,17 @@ import tempfile
 import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from optout_bot.errors import UsageError
+from optout_bot.i18n import N_, _, ngettext
 from optout_bot.paths import ACCOUNT_NAME, config_path, private_dir
 from optout_bot.platforms import Platform
 from optout_bot.problems import Problem
-from optout_bot.values import check_country, check_email, check_reason
+from optout_bot.values import BadValueError, check_country, check_email, check_reason
 
 _DUPLICATE_NAME = "duplicate_account_name"
 SCHEMA_VERSION = 1
@@ -38,24 +39,26 @@ Loc = tuple[str | int, ...]
 # --- The schema ---------------------------------------------------------------------------------------------
 
 
-def _as_setting(check: Callable[[str | None], str | None], option: str) -> Callable[[str | None], str | None]:
-    """optout_bot.values' check, its message without the `--option` prefix (the error names the key already).
+def _as_setting(check: Callable[[str | None], str | None]) -> Callable[[str | None], str | None]:
+    """optout_bot.values' check, its problem without the `--option` (the error names the key already).
 
-    Its UsageError becomes a ValueError so that pydantic reports it at the key's place.
+    Its error becomes a ValueError so that pydantic reports it at the key's place.
     """
 
     def validate(value: str | None) -> str | None:
         try:
             return check(value)
-        except UsageError as exc:
-            raise ValueError(exc.message.removeprefix(f"--{option} ")) from None
+        except BadValueError as exc:
+            raise ValueError(exc.problem) from None
 
     return validate
 
 
 def _check_account_name(name: str) -> str:
     if not ACCOUNT_NAME.match(name):
-        raise ValueError(f"{name!r} is not allowed: use letters, digits, '.', '_' or '-' (up to 64)")
+        raise ValueError(
+            _("{name!r} is not allowed: use letters, digits, '.', '_' or '-' (up to 64)").format(name=name)
+        )
     return name
 
 
@@ -72,7 +75,7 @@ class Account(BaseModel):
 
     _name = field_validator("name")(_check_account_name)
     _profile = field_validator("profile")(_check_account_name)
-    _email = field_validator("email")(_as_setting(check_email, "email"))
+    _email = field_validator("email")(_as_setting(check_email))
 
 
 class Config(BaseModel):
@@ -86,20 +89,20 @@ class Config(BaseModel):
     # Not strict: TOML gives a list, and a tuple keeps the settings immutable once read.
     accounts: Annotated[tuple[Account, ...], Field(strict=False)] = ()
 
-    _email = field_validator("email")(_as_setting(check_email, "email"))
-    _country = field_validator("country")(_as_setting(check_country, "country"))
-    _reason = field_validator("reason")(_as_setting(check_reason, "reason"))
+    _email = field_validator("email")(_as_setting(check_email))
+    _country = field_validator("country")(_as_setting(check_country))
+    _reason = field_validator("reason")(_as_setting(check_reason))
 
     @field_validator("schema_version")
     @classmethod
     def _known_version(cls, version: int) -> int:
         if version > SCHEMA_VERSION:
-            raise ValueError(
-                f"this file is for a newer optout-bot (version {version}; this one reads {SCHEMA_VERSION}): "
-                "update optout-bot"
+            message = _(
+                "this file is for a newer optout-bot (version {version}; this one reads {known}): update optout-bot"
             )
+            raise ValueError(message.format(version=version, known=SCHEMA_VERSION))
         if version != SCHEMA_VERSION:
-            raise ValueError(f"must be {SCHEMA_VERSION}")
+            raise ValueError(_("must be {known}").format(known=SCHEMA_VERSION))
         return version
 
     @field_validator("accounts")
@@ -127,8 +130,14 @@ class ConfigFileError(UsageError):
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(f"invalid settings: {self.problems[0]}{more}")
+        first, more = str(self.problems[0]), len(self.problems) - 1
+        if more:
+            message = ngettext(
+                "invalid settings: {problem} (and {count} more)", "invalid settings: {problem} (and {count} more)", more
+            ).format(problem=first, count=more)
+        else:
+            message = _("invalid settings: {problem}").format(problem=first)
+        super().__init__(message)
 
 
 # --- Finding lines ------------------------------------------------------------------------------------------
@@ -183,25 +192,54 @@ def _line_of(lines: dict[Loc, int], loc: Loc) -> int | None:
 _FIELDS = {(): list(Config.model_fields), ("accounts",): list(Account.model_fields)}
 
 
+def _choices(values: Sequence[str]) -> str:
+    """'en' or 'fr'; 'a', 'b' or 'c'."""
+    quoted = [repr(value) for value in values]
+    if len(quoted) < 2:
+        return "".join(quoted)
+    return _("{first} or {last}").format(first=", ".join(quoted[:-1]), last=quoted[-1])
+
+
 def _message(item: ErrorDetails, lines: dict[Loc, int]) -> str:
-    """pydantic's message, turned into what to do about it where it is not already."""
+    """pydantic's message, turned into what to do about it (in the person's language) where it is not already."""
     loc: Loc = tuple(item["loc"])
     kind = item["type"]
+    ctx = item.get("ctx", {})
+    in_account = loc[:1] == ("accounts",) and len(loc) > 1
     if kind == "extra_forbidden":
         known = _FIELDS[("accounts",) if loc[:1] == ("accounts",) else ()]
-        return f"unknown setting: remove it or correct its spelling (known here: {', '.join(known)})"
+        return _("unknown setting: remove it or correct its spelling (known here: {known})").format(
+            known=", ".join(known)
+        )
     if kind == "missing":
-        return f'required: add a line such as {loc[-1]} = "…"'
-    if kind in ("list_type", "tuple_type") and loc == ("accounts",):
-        return "write each account as its own [[accounts]] block (with double brackets)"
+        return _('required: add a line such as {key} = "…"').format(key=loc[-1])
+    if (kind in ("list_type", "tuple_type") and loc == ("accounts",)) or (in_account and kind in _NOT_A_TABLE):
+        return _("write each account as its own [[accounts]] block (with double brackets)")
     if kind == "string_type":
-        return 'should be text in double quotes, such as "…"'
+        return _('should be text in double quotes, such as "…"')
+    if kind == "int_type":
+        return _("should be a whole number without quotes, such as 1")
+    if kind == "literal_error" and "expected" in ctx:
+        return _("Input should be {choices}").format(choices=_choices(_literal_values(loc)) or ctx["expected"])
     if kind == "value_error":
-        return item["msg"].removeprefix("Value error, ")
+        return str(ctx["error"]) if "error" in ctx else item["msg"].removeprefix("Value error, ")
     if kind == _DUPLICATE_NAME:
-        first = _line_of(lines, ("accounts", item.get("ctx", {})["first"], "name"))
-        return f"{item.get('ctx', {})['name']} is already the name of the account at line {first}: give each its own"
-    return item["msg"]
+        first = _line_of(lines, ("accounts", ctx["first"], "name"))
+        return _("{name} is already the name of the account at line {line}: give each its own").format(
+            name=ctx["name"], line=first
+        )
+    return item["msg"]  # pydantic's own words (English): a mistake none of the above foresaw
+
+
+# pydantic's error types for an [[accounts]] entry that is not a table (accounts = ["work"]).
+_NOT_A_TABLE = ("model_type", "model_attributes_type", "dict_type")
+
+
+def _literal_values(loc: Loc) -> tuple[str, ...]:
+    """The values a Literal setting takes ("en", "fr"), from the schema; () when loc is not one."""
+    model: type[BaseModel] = Account if loc[:1] == ("accounts",) and len(loc) == 3 else Config
+    field = model.model_fields.get(str(loc[-1]))
+    return tuple(str(value) for value in get_args(field.annotation)) if field else ()
 
 
 def _loc(item: ErrorDetails) -> Loc:
@@ -225,12 +263,13 @@ def _validation_problems(path: Path, text: str, error: ValidationError) -> list[
     return problems
 
 
-# tomllib's reasons that have a likely fix; the others get the general one.
+# tomllib's reasons (in English, always) that have a likely fix; the others get the general one.
 _SYNTAX_FIXES = {
-    "Invalid value": 'text needs double quotes, such as country = "FR"',
-    "Cannot overwrite a value": "a setting is given twice here: keep one",
-    "Cannot declare": "a table is given twice here: keep one",
+    "Invalid value": N_('text needs double quotes, such as country = "FR"'),
+    "Cannot overwrite a value": N_("a setting is given twice here: keep one"),
+    "Cannot declare": N_("a table is given twice here: keep one"),
 }
+_GENERAL_FIX = N_("see https://toml.io")
 
 
 def _toml_syntax_problem(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> Problem:
@@ -239,12 +278,17 @@ def _toml_syntax_problem(path: Path, text: str, exc: tomllib.TOMLDecodeError) ->
         r"^(?P<reason>.*?)\s*\((?:at line (?P<line>\d+), column (?P<column>\d+)|at end of document)\)$", str(exc)
     )
     if found is None:
-        return Problem(path, None, "", f"not valid TOML: {exc}")
+        return Problem(path, None, "", _("not valid TOML: {reason}").format(reason=exc))
     reason = found["reason"]
     line = int(found["line"]) if found["line"] else len(text.splitlines()) or None
-    column = f" (column {found['column']})" if found["column"] else " (at the end)"
-    fix = next((fix for start, fix in _SYNTAX_FIXES.items() if reason.startswith(start)), "see https://toml.io")
-    return Problem(path, line, "", f"not valid TOML: {reason}{column}: {fix}")
+    fix = _(next((fix for start, fix in _SYNTAX_FIXES.items() if reason.startswith(start)), _GENERAL_FIX))
+    if found["column"]:
+        message = _("not valid TOML: {reason} (column {column}): {fix}").format(
+            reason=reason, column=found["column"], fix=fix
+        )
+    else:
+        message = _("not valid TOML: {reason} (at the end): {fix}").format(reason=reason, fix=fix)
+    return Problem(path, line, "", message)
 
 
 def parse_config(text: str, path: Path) -> Config:
@@ -267,9 +311,11 @@ def load_config(path: Path | None = None) -> Config:
     except FileNotFoundError:
         return Config()
     except UnicodeDecodeError as exc:
-        raise ConfigFileError([Problem(path, None, "", f"not UTF-8 text ({exc.reason}): save it as UTF-8")]) from None
+        problem = _("not UTF-8 text ({reason}): save it as UTF-8").format(reason=exc.reason)
+        raise ConfigFileError([Problem(path, None, "", problem)]) from None
     except OSError as exc:
-        raise ConfigFileError([Problem(path, None, "", f"cannot read the file: {exc.strerror or exc}")]) from None
+        problem = _("cannot read the file: {reason}").format(reason=exc.strerror or exc)
+        raise ConfigFileError([Problem(path, None, "", problem)]) from None
     return parse_config(text, path)
 
 
@@ -334,5 +380,6 @@ def write_config(config: Config, path: Path | None = None) -> Path:
             Path(temporary).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise UsageError(f"cannot write the settings file {path}: {exc.strerror or exc}") from exc
+        message = _("cannot write the settings file {path}: {reason}")
+        raise UsageError(message.format(path=path, reason=exc.strerror or exc)) from exc
     return path

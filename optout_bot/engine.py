@@ -22,12 +22,84 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from optout_bot.domains import is_meta_url
 from optout_bot.errors import RefusedError
 from optout_bot.flows import Flow, Route, Target, Vocabulary
-from optout_bot.flows.model import ClickStep, GotoStep
+from optout_bot.flows.model import ClickStep, GotoStep, Step
+from optout_bot.i18n import N_, _
 from optout_bot.interruptions import Interruptions, LoginPrompt
 from optout_bot.options import Timeouts
 from optout_bot.safety import click_safely
 from optout_bot.targets import describe, locate
 from optout_bot.ui import Ui
+
+# The route `run --from-link` puts first: the link from Meta's email.
+FROM_LINK_ROUTE = "from-link"
+
+# --- what the person is told at each step -----------------------------------------------------------------
+#
+# A flow's click targets name word keys (`settings`, `privacy_center`…): the known ones have a name for the
+# person here; any other is "the next page". Opening a menu is part of reaching the place it leads to, so
+# a menu click is not a step of its own: Instagram's More › Settings is one step, "Opening Settings…".
+
+_MENU_KEYS = frozenset({"more_menu", "your_profile", "settings_and_privacy"})
+
+_PLACES = {
+    "settings": N_("Opening Settings…"),
+    "privacy_center": N_("Opening the Privacy Center…"),
+    "privacy_topics": N_("Opening Privacy topics…"),
+    "ai_at_meta": N_("Opening “AI at Meta”…"),
+    "privacy_policy": N_("Opening the Privacy Policy…"),
+    "right_to_object": N_("Opening the objection form…"),
+    "object_link": N_("Opening the objection form…"),
+    "submit_objection": N_("Opening the objection form…"),
+}
+_NEXT_PAGE = N_("Opening the next page…")
+_MENU = N_("Opening the menu…")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A step of the walk as the person sees it: one or more of the route's steps, and what it is called."""
+
+    steps: tuple[int, ...]  # indexes into route.steps
+    label: str  # an N_() message, translated when shown
+
+
+def stages(route: Route) -> list[Stage]:
+    """The route's steps grouped as the person sees them: each menu opened joins the step it leads to."""
+    found: list[Stage] = []
+    pending: list[int] = []
+    for index, step in enumerate(route.steps):
+        pending.append(index)
+        if isinstance(step, ClickStep) and _click_key(step) in _MENU_KEYS:
+            continue
+        found.append(Stage(tuple(pending), _label(route, step)))
+        pending = []
+    if pending:  # a route that ends by opening a menu
+        found.append(Stage(tuple(pending), _MENU))
+    return found
+
+
+def _click_key(step: ClickStep) -> str | None:
+    return step.click.name or step.click.text or step.click.label
+
+
+def _label(route: Route, step: Step) -> str:
+    if isinstance(step, ClickStep):
+        return _PLACES.get(_click_key(step) or "", _NEXT_PAGE)
+    if route.id == FROM_LINK_ROUTE:
+        return N_("Opening the link from Meta's email…")
+    parts = urlsplit(step.goto)
+    host, path = parts.hostname or "", parts.path
+    if "/contact/" in path:
+        return N_("Opening the objection form…")
+    if "/policy" in path:
+        return N_("Opening the Privacy Policy…")
+    if host.startswith("privacycenter.") or path.startswith("/privacy/center"):
+        return N_("Opening the Privacy Center…")
+    if path in ("", "/") and host.endswith("instagram.com"):
+        return N_("Opening Instagram…")
+    if path in ("", "/") and host.endswith("facebook.com"):
+        return N_("Opening Facebook…")
+    return _NEXT_PAGE
 
 
 @dataclass
@@ -81,6 +153,7 @@ class Walker:
         self.ui = ui
         self.timeouts = timeouts
         self.trail: list[TrailEntry] = []
+        self._steps_shown = 0  # the current route's steps as the person sees them, and the form's filling
         self._off_site_url: str | None = None
         self._wrong_form_url: str | None = None
         page.on("framenavigated", self._watch_navigation)
@@ -105,8 +178,10 @@ class Walker:
         if url.startswith("http") and not is_meta_url(url):
             host = urlsplit(url).hostname or url
             raise RefusedError(
-                f"the page went to {host}, which is not one of Meta's sites; optout-bot stopped there and "
-                "filled nothing. If you did not expect this, you may be looking at a phishing copy."
+                _(
+                    "the page went to {host}, which is not one of Meta's sites; optout-bot stopped there and "
+                    "filled nothing. If you did not expect this, you may be looking at a phishing copy."
+                ).format(host=host)
             )
 
     # --- waiting ------------------------------------------------------------------------------------------
@@ -162,15 +237,23 @@ class Walker:
     # --- the walk -----------------------------------------------------------------------------------------
 
     def find_form(self) -> FoundForm:
+        total = len(self.flow.routes)
         for number, route in enumerate(self.flow.routes, start=1):
-            self.ui.step(f"Route {number}/{len(self.flow.routes)}: {route.id}")
+            if number > 1:
+                self.ui.say(
+                    _("That way did not work; trying another ({number}/{total})…").format(number=number, total=total)
+                )
             try:
                 self._follow(route)
                 return self._recognise_form(route)
             except RouteFailed as failure:
                 self._record(route, failure.step, f"failed: {failure.reason}")
-                self.ui.step(f"  not this way ({failure.reason})")
+                logger.info("route {} failed at {}: {}", route.id, failure.step, failure.reason)
         raise FormNotFound(self.trail, self._wrong_form_url)
+
+    def show_filling(self) -> None:
+        """The walk's last step, once the form is found: "[5/5] Filling in the form…"."""
+        self.ui.progress(self._steps_shown, self._steps_shown, _("Filling in the form…"))
 
     def _record(self, route: Route, step: str, outcome: str) -> None:
         entry = TrailEntry(route.id, step, self.page.url, outcome)
@@ -178,7 +261,13 @@ class Walker:
         self.trail.append(entry)
 
     def _follow(self, route: Route) -> None:
-        for step in route.steps:
+        walk = stages(route)
+        self._steps_shown = len(walk) + 1  # and filling in the form
+        starts = {stage.steps[0]: (number, stage) for number, stage in enumerate(walk, start=1)}
+        for index, step in enumerate(route.steps):
+            if index in starts:
+                number, stage = starts[index]
+                self.ui.progress(number, self._steps_shown, _(stage.label))
             if isinstance(step, GotoStep):
                 self._goto(route, step)
             elif isinstance(step, ClickStep) and self._click(route, step) == "form":
@@ -227,6 +316,12 @@ class Walker:
             found == "form" and self._wrong_form is not None and self._wrong_form.is_visible()
         ):
             self._wrong_form_url = self.page.url
+            self.ui.step(
+                _(
+                    "This is Meta's form for information others shared about you, not the one for your own: "
+                    "optout-bot leaves it alone and looks further."
+                )
+            )
             raise RouteFailed(label, "this is Meta's form for information others shared about you, not the right one")
         if found != "form":
             raise RouteFailed(label, f"no objection form heading on {_short(self.page.url)}")
@@ -252,7 +347,7 @@ class Walker:
             for q in self.flow.form.questions
         ]
         watched = email
-        for question, _ in questions:
+        for question, _answer in questions:
             watched = watched.or_(question)
         answered: set[int] = set()
         step_ms = Timeouts.ms(self.timeouts.step)
@@ -269,7 +364,9 @@ class Walker:
                     click_safely(choice, step_ms)
                     answered.add(number)
                     self.ui.step(
-                        f"Meta asks: “{question.inner_text().strip()}” — answered: {choice.inner_text() or 'yes'}."
+                        _("Meta asks: “{question}” — optout-bot answered: {answer}.").format(
+                            question=question.inner_text().strip(), answer=choice.inner_text().strip() or _("yes")
+                        )
                     )
             if len(answered) == len(questions):
                 try:

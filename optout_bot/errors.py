@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from optout_bot.i18n import N_, _
+
 
 class ExitStatus(IntEnum):
     SUCCESS = 0  # the person submitted and Meta's confirmation was seen (--dry-run: the form is ready)
@@ -20,16 +22,26 @@ class ExitStatus(IntEnum):
     BROWSER = 7  # no browser found, profile locked, --cdp unreachable
 
 
-EXIT_CODE_HELP = """\
-Exit codes:
-  0  you submitted and Meta's confirmation was seen (with --dry-run: the form is ready)
-  1  a bug in optout-bot (run again with --debug and report it)
-  2  usage or configuration error
-  3  Meta does not offer the objection to this account (region, Page rather than profile)
-  4  you did not submit: the tab was closed or the wait ran out
-  5  the pages were not recognised: nothing was filled; a diagnostic was saved
-  6  refused: the walk led off Meta's domains or to a form that is not the objection form
-  7  browser problem: none found, profile in use by a running browser, --cdp unreachable"""
+# The table of exit codes at the end of every `--help`, each meaning translated where it is shown.
+EXIT_CODES: tuple[tuple[ExitStatus, str], ...] = (
+    (ExitStatus.SUCCESS, N_("you submitted and Meta's confirmation was seen (with --dry-run: the form is ready)")),
+    (ExitStatus.BUG, N_("a bug in optout-bot (run again with --debug and report it)")),
+    (ExitStatus.USAGE, N_("usage or configuration error")),
+    (
+        ExitStatus.NOT_OFFERED,
+        N_("Meta does not offer the objection to this account (region, Page rather than profile)"),
+    ),
+    (ExitStatus.NOT_SUBMITTED, N_("you did not submit: the tab was closed or the wait ran out")),
+    (ExitStatus.NOT_RECOGNISED, N_("the pages were not recognised: nothing was filled; a diagnostic was saved")),
+    (ExitStatus.REFUSED, N_("refused: the walk led off Meta's domains or to a form that is not the objection form")),
+    (ExitStatus.BROWSER, N_("browser problem: none found, profile in use by a running browser, --cdp unreachable")),
+)
+
+
+def exit_code_help() -> str:
+    """The table of exit codes, in the person's language (click shows it as each command's epilog)."""
+    lines = [_("Exit codes:"), *(f"  {int(status)}  {_(meaning)}" for status, meaning in EXIT_CODES)]
+    return "\n".join(lines)
 
 
 class OptoutError(Exception):

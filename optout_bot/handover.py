@@ -17,25 +17,31 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from optout_bot.i18n import _, current_language
+
 BANNER_ID = "optout-bot-banner"
 
-# Drawn inside Meta's page. Fixed at the top so it never covers the Submit control, which is scrolled to
-# the middle of the window; `pointer-events: none` so it can never swallow the person's click.
-_BANNER_JS = """([id, title, lines]) => {
+# Drawn inside Meta's page, in the person's language. Fixed at the top, and the Submit control is scrolled
+# below it, so it never covers that control; `pointer-events: none` so it can never swallow the person's
+# click either.
+_BANNER_JS = """([id, lang, title, lines]) => {
   let banner = document.getElementById(id);
   if (!banner) {
     banner = document.createElement('div');
     banner.id = id;
     banner.setAttribute('role', 'status');
     banner.setAttribute('aria-live', 'polite');
-    banner.style.cssText = 'position:fixed;top:0;left:0;right:0;z-index:2147483647;pointer-events:none;' +
-      'background:#0b3d91;color:#fff;font:16px/1.4 system-ui,sans-serif;padding:12px 18px;' +
-      'box-shadow:0 2px 8px rgba(0,0,0,.35)';
     document.body.appendChild(banner);
   }
+  banner.lang = lang;
+  const small = window.innerHeight < 640;  // a short window: smaller type, so the form stays in sight
+  banner.style.cssText = 'position:fixed;top:0;left:0;right:0;z-index:2147483647;pointer-events:none;' +
+    'background:#0b3d91;color:#fff;font:' + (small ? '13px/1.3' : '15px/1.4') + ' system-ui,sans-serif;' +
+    'padding:' + (small ? '6px 12px' : '10px 16px') + ';text-align:left;box-shadow:0 2px 8px rgba(0,0,0,.35)';
   banner.replaceChildren();
   const heading = document.createElement('strong');
   heading.textContent = title;
+  heading.style.cssText = 'display:block;font-size:1.1em;margin-bottom:2px';
   banner.appendChild(heading);
   for (const line of lines) {
     const p = document.createElement('div');
@@ -44,41 +50,100 @@ _BANNER_JS = """([id, title, lines]) => {
   }
 }"""
 
-_HIGHLIGHT_JS = """el => {
+# Outline Submit and bring it into view, below the banner. If the window is too short for both, the banner
+# moves to the bottom of the window instead: the control the person must find stays uncovered.
+_HIGHLIGHT_JS = """(el, id) => {
   el.style.outline = '4px solid #ff8c00';
   el.style.outlineOffset = '3px';
   el.style.boxShadow = '0 0 0 8px rgba(255,140,0,.35)';
-  el.scrollIntoView({block: 'center', inline: 'center'});
+  el.scrollIntoView({block: 'center', inline: 'nearest', behavior: 'instant'});
+  const banner = document.getElementById(id);
+  if (!banner) return;
+  const gap = 16;
+  const clear = () => {
+    const b = banner.getBoundingClientRect(), r = el.getBoundingClientRect();
+    return r.bottom + gap <= b.top || r.top - gap >= b.bottom;
+  };
+  if (clear()) return;
+  const r = el.getBoundingClientRect(), b = banner.getBoundingClientRect();
+  window.scrollBy({top: r.top - (b.bottom + gap), behavior: 'instant'});
+  if (clear() && el.getBoundingClientRect().bottom <= window.innerHeight) return;
+  banner.style.top = 'auto';
+  banner.style.bottom = '0';
+  el.scrollIntoView({block: 'start', inline: 'nearest', behavior: 'instant'});
+  window.scrollBy({top: -gap * 2, behavior: 'instant'});
 }"""
 
 
 def show_banner(page: Page, title: str, lines: list[str]) -> None:
-    page.evaluate(_BANNER_JS, [BANNER_ID, title, lines])
+    page.evaluate(_BANNER_JS, [BANNER_ID, current_language(), title, lines])
 
 
-def present_form(page: Page, submit: Locator, filled: list[str]) -> None:
-    """Bring the tab to the front, say what was filled, and point at Submit (which we never click)."""
+def submit_name(submit: Locator) -> str:
+    """The Submit control's visible text, as the person sees it on Meta's page ("Submit", « Envoyer »)."""
+    try:
+        text = " ".join(submit.inner_text(timeout=1000).split()) if submit.count() else ""
+    except PlaywrightError:
+        text = ""
+    return text or _("Submit")
+
+
+def present_form(page: Page, submit: Locator, filled: list[str]) -> str:
+    """Bring the tab to the front, say what was filled, and point at Submit (which we never click).
+
+    Returns the Submit control's name as the page shows it, for the terminal to use the same word.
+    """
     page.bring_to_front()
+    button = submit_name(submit)
+    try:
+        found = submit.count() > 0
+    except PlaywrightError:
+        found = False
+    # If the form has no control we recognise as Submit, the banner still tells the person what to do.
+    where = (
+        _(
+            "optout-bot will not submit for you: the {button} button is below, outlined in orange; click it "
+            "yourself when everything is right."
+        )
+        if found
+        else _(
+            "optout-bot will not submit for you: Meta's {button} button is at the end of the form; click it "
+            "yourself when everything is right."
+        )
+    )
     show_banner(
         page,
-        "optout-bot: your objection form is ready — please check it, then click Submit yourself.",
+        _("optout-bot: your objection form is ready. Please check it, then click {button} yourself.").format(
+            button=button
+        ),
         [
-            *filled,
-            "optout-bot will not submit for you. The Submit button is highlighted below.",
-            "When Meta shows its confirmation, optout-bot keeps a screenshot as your receipt.",
+            _("What is in the form now:"),
+            *(f"• {line}" for line in filled),
+            _(
+                "Please check each field, and that the email address is yours: Meta sends its answer there. "
+                "You can change anything."
+            ),
+            where.format(button=button),
+            _("After your click, optout-bot keeps a screenshot of Meta's confirmation as your receipt."),
         ],
     )
-    # If the form has no control we recognise as Submit, the banner still tells the person what to do.
     with contextlib.suppress(PlaywrightError):
-        submit.evaluate(_HIGHLIGHT_JS)
+        submit.evaluate(_HIGHLIGHT_JS, BANNER_ID)
+    return button
 
 
 def ask_to_log_in(page: Page) -> None:
     page.bring_to_front()
     show_banner(
         page,
-        "optout-bot: please log in to your account in this window.",
-        ["optout-bot never sees or types your password. It carries on by itself once you are logged in."],
+        _("optout-bot: please log in to your account in this window."),
+        [
+            _("If Meta asks you to confirm it is you (a code, or an approval on your phone), do that here too."),
+            _(
+                "optout-bot never sees or types your password or your codes. It carries on by itself once you are "
+                "logged in."
+            ),
+        ],
     )
 
 
@@ -131,10 +196,14 @@ def await_person(
 
 def ask_for_code(page: Page) -> None:
     """Meta emailed a one-time code: the person types it; the tool only says so."""
+    page.bring_to_front()
     show_banner(
         page,
-        "optout-bot: Meta sent you a code by email — type it here and confirm.",
-        ["optout-bot never reads or types your codes. It waits for Meta's final confirmation."],
+        _("optout-bot: Meta sent you a code by email — type it here and confirm."),
+        [
+            _("The code is in the email Meta just sent you; it is only valid for a limited time."),
+            _("optout-bot never reads or types your codes. It waits for Meta's final confirmation."),
+        ],
     )
 
 

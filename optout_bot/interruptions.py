@@ -18,24 +18,27 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from optout_bot.errors import NotOfferedError, NotSubmittedError
 from optout_bot.flows import Flow, Vocabulary
+from optout_bot.i18n import N_, _
 from optout_bot.options import Timeouts
 from optout_bot.safety import click_safely
 from optout_bot.targets import locate
-from optout_bot.ui import Ui
+from optout_bot.ui import Ui, duration
 
 LoginPrompt = Callable[[Page], None]
 
 # Fields only the person fills: a password, or a one-time code (two-factor, checkpoints).
 _PERSONS_FIELDS = "input[type=password], input[autocomplete=one-time-code]"
 
+# Shown with Meta's own words: {quote}.
 _NOT_OFFERED_MESSAGES = {
-    "region": (
+    "region": N_(
         "Meta does not offer the objection to this account: the form exists only for accounts in the EU/EEA, "
-        "the UK, Switzerland and a few other countries. Nothing was filled."
+        "the UK, Switzerland and a few other countries. Nothing was filled, and there is nothing more to do "
+        "for this account. Meta says: “{quote}”"
     ),
-    "page": (
+    "page": N_(
         "this is a Facebook Page, and only personal profiles can object. Switch to your personal profile in "
-        "Facebook, then run optout-bot again. Nothing was filled."
+        "Facebook, then run optout-bot again. Nothing was filled. Meta says: “{quote}”"
     ),
 }
 
@@ -91,7 +94,7 @@ class Interruptions:
             return True
         for reason, notice in self._not_offered.items():
             if notice.is_visible():
-                raise NotOfferedError(f"{_NOT_OFFERED_MESSAGES[reason]} Meta says: “{_text(notice)}”")
+                raise NotOfferedError(_(_NOT_OFFERED_MESSAGES[reason]).format(quote=_text(notice)))
         if self._consent is not None and self._consent.is_visible():
             self._answer_consent()
             return True
@@ -113,11 +116,11 @@ class Interruptions:
         step_ms = Timeouts.ms(self.timeouts.step)
         if self._decline.is_visible():
             click_safely(self._decline, step_ms)
-            self.ui.step("Cookie notice: declined optional cookies.")
+            self.ui.step(_("Cookie notice: declined optional cookies."))
         elif self._accept.is_visible():
             click_safely(self._accept, step_ms)
             if not self._accepted_all_said:
-                self.ui.warn("Meta's cookie notice offered no way to decline, so optout-bot allowed all cookies.")
+                self.ui.warn(_("Meta's cookie notice offered no way to decline, so optout-bot allowed all cookies."))
                 self._accepted_all_said = True
         else:
             return  # gone already
@@ -137,8 +140,10 @@ class Interruptions:
     def _wait_for_login(self) -> None:
         """Meta wants the person to log in or confirm it is them: tell them, then wait (bounded). Never type."""
         self.ui.say(
-            "Meta asks you to log in (or to confirm it is you). Please do it in the browser window; optout-bot "
-            "never sees or types your password or codes, and carries on by itself when you are through."
+            _(
+                "Meta asks you to log in (or to confirm it is you). Please do it in the browser window; optout-bot "
+                "never sees or types your password or codes, and carries on by itself when you are through."
+            )
         )
         self.logins += 1
         if self.on_login_needed is not None:
@@ -149,10 +154,12 @@ class Interruptions:
             self._persons_field.wait_for(state="hidden", timeout=timeout)
         except PlaywrightTimeout:
             raise NotSubmittedError(
-                f"you were not logged in after {self.timeouts.login:.0f} seconds; nothing was filled. "
-                "Run optout-bot again when you are ready (or raise --login-timeout)."
+                _(
+                    "you were not logged in after {duration}; nothing was filled. "
+                    "Run optout-bot again when you are ready (or raise --login-timeout)."
+                ).format(duration=duration(self.timeouts.login))
             ) from None
-        self.ui.step("Logged in, carrying on.")
+        self.ui.step(_("Logged in, carrying on."))
 
 
 def _text(locator: Locator) -> str:

@@ -25,6 +25,7 @@ from typing import Self
 
 from optout_bot.domains import without_query
 from optout_bot.errors import ExitStatus, UsageError
+from optout_bot.i18n import _
 from optout_bot.paths import data_dir, private_dir
 
 LEDGER_FILE = "ledger.sqlite3"
@@ -165,10 +166,11 @@ def _migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> None:
 
 
 def _damaged(path: Path, detail: str) -> UsageError:
-    return UsageError(
-        f"the ledger {path} is damaged or is not an optout-bot ledger ({detail}): move it aside "
-        f"(for example rename it to {path.name}.broken) and run again to start a new one"
+    message = _(
+        "the ledger {path} is damaged or is not an optout-bot ledger ({detail}): move it aside "
+        "(for example rename it to {name}.broken) and run again to start a new one"
     )
+    return UsageError(message.format(path=path, detail=detail, name=path.name))
 
 
 # SQLite's error names (exc.sqlite_errorname) for trouble with the file, as opposed to bugs in our SQL.
@@ -187,11 +189,14 @@ def _file_errors(path: Path) -> Iterator[None]:
         if name.startswith(_DAMAGED):
             raise _damaged(path, str(exc)) from exc
         if name.startswith(_BUSY):
-            raise UsageError(f"the ledger {path} is busy: another optout-bot is using it; try again") from exc
-        if name.startswith(_UNUSABLE):
             raise UsageError(
-                f"cannot use the ledger {path} ({exc}): check that its folder is yours and the disk is not full"
+                _("the ledger {path} is busy: another optout-bot is using it; try again").format(path=path)
             ) from exc
+        if name.startswith(_UNUSABLE):
+            message = _(
+                "cannot use the ledger {path} ({problem}): check that its folder is yours and the disk is not full"
+            )
+            raise UsageError(message.format(path=path, problem=exc)) from exc
         raise
 
 
@@ -203,7 +208,9 @@ def _create_private(path: Path) -> None:
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
         _tighten(path)
     except OSError as exc:
-        raise UsageError(f"cannot create the ledger {path}: {exc.strerror or exc}") from exc
+        raise UsageError(
+            _("cannot create the ledger {path}: {reason}").format(path=path, reason=exc.strerror or exc)
+        ) from exc
 
 
 def _tighten(path: Path) -> None:
@@ -215,18 +222,19 @@ def _check(conn: sqlite3.Connection, path: Path) -> None:
     """Refuse what this version cannot safely write to, before writing anything to it."""
     version = _user_version(conn)
     if version > SCHEMA_VERSION:
-        raise UsageError(
-            f"the ledger {path} was made by a newer optout-bot (ledger version {version}; this one knows up to "
-            f"{SCHEMA_VERSION}): update optout-bot, or move the file aside to start a new ledger"
+        message = _(
+            "the ledger {path} was made by a newer optout-bot (ledger version {version}; this one knows up to "
+            "{known}): update optout-bot, or move the file aside to start a new ledger"
         )
+        raise UsageError(message.format(path=path, version=version, known=SCHEMA_VERSION))
     problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
     if problems != ["ok"]:
         # SQLite's report spans lines under a "*** in database main ***" heading; one finding is enough here.
         lines = [line for line in problems[0].splitlines() if line.strip() and not line.startswith("***")]
-        raise _damaged(path, f"integrity check: {(lines or problems)[0]}")
+        raise _damaged(path, _("integrity check: {finding}").format(finding=(lines or problems)[0]))
     tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     if version < 0 or (version == 0 and tables):
-        raise _damaged(path, "a SQLite database of something else")
+        raise _damaged(path, _("a SQLite database of something else"))
 
 
 def _connect(path: Path) -> sqlite3.Connection:

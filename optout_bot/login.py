@@ -15,9 +15,10 @@ from optout_bot.engine import Walker
 from optout_bot.errors import BrowserProblemError, ExitStatus, NotSubmittedError
 from optout_bot.flows import load_flow, load_vocabulary
 from optout_bot.handover import ask_to_log_in
+from optout_bot.i18n import _
 from optout_bot.options import Timeouts
 from optout_bot.paths import profile_dir
-from optout_bot.ui import Ui
+from optout_bot.ui import Ui, duration
 
 
 def log_in(
@@ -31,8 +32,10 @@ def log_in(
     ui = ui or Ui()
     if not has_display():
         raise BrowserProblemError(
-            "logging in needs a browser window, and no screen was found: run `optout-bot login` on the computer "
-            "you sit at (not over SSH), or log in with your own Chrome and use `optout-bot run --cdp`"
+            _(
+                "logging in needs a browser window, and no screen was found: run `optout-bot login` on the computer "
+                "you sit at (not over SSH), or log in with your own Chrome and use `optout-bot run --cdp`"
+            )
         )
     vocabulary = load_vocabulary()
     flow = load_flow(account.platform, vocabulary)
@@ -40,18 +43,31 @@ def log_in(
     with sync_playwright() as pw:
         choice = find_browser(pw, channel=channel, executable_path=executable_path)
         request.channel, request.executable_path = choice.channel, choice.executable_path
-        ui.say(f"Opening {choice.description} with the browser profile {account.profile!r}…")
-        with open_session(pw, request) as session:
+        ui.say(
+            _("Opening {browser} with the browser profile '{profile}'…").format(
+                browser=choice.description, profile=account.profile
+            )
+        )
+        with ui, open_session(pw, request) as session:
             walker = Walker(session.page, flow, vocabulary, ui, timeouts, on_login_needed=ask_to_log_in)
+            platform = account.platform.capitalize()
             if not walker.await_signed_in():
                 raise NotSubmittedError(
-                    f"optout-bot could not see that you are logged in to {account.platform.capitalize()} after "
-                    f"{timeouts.login:.0f} seconds. Run `optout-bot login --account {account.name}` again when "
-                    "you are ready (or raise --login-timeout)."
+                    _(
+                        "optout-bot could not see that you are logged in to {platform} after {duration}. "
+                        "Run `optout-bot login --account {account}` again when you are ready (or raise "
+                        "--login-timeout)."
+                    ).format(platform=platform, duration=duration(timeouts.login), account=account.name)
                 )
-            already = "You are logged in" if walker.interruptions.logins else "You were already logged in"
-            ui.say(
-                f"{already} to {account.platform.capitalize()} in the profile {account.profile!r}. It stays logged in "
-                f"for your next runs: optout-bot run --account {account.name}"
-            )
+            if walker.interruptions.logins:
+                done = _(
+                    "You are logged in to {platform} in the profile '{profile}'. It stays logged in for your next "
+                    "runs: optout-bot run --account {account}"
+                )
+            else:
+                done = _(
+                    "You were already logged in to {platform} in the profile '{profile}'. It stays logged in for your "
+                    "next runs: optout-bot run --account {account}"
+                )
+            ui.success(done.format(platform=platform, profile=account.profile, account=account.name))
     return ExitStatus.SUCCESS

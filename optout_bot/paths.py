@@ -14,6 +14,7 @@ from pathlib import Path
 from platformdirs import user_config_path, user_data_path
 
 from optout_bot.errors import UsageError
+from optout_bot.i18n import _
 
 ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
@@ -41,7 +42,11 @@ def private_dir(path: Path) -> Path:
 def check_account_name(account: str) -> str:
     """An account name is also a folder name: nothing that could leave the profiles folder."""
     if not ACCOUNT_NAME.match(account):
-        raise UsageError(f"account name {account!r} is not allowed: use letters, digits, '.', '_' or '-' (up to 64)")
+        raise UsageError(
+            _("account name {account!r} is not allowed: use letters, digits, '.', '_' or '-' (up to 64)").format(
+                account=account
+            )
+        )
     return account
 
 

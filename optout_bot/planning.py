@@ -13,11 +13,12 @@ from optout_bot.accounts import ChosenAccount, choose_account, merged, platform_
 from optout_bot.config import Config, load_config
 from optout_bot.domains import is_meta_url
 from optout_bot.errors import RefusedError, UsageError
+from optout_bot.i18n import N_, _
 from optout_bot.ledger import Ledger, RunRecord
 from optout_bot.options import RunOptions, Timeouts
 from optout_bot.values import form_values
 
-ACCOUNTS_CENTER_NOTE = (
+ACCOUNTS_CENTER_NOTE = N_(
     "One objection covers every account linked in the same Meta Accounts Center; accounts that are not "
     "linked there each need their own. Meta's confirmation email says which accounts it covers."
 )
@@ -67,12 +68,13 @@ def plan_runs(line: CommandLine, config: Config | None = None, ledger_path: Path
 
 def _check_combination(line: CommandLine) -> None:
     if line.headless and not line.dry_run:
-        raise UsageError("--headless only works with --dry-run: you need to see the form to submit it yourself")
+        raise UsageError(_("--headless only works with --dry-run: you need to see the form to submit it yourself"))
     if line.everything:
         for given, option in ((line.account, "--account"), (line.from_link, "--from-link"), (line.cdp_url, "--cdp"),
                               (line.screenshot, "--screenshot")):  # fmt: skip
             if given is not None:
-                raise UsageError(f"--all goes through your saved accounts one by one, so it cannot take {option}")
+                message = _("--all goes through your saved accounts one by one, so it cannot take {option}")
+                raise UsageError(message.format(option=option))
 
 
 def _account_for(line: CommandLine, config: Config) -> ChosenAccount:
@@ -83,34 +85,42 @@ def _account_for(line: CommandLine, config: Config) -> ChosenAccount:
     if platform is None and not (line.account and config.account(line.account)):
         platform = link_platform  # a saved account knows its platform; the link must agree with it (below)
         if platform is None and not line.account:
-            raise UsageError("the link does not say which platform it is for: add --platform instagram or facebook")
+            raise UsageError(_("the link does not say which platform it is for: add --platform instagram or facebook"))
     chosen = choose_account(config, line.account, platform)
     if link_platform and link_platform != chosen.platform:
-        raise UsageError(
-            f"the link is for {link_platform}, but the account {chosen.name!r} is on {chosen.platform}: "
+        message = _(
+            "the link is for {link_platform}, but the account {name!r} is on {platform}: "
             "check which account the email was about"
         )
+        raise UsageError(message.format(link_platform=link_platform, name=chosen.name, platform=chosen.platform))
     return chosen
 
 
 def _checked_link(link: str) -> str | None:
     """The link's platform, once it is known to be Meta's: phishing emails imitate Meta's, links and all."""
     if not is_meta_url(link):
-        raise RefusedError(
-            f"the link {link!r} does not lead to one of Meta's sites (an https address on facebook.com, "
+        message = _(
+            "the link {link!r} does not lead to one of Meta's sites (an https address on facebook.com, "
             "instagram.com or meta.com): it may come from a phishing email; optout-bot will not open it"
         )
+        raise RefusedError(message.format(link=link))
     return platform_of_link(link)
 
 
 def _plan_all(line: CommandLine, config: Config, ledger_path: Path | None) -> Plan:
     accounts = [a for a in config.accounts if line.platform is None or a.platform == line.platform]
     if not accounts:
-        where = f" on {line.platform}" if line.platform else ""
-        raise UsageError(
-            f"--all needs your accounts{where} in the settings file: add them with `optout-bot init` "
-            "(or run one with --platform)"
-        )
+        if line.platform:
+            message = _(
+                "--all needs your accounts on {platform} in the settings file: add them with `optout-bot init` "
+                "(or run one with --platform)"
+            ).format(platform=line.platform)
+        else:
+            message = _(
+                "--all needs your accounts in the settings file: add them with `optout-bot init` "
+                "(or run one with --platform)"
+            )
+        raise UsageError(message)
     chosen = [choose_account(config, a.name, a.platform) for a in accounts]
     done = [] if line.force else _confirmed(ledger_path, chosen)
     finished = {(record.account, record.platform) for record in done}

@@ -27,6 +27,7 @@ from typing import Literal
 from optout_bot import __version__
 from optout_bot.config import Config
 from optout_bot.errors import UsageError
+from optout_bot.i18n import N_, _, current_language
 from optout_bot.ledger import Ledger, RunRecord
 from optout_bot.paths import make_private, timestamped_file
 from optout_bot.status import (
@@ -45,48 +46,49 @@ SUFFIXES: dict[Format, str] = {"html": ".html", "md": ".md"}
 REPORTS_FOLDER = "reports"
 REPORT_STEM = "objection-report"
 
-# --- Words shown to the person (all here, for translation) ------------------------------------------------------
+# --- Words shown to the person (all here; marked N_ for the catalogue, translated by _() when shown) -------------
 
-TITLE = "Objection to Meta's use of personal data for AI training: proof"
-SELF_SUBMITTED = (
+TITLE = N_("Objection to Meta's use of personal data for AI training: proof")
+SELF_SUBMITTED = N_(
     "The person who made this report submitted Meta's objection form themselves, in their own browser; "
     "optout-bot only walked to the form, pre-filled it, and kept Meta's confirmation as a receipt."
 )
-MADE_BY = "Made by"
-MADE_ON = "Made on"
-EMAIL = "Email (in optout-bot's settings)"
-ACCOUNT_EMAIL = "Email for this account (in the settings)"
-TIMES_NOTE = "Times are given in the local time of the computer that made this report and in UTC."
-HASH_NOTE = "A receipt's SHA-256 identifies its file: anyone can compute it again to check the file is the same."
-SUMMARY = "Summary"
-ACCOUNT = "Account"
-PLATFORM = "Platform"
-OBJECTION = "Objection"
-CONFIRMED_ON = "confirmed on {when}"
-NOT_CONFIRMED = "no confirmed objection"
-NOT_RUN = "never run"
-CONFIRMED_AT = "Objection confirmed by Meta"
-FORM_ADDRESS = "Form address"
-CONFIRMATION_TEXT = "Meta's confirmation"
-NO_CONFIRMATION_TEXT = "(not recorded)"
-RECEIPT = "Receipt"
-RECEIPT_SHA256 = "Receipt SHA-256"
-RECEIPT_ALT = "Screenshot of Meta's confirmation for {account} on {platform}"
-RECEIPT_CAPTION = "Receipt: the screenshot optout-bot took when Meta's confirmation appeared."
-RECEIPT_MISSING = "receipt file missing: {path}"
-RECEIPT_UNREADABLE = "receipt file unreadable: {path} ({reason})"
-RECEIPT_NOT_IMAGE = "receipt file is not a PNG or JPEG image: {path}"
-NO_RECEIPT = "no receipt recorded"
-NO_OBJECTION = "No confirmed objection is recorded for this account."
-LAST_ATTEMPT = "Last attempt: {when}, {outcome}."
-NEVER_RUN = "optout-bot has never been run for this account."
-ATTEMPTS = "Attempts"
-DATE_LOCAL = "Date (local time)"
-OUTCOME = "Outcome"
-LOCAL_AND_UTC = "{local} (local time, UTC{offset}) = {utc} UTC"
+MADE_BY = N_("Made by")
+MADE_ON = N_("Made on")
+EMAIL = N_("Email (in optout-bot's settings)")
+ACCOUNT_EMAIL = N_("Email for this account (in the settings)")
+TIMES_NOTE = N_("Times are given in the local time of the computer that made this report and in UTC.")
+HASH_NOTE = N_("A receipt's SHA-256 identifies its file: anyone can compute it again to check the file is the same.")
+SUMMARY = N_("Summary")
+ACCOUNT = N_("Account")
+PLATFORM = N_("Platform")
+OBJECTION = N_("Objection")
+CONFIRMED_ON = N_("confirmed on {when}")
+NOT_CONFIRMED = N_("no confirmed objection")
+NOT_RUN = N_("never run")
+CONFIRMED_AT = N_("Objection confirmed by Meta")
+FORM_ADDRESS = N_("Form address")
+CONFIRMATION_TEXT = N_("Meta's confirmation")
+NO_CONFIRMATION_TEXT = N_("(not recorded)")
+RECEIPT = N_("Receipt")
+RECEIPT_SHA256 = N_("Receipt SHA-256")
+RECEIPT_ALT = N_("Screenshot of Meta's confirmation for {account} on {platform}")
+RECEIPT_CAPTION = N_("Receipt: the screenshot optout-bot took when Meta's confirmation appeared.")
+RECEIPT_MISSING = N_("receipt file missing: {path}")
+RECEIPT_UNREADABLE = N_("receipt file unreadable: {path} ({reason})")
+RECEIPT_NOT_IMAGE = N_("receipt file is not a PNG or JPEG image: {path}")
+NO_RECEIPT = N_("no receipt recorded")
+NO_OBJECTION = N_("No confirmed objection is recorded for this account.")
+LAST_ATTEMPT = N_("Last attempt: {when}, {outcome}.")
+NEVER_RUN = N_("optout-bot has never been run for this account.")
+ATTEMPTS = N_("Attempts")
+DATE_LOCAL = N_("Date (local time)")
+OUTCOME = N_("Outcome")
+LOCAL_AND_UTC = N_("{local} (local time, UTC{offset}) = {utc} UTC")
 PLATFORM_NAMES = {"instagram": "Instagram", "facebook": "Facebook"}
-NO_RUN_YET = "no run recorded yet: run `optout-bot run --platform instagram` (or facebook) first"
-CANNOT_WRITE = "cannot write the report {path}: {reason}"
+NO_RUN_YET = N_("no run recorded yet: run `optout-bot run --platform instagram` (or facebook) first")
+CANNOT_WRITE = N_("cannot write the report {path}: {reason}")
+LABEL = N_("{label}:")  # a name before its value (French puts a space before the colon)
 
 LONG_TIME = "%Y-%m-%d %H:%M:%S"
 
@@ -125,13 +127,13 @@ def read_receipt(path: Path) -> Receipt:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return Receipt(path, None, None, RECEIPT_MISSING.format(path=path))
+        return Receipt(path, None, None, _(RECEIPT_MISSING).format(path=path))
     except OSError as exc:
-        return Receipt(path, None, None, RECEIPT_UNREADABLE.format(path=path, reason=exc.strerror or exc))
+        return Receipt(path, None, None, _(RECEIPT_UNREADABLE).format(path=path, reason=exc.strerror or exc))
     sha256 = hashlib.sha256(data).hexdigest()
     mime = next((mime for magic, mime in _IMAGE_TYPES.items() if data.startswith(magic)), None)
     if mime is None:
-        return Receipt(path, sha256, None, RECEIPT_NOT_IMAGE.format(path=path))
+        return Receipt(path, sha256, None, _(RECEIPT_NOT_IMAGE).format(path=path))
     return Receipt(path, sha256, f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}", None)
 
 
@@ -148,7 +150,7 @@ def gather_proof(config: Config, ledger_path: Path | None = None) -> Proof:
     with existing_ledger(ledger_path) as ledger:
         statuses = account_statuses(config, ledger)
         if ledger is None or not any(status.last_run for status in statuses):
-            raise UsageError(NO_RUN_YET)
+            raise UsageError(_(NO_RUN_YET))
         accounts = [_account_proof(status, ledger, config) for status in statuses]
     return Proof(made_at=datetime.now(UTC), email=config.email, accounts=accounts)
 
@@ -157,7 +159,7 @@ def gather_proof(config: Config, ledger_path: Path | None = None) -> Proof:
 
 
 def local_and_utc(moment: datetime) -> str:
-    return LOCAL_AND_UTC.format(
+    return _(LOCAL_AND_UTC).format(
         local=moment.astimezone().strftime(LONG_TIME),
         offset=utc_offset(moment),
         utc=moment.astimezone(UTC).strftime(LONG_TIME),
@@ -175,15 +177,15 @@ def heading(account: AccountProof) -> str:
 def objection_summary(account: AccountProof) -> str:
     confirmed = account.status.confirmed
     if confirmed:
-        return CONFIRMED_ON.format(when=short_local(outcome_time(confirmed)))
-    return NOT_CONFIRMED if account.status.last_run else NOT_RUN
+        return _(CONFIRMED_ON).format(when=short_local(outcome_time(confirmed)))
+    return _(NOT_CONFIRMED) if account.status.last_run else _(NOT_RUN)
 
 
 def last_attempt(account: AccountProof) -> str:
     run = account.status.last_run
     if run is None:
-        return NEVER_RUN
-    return LAST_ATTEMPT.format(when=short_local(outcome_time(run)), outcome=outcome_words(run))
+        return _(NEVER_RUN)
+    return _(LAST_ATTEMPT).format(when=short_local(outcome_time(run)), outcome=outcome_words(run))
 
 
 # --- HTML -------------------------------------------------------------------------------------------------------
@@ -235,15 +237,15 @@ def _html_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 def _html_receipt(account: AccountProof) -> list[str]:
     receipt = account.receipt
     if receipt is None:
-        return [f"<p>{_e(RECEIPT)}: {_e(NO_RECEIPT)}</p>"]
+        return [f"<p>{_e(_(LABEL).format(label=_(RECEIPT)))} {_e(_(NO_RECEIPT))}</p>"]
     parts = []
     if receipt.problem:
         parts.append(f'<p class="problem">{_e(receipt.problem)}</p>')
     if receipt.data_uri:
-        alt = RECEIPT_ALT.format(account=account.status.account, platform=platform_name(account.status.platform))
+        alt = _(RECEIPT_ALT).format(account=account.status.account, platform=platform_name(account.status.platform))
         parts.append(
             f'<figure><img src="{_e(receipt.data_uri)}" alt="{_e(alt)}">'
-            f"<figcaption>{_e(RECEIPT_CAPTION)}</figcaption></figure>"
+            f"<figcaption>{_e(_(RECEIPT_CAPTION))}</figcaption></figure>"
         )
     return parts
 
@@ -253,49 +255,52 @@ def _html_account(account: AccountProof) -> str:
     confirmed = account.status.confirmed
     if confirmed:
         items = [
-            (CONFIRMED_AT, _e(local_and_utc(outcome_time(confirmed)))),
-            (PLATFORM, _e(platform_name(account.status.platform))),
-            (FORM_ADDRESS, f"<code>{_e(confirmed.form_url or NO_CONFIRMATION_TEXT)}</code>"),
-            (CONFIRMATION_TEXT, f"<blockquote>{_e(confirmed.confirmation_text or NO_CONFIRMATION_TEXT)}</blockquote>"),
+            (_(CONFIRMED_AT), _e(local_and_utc(outcome_time(confirmed)))),
+            (_(PLATFORM), _e(platform_name(account.status.platform))),
+            (_(FORM_ADDRESS), f"<code>{_e(confirmed.form_url or _(NO_CONFIRMATION_TEXT))}</code>"),
+            (
+                _(CONFIRMATION_TEXT),
+                f"<blockquote>{_e(confirmed.confirmation_text or _(NO_CONFIRMATION_TEXT))}</blockquote>",
+            ),
         ]
         if account.receipt:
-            items.append((RECEIPT, f"<code>{_e(account.receipt.path)}</code>"))
+            items.append((_(RECEIPT), f"<code>{_e(account.receipt.path)}</code>"))
             if account.receipt.sha256:
-                items.append((RECEIPT_SHA256, f"<code>{_e(account.receipt.sha256)}</code>"))
+                items.append((_(RECEIPT_SHA256), f"<code>{_e(account.receipt.sha256)}</code>"))
         if account.email:
-            items.append((ACCOUNT_EMAIL, _e(account.email)))
+            items.append((_(ACCOUNT_EMAIL), _e(account.email)))
         parts += [_html_dl(items), *_html_receipt(account)]
     else:
-        parts += [f"<p><strong>{_e(NO_OBJECTION)}</strong> {_e(last_attempt(account))}</p>"]
+        parts += [f"<p><strong>{_e(_(NO_OBJECTION))}</strong> {_e(last_attempt(account))}</p>"]
         if account.email:
-            parts.append(_html_dl([(ACCOUNT_EMAIL, _e(account.email))]))
+            parts.append(_html_dl([(_(ACCOUNT_EMAIL), _e(account.email))]))
     if account.attempts:
         rows = [(short_local(outcome_time(run)), outcome_words(run)) for run in account.attempts]
-        parts += [f"<h3>{_e(ATTEMPTS)}</h3>", _html_table((DATE_LOCAL, OUTCOME), rows)]
+        parts += [f"<h3>{_e(_(ATTEMPTS))}</h3>", _html_table((_(DATE_LOCAL), _(OUTCOME)), rows)]
     parts.append("</section>")
     return "\n".join(parts)
 
 
 def render_html(proof: Proof) -> str:
-    header = [(MADE_BY, _e(f"optout-bot {__version__}")), (MADE_ON, _e(local_and_utc(proof.made_at)))]
+    header = [(_(MADE_BY), _e(f"optout-bot {__version__}")), (_(MADE_ON), _e(local_and_utc(proof.made_at)))]
     if proof.email:
-        header.append((EMAIL, _e(proof.email)))
+        header.append((_(EMAIL), _e(proof.email)))
     summary = [(a.status.account, platform_name(a.status.platform), objection_summary(a)) for a in proof.accounts]
     body = [
-        f"<h1>{_e(TITLE)}</h1>",
-        f'<p class="lead">{_e(SELF_SUBMITTED)}</p>',
+        f"<h1>{_e(_(TITLE))}</h1>",
+        f'<p class="lead">{_e(_(SELF_SUBMITTED))}</p>',
         _html_dl(header),
-        f'<p class="notes">{_e(TIMES_NOTE)} {_e(HASH_NOTE)}</p>',
-        f"<h2>{_e(SUMMARY)}</h2>",
-        _html_table((ACCOUNT, PLATFORM, OBJECTION), summary),
+        f'<p class="notes">{_e(_(TIMES_NOTE))} {_e(_(HASH_NOTE))}</p>',
+        f"<h2>{_e(_(SUMMARY))}</h2>",
+        _html_table((_(ACCOUNT), _(PLATFORM), _(OBJECTION)), summary),
         *(_html_account(account) for account in proof.accounts),
     ]
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{_e(current_language())}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_e(TITLE)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        f"<title>{_e(_(TITLE))}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )
@@ -338,22 +343,22 @@ def _md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str
 
 def _md_item(name: str, value: str) -> str:
     """A list item; `value` is Markdown already (escaped by the caller)."""
-    return f"- **{md_escape(name)}:** {value}".rstrip()
+    return f"- **{md_escape(_(LABEL).format(label=name))}** {value}".rstrip()
 
 
 def _md_receipt(account: AccountProof) -> list[str]:
     receipt = account.receipt
     if receipt is None:
-        return [_md_item(RECEIPT, md_escape(NO_RECEIPT))]
-    lines = [_md_item(RECEIPT, md_escape(str(receipt.path)))]
+        return [_md_item(_(RECEIPT), md_escape(_(NO_RECEIPT)))]
+    lines = [_md_item(_(RECEIPT), md_escape(str(receipt.path)))]
     if receipt.sha256:
-        lines.append(_md_item(RECEIPT_SHA256, f"`{receipt.sha256}`"))
+        lines.append(_md_item(_(RECEIPT_SHA256), f"`{receipt.sha256}`"))
     if receipt.problem:
         lines += ["", f"**{md_escape(receipt.problem)}**"]
     if receipt.data_uri:
-        alt = RECEIPT_ALT.format(account=account.status.account, platform=platform_name(account.status.platform))
+        alt = _(RECEIPT_ALT).format(account=account.status.account, platform=platform_name(account.status.platform))
         # A data: URI is only base64 characters: nothing in it can close the link.
-        lines += ["", f"![{md_escape(alt)}]({receipt.data_uri})", "", f"*{md_escape(RECEIPT_CAPTION)}*"]
+        lines += ["", f"![{md_escape(alt)}]({receipt.data_uri})", "", f"*{md_escape(_(RECEIPT_CAPTION))}*"]
     return lines
 
 
@@ -361,39 +366,39 @@ def _md_account(account: AccountProof) -> list[str]:
     lines = ["", f"## {md_escape(heading(account))}", ""]
     confirmed = account.status.confirmed
     if confirmed:
-        text = confirmed.confirmation_text or NO_CONFIRMATION_TEXT
+        text = confirmed.confirmation_text or _(NO_CONFIRMATION_TEXT)
         lines += [
-            _md_item(CONFIRMED_AT, md_escape(local_and_utc(outcome_time(confirmed)))),
-            _md_item(PLATFORM, md_escape(platform_name(account.status.platform))),
-            _md_item(FORM_ADDRESS, md_escape(confirmed.form_url or NO_CONFIRMATION_TEXT)),
+            _md_item(_(CONFIRMED_AT), md_escape(local_and_utc(outcome_time(confirmed)))),
+            _md_item(_(PLATFORM), md_escape(platform_name(account.status.platform))),
+            _md_item(_(FORM_ADDRESS), md_escape(confirmed.form_url or _(NO_CONFIRMATION_TEXT))),
         ]
         if account.email:
-            lines.append(_md_item(ACCOUNT_EMAIL, md_escape(account.email)))
-        lines += [_md_item(CONFIRMATION_TEXT, ""), "", md_quote(text), "", *_md_receipt(account)]
+            lines.append(_md_item(_(ACCOUNT_EMAIL), md_escape(account.email)))
+        lines += [_md_item(_(CONFIRMATION_TEXT), ""), "", md_quote(text), "", *_md_receipt(account)]
     else:
-        lines.append(f"**{md_escape(NO_OBJECTION)}** {md_escape(last_attempt(account))}")
+        lines.append(f"**{md_escape(_(NO_OBJECTION))}** {md_escape(last_attempt(account))}")
         if account.email:
-            lines += ["", _md_item(ACCOUNT_EMAIL, md_escape(account.email))]
+            lines += ["", _md_item(_(ACCOUNT_EMAIL), md_escape(account.email))]
     if account.attempts:
         rows = [(short_local(outcome_time(run)), outcome_words(run)) for run in account.attempts]
-        lines += ["", f"### {md_escape(ATTEMPTS)}", "", *_md_table((DATE_LOCAL, OUTCOME), rows)]
+        lines += ["", f"### {md_escape(_(ATTEMPTS))}", "", *_md_table((_(DATE_LOCAL), _(OUTCOME)), rows)]
     return lines
 
 
 def render_markdown(proof: Proof) -> str:
     lines = [
-        f"# {md_escape(TITLE)}",
+        f"# {md_escape(_(TITLE))}",
         "",
-        f"**{md_escape(SELF_SUBMITTED)}**",
+        f"**{md_escape(_(SELF_SUBMITTED))}**",
         "",
-        _md_item(MADE_BY, md_escape(f"optout-bot {__version__}")),
-        _md_item(MADE_ON, md_escape(local_and_utc(proof.made_at))),
+        _md_item(_(MADE_BY), md_escape(f"optout-bot {__version__}")),
+        _md_item(_(MADE_ON), md_escape(local_and_utc(proof.made_at))),
     ]
     if proof.email:
-        lines.append(_md_item(EMAIL, md_escape(proof.email)))
+        lines.append(_md_item(_(EMAIL), md_escape(proof.email)))
     summary = [(a.status.account, platform_name(a.status.platform), objection_summary(a)) for a in proof.accounts]
-    lines += ["", md_escape(f"{TIMES_NOTE} {HASH_NOTE}"), "", f"## {md_escape(SUMMARY)}", ""]
-    lines += _md_table((ACCOUNT, PLATFORM, OBJECTION), summary)
+    lines += ["", md_escape(f"{_(TIMES_NOTE)} {_(HASH_NOTE)}"), "", f"## {md_escape(_(SUMMARY))}", ""]
+    lines += _md_table((_(ACCOUNT), _(PLATFORM), _(OBJECTION)), summary)
     for account in proof.accounts:
         lines += _md_account(account)
     return "\n".join(lines) + "\n"
@@ -439,5 +444,5 @@ def write_report(text: str, path: Path) -> Path:
             Path(temporary).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise UsageError(CANNOT_WRITE.format(path=path, reason=exc.strerror or exc)) from exc
+        raise UsageError(_(CANNOT_WRITE).format(path=path, reason=exc.strerror or exc)) from exc
     return path

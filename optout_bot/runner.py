@@ -14,23 +14,30 @@ from playwright.sync_api import Locator, Page, sync_playwright
 from optout_bot.browser import SessionRequest, find_browser, has_display, open_session
 from optout_bot.diagnostics import save_diagnostic
 from optout_bot.domains import without_query
-from optout_bot.engine import FormNotFound, Walker
+from optout_bot.engine import FROM_LINK_ROUTE, FormNotFound, Walker
 from optout_bot.errors import ExitStatus, NotRecognisedError, NotSubmittedError, OptoutError, RefusedError, UsageError
 from optout_bot.filling import fill_form
 from optout_bot.flows import Flow, Route, Vocabulary, load_flow, load_vocabulary
 from optout_bot.flows.model import GotoStep
 from optout_bot.handover import Outcome, ask_for_code, ask_to_log_in, await_person, present_form
+from optout_bot.i18n import _, ngettext
 from optout_bot.options import RunOptions
 from optout_bot.paths import make_private, profile_dir, timestamped_file
 from optout_bot.recording import RunReport, recorded_run
-from optout_bot.ui import Ui
+from optout_bot.ui import Ui, duration
 
 
-def run_objection(options: RunOptions, ui: Ui | None = None) -> ExitStatus:
-    """One account's objection, recorded in the ledger from before the browser opens to its outcome."""
+def run_objection(options: RunOptions, ui: Ui | None = None, *, advice: bool = True) -> ExitStatus:
+    """One account's objection, recorded in the ledger from before the browser opens to its outcome.
+
+    `advice`: after Meta's confirmation, say what remains (other accounts, the proof document).
+    """
     ui = ui or Ui()
     with recorded_run(options.account, options.platform, options.dry_run) as report:
-        return _walk(options, _session_request(options), ui, report)
+        status = _walk(options, _session_request(options), ui, report)
+    if status is ExitStatus.SUCCESS and report.confirmation_text is not None and advice:
+        _what_remains(options, ui)
+    return status
 
 
 def run_each(runs: list[RunOptions], ui: Ui | None = None) -> ExitStatus:
@@ -38,19 +45,31 @@ def run_each(runs: list[RunOptions], ui: Ui | None = None) -> ExitStatus:
     ui = ui or Ui()
     results: list[tuple[RunOptions, ExitStatus, str]] = []
     for number, options in enumerate(runs, start=1):
-        ui.say(f"[{number}/{len(runs)}] Account {options.account!r} ({options.platform})")
+        ui.say(
+            _("Account {number} of {total}: {account} ({platform})").format(
+                number=number, total=len(runs), account=options.account, platform=_platform_name(options.platform)
+            )
+        )
         try:
-            status, message = run_objection(options, ui), "done"
+            status = run_objection(options, ui, advice=False)
+            message = _("form ready, nothing submitted (dry run)") if options.dry_run else _("confirmed by Meta")
         except UsageError:
             raise  # bad input or a damaged ledger: the same for every account, so stop here
         except OptoutError as exc:
             ui.warn(exc.message)
             status, message = exc.status, exc.message
         results.append((options, status, message))
-    ui.say("Summary:")
-    for options, status, message in results:
-        ui.step(f"{options.account} ({options.platform}): {'ok' if status is ExitStatus.SUCCESS else message}")
-    return next((status for _, status, _ in results if status is not ExitStatus.SUCCESS), ExitStatus.SUCCESS)
+    ui.say(_("Summary:"))
+    for options, _status, message in results:
+        ui.step(
+            _("{account} ({platform}): {outcome}").format(
+                account=options.account, platform=_platform_name(options.platform), outcome=message
+            )
+        )
+    if any(status is ExitStatus.SUCCESS for _options, status, _message in results) and not runs[0].dry_run:
+        ui.say(_("Your receipts are listed by `optout-bot status`; `optout-bot report` makes a proof document."))
+    failed = (status for _options, status, _message in results if status is not ExitStatus.SUCCESS)
+    return next(failed, ExitStatus.SUCCESS)
 
 
 def _session_request(options: RunOptions) -> SessionRequest:
@@ -71,13 +90,13 @@ def run_demo(options: RunOptions, page_lang: str, ui: Ui | None = None) -> ExitS
 
     ui = ui or Ui()
     if not options.headless and not has_display():
-        ui.say("No screen found for a browser window: showing the demo without one (--headless --dry-run).")
+        ui.say(_("No screen found for a browser window: showing the demo without one (--headless --dry-run)."))
         options = replace(options, headless=True, dry_run=True)
     with (
         MockMeta(Scenario(lang=page_lang)) as site,
         tempfile.TemporaryDirectory(prefix="optout-bot-demo-") as tmp,
     ):
-        ui.say(f"Demo: Meta's pages are imitated by a local server ({page_lang}); nothing leaves this computer.")
+        ui.say(_("Demo: Meta's pages are imitated by a local server; nothing leaves this computer."))
         request = SessionRequest(
             headless=options.headless,
             profile_dir=Path(tmp) / "profile",
@@ -88,52 +107,74 @@ def run_demo(options: RunOptions, page_lang: str, ui: Ui | None = None) -> ExitS
 
 
 def _walk(options: RunOptions, request: SessionRequest, ui: Ui, report: RunReport) -> ExitStatus:
+    try:
+        return _walk_in_browser(options, request, ui, report)
+    finally:
+        ui.close()  # the spinner stops before the command line prints how it ended
+
+
+def _walk_in_browser(options: RunOptions, request: SessionRequest, ui: Ui, report: RunReport) -> ExitStatus:
     vocabulary = load_vocabulary()
     flow = load_flow(options.platform, vocabulary)
     if options.from_link:
         flow = _starting_from(flow, options.from_link)
     with sync_playwright() as pw:
         if request.cdp_url:
-            ui.say(f"Attaching to your browser at {request.cdp_url}…")
+            ui.say(_("Attaching to your browser at {address}…").format(address=request.cdp_url))
         else:  # only a browser we start has to be found; an attached one is already running
             choice = find_browser(pw, channel=options.channel, executable_path=options.executable_path)
             request.channel, request.executable_path = choice.channel, choice.executable_path
-            ui.say(f"Opening {choice.description}…")
+            ui.say(_("Opening {browser}…").format(browser=choice.description))
         with open_session(pw, request) as session:
             page = session.page
             walker = Walker(page, flow, vocabulary, ui, options.timeouts, on_login_needed=ask_to_log_in)
-            ui.say(f"Looking for Meta's objection form ({flow.title})…")
+            ui.say(
+                _("Looking for Meta's objection form on {platform}…").format(platform=_platform_name(options.platform))
+            )
             try:
                 form = walker.find_form()
             except FormNotFound as missing:
                 if missing.wrong_form_url:
                     raise RefusedError(
-                        "Meta only led to its form for information that others shared about you "
-                        f"({missing.wrong_form_url}), not the one for your own information; optout-bot filled "
-                        "nothing. Try again later, or look in Meta's Privacy Center yourself."
+                        _(
+                            "Meta only led to its form for information that others shared about you ({address}), "
+                            "not the one for your own information; optout-bot filled nothing. Try again later, or "
+                            "look in Meta's Privacy Center yourself."
+                        ).format(address=without_query(missing.wrong_form_url))
                     ) from None
                 folder = save_diagnostic(page, options.platform, missing.trail, options.values.email)
                 raise NotRecognisedError(
-                    "optout-bot did not recognise Meta's pages (they may have changed); nothing was filled. "
-                    f"A diagnostic without your personal data is in {folder} — please attach it to a report."
+                    _(
+                        "optout-bot did not recognise Meta's pages (they may have changed); nothing was filled. "
+                        "A diagnostic without your personal data is in {folder} — please attach it to a report."
+                    ).format(folder=folder)
                 ) from None
-            ui.say(f"Found the form at {without_query(form.url)} (route: {form.route}).")
+            ui.step(
+                _("Found the form at {address} (route: {route}).").format(
+                    address=without_query(form.url), route=form.route
+                )
+            )
             report.form_url, report.route = form.url, form.route
+            walker.show_filling()
             filled = fill_form(form, options.values, ui, walker.ensure_on_meta)
             for line in filled:
                 ui.step(line)
             if options.dry_run:
                 return _dry_run_done(page, options, ui, report)
-            present_form(page, form.submit, filled)
+            button = present_form(page, form.submit, filled)
             code_prompt = _code_prompt(page, flow, vocabulary)
             confirmation = vocabulary.pattern_any(flow.confirmation)
-            return _wait_for_person(page, options, confirmation, code_prompt, ui, report)
+            return _wait_for_person(page, options, confirmation, code_prompt, button, ui, report)
+
+
+def _platform_name(platform: str) -> str:
+    return platform.capitalize()  # Instagram, Facebook: names, the same in every language
 
 
 def _starting_from(flow: Flow, link: str) -> Flow:
     """The flow with the link from Meta's email as its first route; the usual routes stay as fallbacks."""
     route = Route(
-        id="from-link", source="the link in Meta's email, given with --from-link", steps=[GotoStep(goto=link)]
+        id=FROM_LINK_ROUTE, source="the link in Meta's email, given with --from-link", steps=[GotoStep(goto=link)]
     )
     return flow.model_copy(update={"routes": [route, *flow.routes]})
 
@@ -145,7 +186,7 @@ def _dry_run_done(page: Page, options: RunOptions, ui: Ui, report: RunReport) ->
     page.screenshot(path=str(path), full_page=True)
     make_private(path)
     report.receipt = path
-    ui.say(f"Dry run: the form is ready and nothing was submitted. Screenshot: {path}")
+    ui.success(_("Dry run: the form is ready and nothing was submitted. Screenshot: {path}").format(path=path))
     return ExitStatus.SUCCESS
 
 
@@ -158,31 +199,92 @@ def _code_prompt(page: Page, flow: Flow, vocabulary: Vocabulary) -> Locator:
 
 
 def _wait_for_person(
-    page: Page, options: RunOptions, confirmation: re.Pattern[str], code_prompt: Locator, ui: Ui, report: RunReport
+    page: Page,
+    options: RunOptions,
+    confirmation: re.Pattern[str],
+    code_prompt: Locator,
+    button: str,
+    ui: Ui,
+    report: RunReport,
 ) -> ExitStatus:
-    minutes = options.timeouts.user / 60
+    waited = duration(options.timeouts.user)
     ui.say(
-        "Your form is ready in the browser. Please check it and click Submit yourself — optout-bot will not. "
-        f"Waiting up to {minutes:.0f} min for Meta's confirmation…"
+        _(
+            "Your form is ready in the browser. Please check it, then click {button} yourself — optout-bot will not."
+        ).format(button=button)
     )
+    ui.activity(_("Waiting up to {duration} for Meta's confirmation…").format(duration=waited))
 
     def on_code(page: Page) -> None:
-        ui.say("Meta sent you a code by email. Type it in the browser and confirm; optout-bot keeps waiting.")
+        ui.say(_("Meta sent you a code by email. Type it in the browser and confirm; optout-bot keeps waiting."))
         ask_for_code(page)
+        ui.activity(_("Waiting for Meta's confirmation…"))
 
     result = await_person(page, confirmation, code_prompt, options.timeouts.user, on_code)
     if result.outcome is Outcome.CLOSED:
-        raise NotSubmittedError("the tab was closed before Meta confirmed anything: your objection was not sent.")
+        raise NotSubmittedError(
+            _(
+                "the tab was closed before Meta confirmed anything: your objection was not sent. "
+                "Run optout-bot again when you are ready."
+            )
+        )
     if result.outcome is Outcome.TIMED_OUT:
         raise NotSubmittedError(
-            f"no confirmation from Meta after {minutes:.0f} min: your objection was probably not sent. "
-            "Run optout-bot again when you have time (or raise --user-timeout)."
+            _(
+                "no confirmation from Meta after {duration}: your objection was probably not sent. "
+                "Run optout-bot again when you have time (or raise --user-timeout)."
+            ).format(duration=waited)
         )
     report.confirmation_text = result.confirmation
     receipt = timestamped_file("receipts", f"{options.account}-{options.platform}-confirmation", ".png")
     page.screenshot(path=str(receipt), full_page=True)
     make_private(receipt)
     report.receipt = receipt
-    ui.say(f"Meta confirmed your objection: “{result.confirmation}”")
-    ui.say(f"Receipt (screenshot of the confirmation): {receipt}")
+    ui.success(_("Meta confirmed your objection: “{confirmation}”").format(confirmation=result.confirmation))
+    ui.say(_("Receipt (a screenshot of Meta's confirmation): {path}").format(path=receipt))
     return ExitStatus.SUCCESS
+
+
+def _what_remains(options: RunOptions, ui: Ui) -> None:
+    """After Meta's confirmation: what Meta will still do, what the person may still have to do, the proof."""
+    ui.say(_("What happens next:"))
+    ui.step(_("Meta will also email you a confirmation; keep it with your receipt."))
+    ui.step(
+        _(
+            "This objection covers the accounts linked in the same Accounts Center; an account not linked there "
+            "needs its own objection (optout-bot run --account NAME)."
+        )
+    )
+    others = _other_accounts_to_do(options)
+    if others:
+        names = ", ".join(f"{name} ({_platform_name(platform)})" for name, platform in others)
+        ui.step(
+            ngettext(
+                "Your other saved account is not confirmed yet: {accounts}. If it is not linked in the same "
+                "Accounts Center, run optout-bot run --all.",
+                "Your other saved accounts are not confirmed yet: {accounts}. For those not linked in the same "
+                "Accounts Center, run optout-bot run --all.",
+                len(others),
+            ).format(accounts=names)
+        )
+    ui.step(
+        _(
+            "For a proof document with your receipt (to keep, or to send to a data-protection authority): "
+            "optout-bot report"
+        )
+    )
+
+
+def _other_accounts_to_do(options: RunOptions) -> list[tuple[str, str]]:
+    """The saved accounts, other than this one, whose objection Meta has not confirmed yet."""
+    from optout_bot.config import load_config
+    from optout_bot.ledger import Ledger
+
+    try:
+        accounts = [a for a in load_config().accounts if (a.name, a.platform) != (options.account, options.platform)]
+        if not accounts:
+            return []
+        with Ledger.open() as ledger:
+            return [(a.name, a.platform) for a in accounts if ledger.confirmed(a.name, a.platform) is None]
+    except (OptoutError, OSError):  # the advice is a courtesy: the objection itself is done and recorded
+        return []

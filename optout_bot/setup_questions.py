@@ -1,6 +1,6 @@
 """The questions `optout-bot init` asks, and the small rules behind them.
 
-Every word the person reads is in `Text`, so that translating them (issue 5) changes one class. The rules
+Every word the person reads is in `Text`, in the person's language (optout_bot.i18n). The rules
 (the language guessed from the locale, a free account name, reading `--account NAME:PLATFORM[:EMAIL]`) are
 plain functions, tested on their own; the `ask_*` functions put them behind click's prompts, which re-ask
 after a wrong answer and read answers from stdin even when it is not a terminal (how tests play the person).
@@ -11,99 +11,120 @@ Imported only when `init` runs: it loads pydantic (through the settings), which 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Literal, TypeVar, get_args
+from typing import Any, Literal, TypeVar, get_args
 
 import click
 
 from optout_bot.config import Account, Config
 from optout_bot.errors import OptoutError, UsageError
+from optout_bot.i18n import DEFAULT_LANGUAGE, N_, _, current_language, locale_language
 from optout_bot.paths import ACCOUNT_NAME
 from optout_bot.platforms import PLATFORMS, Platform
-from optout_bot.values import MAX_REASON_LENGTH, check_country, check_email, check_reason
+from optout_bot.values import MAX_REASON_LENGTH, BadValueError, check_country, check_email, check_reason
 
 Language = Literal["en", "fr"]
 LANGUAGES: tuple[Language, ...] = get_args(Language)
 
-# The locale variables in the order POSIX reads them for messages: the first one set wins.
-_LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 _REMOVE = "-"  # typed to empty a saved optional answer (Enter alone keeps it)
 _SHORT = 60  # characters of a long reason shown in the summary
+# Answers to a yes-or-no question, in every language optout-bot speaks ("o", "oui": French).
+_YES = ("y", "yes", "o", "oui")
+_NO = ("n", "no", "non")
 
 T = TypeVar("T")
 
 
-class Text:
-    """What `init` says. English for now; one place to translate."""
+class _Translated(type):
+    """Reading a message of Text gives it in the person's language (its English text is the catalogue's key)."""
 
-    INTRO = (
+    def __getattribute__(cls, name: str) -> Any:
+        value = super().__getattribute__(name)
+        return _(value) if isinstance(value, str) and not name.startswith("_") else value
+
+
+class Text(metaclass=_Translated):
+    """What `init` says, in one place: each message marked N_() for the catalogue, translated when read."""
+
+    INTRO = N_(
         "optout-bot will ask a few questions and save your answers in\n  {path}\n"
         "Press Enter to keep the answer shown in [brackets]."
     )
-    EMAIL = "Email address of your Meta account"
-    BAD_EMAIL = "{answer!r} is not an email address: type it like name@example.com"
-    COUNTRY = "Country where you live, as a two-letter code (FR, BE, CH, DE…)"
-    BAD_COUNTRY = "{answer!r} is not a country code: type two letters, such as FR for France or BE for Belgium"
-    COUNTRY_RIGHT = "{label}: is that right?"
-    LANGUAGE = "Language of optout-bot's messages (en = English, fr = français)"
-    REASON_INTRO = (
+    EMAIL = N_("Email address of your Meta account")
+    BAD_EMAIL = N_("{answer!r} is not an email address: type it like name@example.com")
+    COUNTRY = N_("Country where you live, as a two-letter code (FR, BE, CH, DE…)")
+    BAD_COUNTRY = N_("{answer!r} is not a country code: type two letters, such as FR for France or BE for Belgium")
+    COUNTRY_RIGHT = N_("{label}: is that right?")
+    LANGUAGE = N_("Language of optout-bot's messages (en = English, fr = français)")
+    REASON_INTRO = N_(
         "Meta's form has an optional box to say how this use of your data affects you.\n"
         "Meta does not require it: press Enter to leave it empty."
     )
-    REASON_SAVED = "Your saved text: {reason}\nPress Enter to keep it, or type {remove} to leave the box empty."
-    REASON = "Your text (optional)"
-    BAD_REASON = "this text is {length} characters long: keep it under {limit}"
-    ACCOUNTS_INTRO = (
+    REASON_SAVED = N_("Your saved text: {reason}\nPress Enter to keep it, or type {remove} to leave the box empty.")
+    REASON = N_("Your text (optional)")
+    BAD_REASON = N_("this text is {length} characters long: keep it under {limit}")
+    ACCOUNTS_INTRO = N_(
         "Accounts. Each one gets its own browser window and profile, kept by optout-bot: you log in to it\n"
         "once with `optout-bot login --account NAME`. One objection covers every account linked in the same\n"
         "Meta Accounts Center: linked accounts do not need a second one, so add only accounts that are not linked."
     )
-    ACCOUNTS_KEPT = "Accounts already saved (kept):"
-    ADD_FIRST = "Add an account?"
-    ADD_ANOTHER = "Add another account?"
-    PLATFORM = "Is it an Instagram or a Facebook account?"
-    NAME = "A short name for it (letters, digits, '.', '_' or '-')"
-    BAD_NAME = (
+    ACCOUNTS_KEPT = N_("Accounts already saved (kept):")
+    ADD_FIRST = N_("Add an account?")
+    ADD_ANOTHER = N_("Add another account?")
+    PLATFORM = N_("Is it an Instagram or a Facebook account?")
+    NAME = N_("A short name for it (letters, digits, '.', '_' or '-')")
+    BAD_NAME = N_(
         "{answer!r} cannot be used: use letters, digits, '.', '_' or '-' (up to 64, starting with a letter or digit)"
     )
-    TAKEN_NAME = "{answer!r} is already the name of an account: choose another"
-    ACCOUNT_EMAIL = "Its email, if it is not {main} (press Enter if it is the same)"
-    ACCOUNT_EMAIL_NO_MAIN = "Its email (press Enter to skip: Meta pre-fills it)"
-    BAD_OPTION = "--account {value!r}: {problem}"
-    OPTION_SHAPE = "write it as NAME:PLATFORM or NAME:PLATFORM:EMAIL, for example work:facebook"
-    OPTION_PLATFORM = "the platform must be instagram or facebook"
-    OPTION_TWICE = "--account {name!r} is given twice: give each account once"
+    TAKEN_NAME = N_("{answer!r} is already the name of an account: choose another")
+    ACCOUNT_EMAIL = N_("Its email, if it is not {main} (press Enter if it is the same)")
+    ACCOUNT_EMAIL_NO_MAIN = N_("Its email (press Enter to skip: Meta pre-fills it)")
+    BAD_OPTION = N_("--account {value!r}: {problem}")
+    OPTION_SHAPE = N_("write it as NAME:PLATFORM or NAME:PLATFORM:EMAIL, for example work:facebook")
+    OPTION_PLATFORM = N_("the platform must be instagram or facebook")
+    OPTION_TWICE = N_("--account {name!r} is given twice: give each account once")
 
-    SUMMARY = "Your settings:"
-    NO_EMAIL = "(none: Meta pre-fills the email of your account)"
-    NO_COUNTRY = "(none: chosen in the form if Meta asks)"
-    NO_REASON = "(none: Meta does not require one)"
-    NO_ACCOUNTS = "(none yet)"
-    SAVE = "Save these settings in {path}?"
-    REPLACE = "Replace the settings in {path}?"
-    COMMENTS_LOST = "Note: the comments you wrote in that file will not be kept."
-    NOT_SAVED = "Nothing was saved."
-    SAVED = "Saved in {path}"
-    NEXT_NONE = "Next: optout-bot run --platform instagram (or facebook). Run optout-bot init again to save accounts."
-    NEXT_ONE = "Next: optout-bot login --account {name}, then optout-bot run --account {name}"
-    NEXT_MANY = "Next: log in to each account once with optout-bot login --account NAME, then optout-bot run --all"
+    SUMMARY = N_("Your settings:")
+    SUMMARY_EMAIL = N_("email:")
+    SUMMARY_COUNTRY = N_("country:")
+    SUMMARY_LANGUAGE = N_("language:")
+    SUMMARY_REASON = N_("reason:")
+    SUMMARY_ACCOUNTS = N_("accounts:")
+    NO_EMAIL = N_("(none: Meta pre-fills the email of your account)")
+    NO_COUNTRY = N_("(none: chosen in the form if Meta asks)")
+    NO_REASON = N_("(none: Meta does not require one)")
+    NO_ACCOUNTS = N_("(none yet)")
+    SAVE = N_("Save these settings in {path}?")
+    REPLACE = N_("Replace the settings in {path}?")
+    COMMENTS_LOST = N_("Note: the comments you wrote in that file will not be kept.")
+    NOT_SAVED = N_("Nothing was saved.")
+    SAVED = N_("Saved in {path}")
+    NEXT_NONE = N_(
+        "Next: optout-bot run --platform instagram (or facebook). Run optout-bot init again to save accounts."
+    )
+    NEXT_ONE = N_("Next: optout-bot login --account {name}, then optout-bot run --account {name}")
+    NEXT_MANY = N_("Next: log in to each account once with optout-bot login --account NAME, then optout-bot run --all")
 
-    INVALID_FILE = "{problem}. Fix it, or delete the file, or start again with: optout-bot init --force"
-    NEEDS_ANSWERS = (
+    INVALID_FILE = N_("{problem}. Fix it, or delete the file, or start again with: optout-bot init --force")
+    NEEDS_ANSWERS = N_(
         "init needs answers: run it in a terminal, or give them as options with --yes (see optout-bot init --help)"
     )
-    STOPPED = "stopped: nothing was saved"
+    STOPPED = N_("stopped: nothing was saved")
+    BAD_LANGUAGE = N_("--language must be one of {choices}")
+
+    # Yes-or-no questions: the answers shown, and those understood in any of optout-bot's languages.
+    YES_NO_DEFAULT_YES = N_("[Y/n]")
+    YES_NO_DEFAULT_NO = N_("[y/N]")
+    BAD_YES_NO = N_("answer y for yes or n for no")
+    # What follows each question, before the answer: French puts a space before the colon.
+    PROMPT_SUFFIX = N_(": ")
 
 
 # --- Rules ---------------------------------------------------------------------------------------------------
 
 
 def guess_language(environ: Mapping[str, str]) -> Language:
-    """French when the locale for messages is French (fr_FR, fr_BE.UTF-8, fr…), English otherwise."""
-    for variable in _LOCALE_VARIABLES:
-        value = environ.get(variable, "")
-        if value:
-            return "fr" if value.lower().startswith("fr") else "en"
-    return "en"
+    """The locale's language for messages when optout-bot speaks it (fr_FR, fr_BE.UTF-8, fr…), else English."""
+    return as_language(locale_language(environ) or DEFAULT_LANGUAGE)
 
 
 def _taken(names: Iterable[str]) -> set[str]:
@@ -141,7 +162,7 @@ def as_language(value: str) -> Language:
     for language in LANGUAGES:
         if value.strip().lower() == language:
             return language
-    raise UsageError(f"--language must be one of {', '.join(LANGUAGES)}")
+    raise UsageError(Text.BAD_LANGUAGE.format(choices=", ".join(LANGUAGES)))
 
 
 def account_email(answer: str | None, main: str | None) -> str | None:
@@ -162,7 +183,8 @@ def parse_account_option(value: str) -> Account:
         email = check_email(parts[2]) if len(parts) == 3 and parts[2].strip() else None
         return Account(name=name, platform=as_platform(platform), email=email)
     except OptoutError as exc:
-        raise UsageError(Text.BAD_OPTION.format(value=value, problem=exc.message.removeprefix("--email "))) from None
+        problem = exc.problem if isinstance(exc, BadValueError) else exc.message
+        raise UsageError(Text.BAD_OPTION.format(value=value, problem=problem)) from None
 
 
 def merge_accounts(saved: Sequence[Account], given: Sequence[Account]) -> tuple[Account, ...]:
@@ -183,13 +205,19 @@ def merge_accounts(saved: Sequence[Account], given: Sequence[Account]) -> tuple[
 
 
 def country_label(code: str) -> str:
-    """The code and the country's usual English name ("FR — France"), so that a typo shows."""
+    """The code and the country's usual name in the person's language ("BE — Belgium", "BE — Belgique")."""
+    import gettext
+
     import pycountry  # only here: its database takes a moment to load
 
     country = pycountry.countries.get(alpha_2=code)
     if country is None:
         return code
-    return f"{code} — {getattr(country, 'common_name', None) or country.name}"
+    name = getattr(country, "common_name", None) or country.name
+    if current_language() != DEFAULT_LANGUAGE:  # pycountry's names are English, with translations of their own
+        names = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, [current_language()], fallback=True)
+        name = names.gettext(name)
+    return f"{code} — {name}"
 
 
 def _shorten(text: str) -> str:
@@ -203,15 +231,19 @@ def _account_line(account: Account) -> str:
 
 
 def summary(config: Config) -> list[str]:
-    """What will be saved, one line per setting, in plain words."""
+    """What will be saved, one line per setting, in plain words; the values aligned after their names."""
     accounts = [_account_line(account) for account in config.accounts] or [f"    {Text.NO_ACCOUNTS}"]
+    settings = [
+        (Text.SUMMARY_EMAIL, config.email or Text.NO_EMAIL),
+        (Text.SUMMARY_COUNTRY, country_label(config.country) if config.country else Text.NO_COUNTRY),
+        (Text.SUMMARY_LANGUAGE, config.language),
+        (Text.SUMMARY_REASON, _shorten(config.reason) if config.reason else Text.NO_REASON),
+    ]
+    width = max(len(name) for name, _value in settings) + 2
     return [
         Text.SUMMARY,
-        f"  email:     {config.email or Text.NO_EMAIL}",
-        f"  country:   {country_label(config.country) if config.country else Text.NO_COUNTRY}",
-        f"  language:  {config.language}",
-        f"  reason:    {_shorten(config.reason) if config.reason else Text.NO_REASON}",
-        "  accounts:",
+        *(f"  {name.ljust(width)}{value}" for name, value in settings),
+        f"  {Text.SUMMARY_ACCOUNTS}",
         *accounts,
     ]
 
@@ -235,6 +267,30 @@ def has_own_comments(text: str) -> bool:
 # --- Questions -----------------------------------------------------------------------------------------------
 
 
+def _ask(question: str, **options: Any) -> Any:
+    """click.prompt, its colon as the person's language writes it."""
+    return click.prompt(question, prompt_suffix=Text.PROMPT_SUFFIX, **options)
+
+
+def _yes_or_no(default: bool) -> Callable[[str], bool]:
+    def convert(answer: str) -> bool:
+        word = answer.strip().lower()
+        if not word:
+            return default
+        if word in _YES or word in _NO:
+            return word in _YES
+        raise click.UsageError(Text.BAD_YES_NO)
+
+    return convert
+
+
+def confirm(question: str, default: bool) -> bool:
+    """click.confirm, but in the person's language: [O/n] and "oui" in French; y and n are understood too."""
+    suffix = Text.YES_NO_DEFAULT_YES if default else Text.YES_NO_DEFAULT_NO
+    answer: bool = _ask(f"{question} {suffix}", default="", show_default=False, value_proc=_yes_or_no(default))
+    return answer
+
+
 def _retry(check: Callable[[str], T], message: str) -> Callable[[str], T]:
     """`check` for click.prompt: a wrong answer is said in `message` (with {answer}) and asked again."""
 
@@ -256,12 +312,13 @@ def _required_email(answer: str) -> str:
 
 def ask_email(current: str | None) -> str:
     # default="" when there is none: an empty answer then gets the reason, rather than a silent repeat.
-    return click.prompt(
+    email: str = _ask(
         Text.EMAIL,
         default=current or "",
         show_default=bool(current),
         value_proc=_retry(_required_email, Text.BAD_EMAIL),
     )
+    return email
 
 
 def _required_country(answer: str) -> str:
@@ -274,7 +331,7 @@ def _required_country(answer: str) -> str:
 def ask_country(current: str | None) -> str:
     """The code, shown back with the country's name: "BE" for Belarus instead of Belgium is an easy slip."""
     while True:
-        code: str = click.prompt(
+        code: str = _ask(
             Text.COUNTRY,
             default=current or "",
             show_default=bool(current),
@@ -283,14 +340,14 @@ def ask_country(current: str | None) -> str:
         if code == current:
             click.echo(f"  {country_label(code)}")
             return code
-        if click.confirm(Text.COUNTRY_RIGHT.format(label=country_label(code)), default=True):
+        if confirm(Text.COUNTRY_RIGHT.format(label=country_label(code)), default=True):
             return code
 
 
 def ask_language(current: Language) -> Language:
     # The choices are spelled out in the question itself (with their names), not repeated by click.
     choice = click.Choice(LANGUAGES, case_sensitive=False)
-    answer: str = click.prompt(Text.LANGUAGE, default=current, type=choice, show_choices=False)
+    answer: str = _ask(Text.LANGUAGE, default=current, type=choice, show_choices=False)
     return as_language(answer)
 
 
@@ -313,18 +370,18 @@ def ask_reason(current: str | None) -> str | None:
     click.echo("\n" + Text.REASON_INTRO)
     if current:
         click.echo(Text.REASON_SAVED.format(reason=_shorten(current), remove=_REMOVE))
-    answer: str | None = click.prompt(Text.REASON, default="", show_default=False, value_proc=_reason_answer(current))
+    answer: str | None = _ask(Text.REASON, default="", show_default=False, value_proc=_reason_answer(current))
     return answer
 
 
 def ask_account(accounts: Sequence[Account], main_email: str | None) -> Account:
     names = [account.name for account in accounts]
-    platform = as_platform(click.prompt(Text.PLATFORM, type=click.Choice(PLATFORMS, case_sensitive=False)))
-    name: str = click.prompt(
+    platform = as_platform(_ask(Text.PLATFORM, type=click.Choice(PLATFORMS, case_sensitive=False)))
+    name: str = _ask(
         Text.NAME, default=suggest_name(platform, names), value_proc=lambda answer: check_new_name(answer, names)
     )
     question = Text.ACCOUNT_EMAIL.format(main=main_email) if main_email else Text.ACCOUNT_EMAIL_NO_MAIN
-    email: str | None = click.prompt(
+    email: str | None = _ask(
         question,
         default="",
         show_default=False,
@@ -340,6 +397,6 @@ def ask_accounts(saved: Sequence[Account], main_email: str | None) -> tuple[Acco
     if accounts:
         click.echo("\n".join([Text.ACCOUNTS_KEPT, *(_account_line(account) for account in accounts)]))
     # Yes by default for the first account (the point of init), no for more (most people have one or two).
-    while click.confirm(Text.ADD_ANOTHER if accounts else Text.ADD_FIRST, default=not accounts):
+    while confirm(Text.ADD_ANOTHER if accounts else Text.ADD_FIRST, default=not accounts):
         accounts.append(ask_account(accounts, main_email))
     return tuple(accounts)

@@ -43,34 +43,35 @@ from pathlib import Path
 from typing import Any
 
 from optout_bot.config import Config
+from optout_bot.i18n import N_, _
 from optout_bot.ledger import Ledger, Outcome, RunRecord, default_path
 
 JSON_SCHEMA = 1
 
-# --- Words shown to the person (all here, for translation) ------------------------------------------------------
+# --- Words shown to the person (all here; marked N_ for the catalogue, translated by _() when shown) -------------
 
 OUTCOME_WORDS: dict[Outcome, str] = {
-    Outcome.CONFIRMED: "confirmed",
-    Outcome.DRY_RUN_READY: "dry run: form ready",
-    Outcome.BUG: "failed: a bug",
-    Outcome.USAGE_ERROR: "usage error",
-    Outcome.NOT_OFFERED: "not offered by Meta",
-    Outcome.NOT_SUBMITTED: "not submitted",
-    Outcome.NOT_RECOGNISED: "pages not recognised",
-    Outcome.REFUSED: "refused: unsafe page",
-    Outcome.BROWSER_PROBLEM: "browser problem",
-    Outcome.INTERRUPTED: "interrupted",
+    Outcome.CONFIRMED: N_("confirmed"),
+    Outcome.DRY_RUN_READY: N_("dry run: form ready"),
+    Outcome.BUG: N_("failed: a bug"),
+    Outcome.USAGE_ERROR: N_("usage error"),
+    Outcome.NOT_OFFERED: N_("not offered by Meta"),
+    Outcome.NOT_SUBMITTED: N_("not submitted"),
+    Outcome.NOT_RECOGNISED: N_("pages not recognised"),
+    Outcome.REFUSED: N_("refused: unsafe page"),
+    Outcome.BROWSER_PROBLEM: N_("browser problem"),
+    Outcome.INTERRUPTED: N_("interrupted"),
 }
-DRY_RUN_PREFIX = "dry run: "
-NEVER_RUN = "never run"
-NEVER_CONFIRMED = "never"
-NO_RUN_YET = "No run recorded yet: run `optout-bot run --platform instagram` (or facebook) to object."
-HEADERS = ("ACCOUNT", "PLATFORM", "LAST OUTCOME", "WHEN", "CONFIRMED")
-RECEIPTS_HEADING = "Receipts (screenshots of Meta's confirmation):"
-RECEIPT_LINE = "  {account} ({platform}): {path}"
-RECEIPT_MISSING_MARK = " (file missing)"
-TIMES_NOTE = "Times are local (UTC{offset})."
-REPORT_HINT = "`optout-bot report` makes a document with these receipts, to attach to a complaint."
+DRY_RUN = N_("dry run: {outcome}")
+NEVER_RUN = N_("never run")
+NEVER_CONFIRMED = N_("never")
+NO_RUN_YET = N_("No run recorded yet: run `optout-bot run --platform instagram` (or facebook) to object.")
+HEADERS = (N_("ACCOUNT"), N_("PLATFORM"), N_("LAST OUTCOME"), N_("WHEN"), N_("CONFIRMED"))
+RECEIPTS_HEADING = N_("Receipts (screenshots of Meta's confirmation):")
+RECEIPT_LINE = N_("{account} ({platform}): {path}")
+RECEIPT_MISSING = N_("{path} (file missing)")
+TIMES_NOTE = N_("Times are local (UTC{offset}).")
+REPORT_HINT = N_("`optout-bot report` makes a document with these receipts, to attach to a complaint.")
 
 SHORT_TIME = "%Y-%m-%d %H:%M"
 DATE = "%Y-%m-%d"
@@ -125,9 +126,10 @@ def account_statuses(config: Config, ledger: Ledger | None) -> list[AccountStatu
 
 
 def outcome_words(run: RunRecord) -> str:
-    words = OUTCOME_WORDS[run.outcome]
+    """How the run ended, in the person's language."""
+    words = _(OUTCOME_WORDS[run.outcome])
     # A rehearsal that failed reads like the real thing otherwise; "dry run: form ready" says it already.
-    return DRY_RUN_PREFIX + words if run.dry_run and run.outcome is not Outcome.DRY_RUN_READY else words
+    return _(DRY_RUN).format(outcome=words) if run.dry_run and run.outcome is not Outcome.DRY_RUN_READY else words
 
 
 def outcome_time(run: RunRecord) -> datetime:
@@ -166,9 +168,9 @@ def receipt_exists(path: Path) -> bool:
 def _row(status: AccountStatus) -> tuple[str, ...]:
     run, confirmed = status.last_run, status.confirmed
     if run is None:
-        return (status.account, status.platform, NEVER_RUN, "", "")
+        return (status.account, status.platform, _(NEVER_RUN), "", "")
     # The date is enough here (80 columns); the time is in WHEN when it was the last run, and in the report.
-    confirmed_when = local_date(outcome_time(confirmed)) if confirmed else NEVER_CONFIRMED
+    confirmed_when = local_date(outcome_time(confirmed)) if confirmed else _(NEVER_CONFIRMED)
     return (status.account, status.platform, outcome_words(run), short_local(outcome_time(run)), confirmed_when)
 
 
@@ -184,25 +186,25 @@ def _receipt_lines(statuses: Sequence[AccountStatus]) -> list[str]:
     for status in statuses:
         receipt = status.confirmed.receipt_path if status.confirmed else None
         if receipt is not None:
-            shown = str(receipt) + ("" if receipt_exists(receipt) else RECEIPT_MISSING_MARK)
-            lines.append(RECEIPT_LINE.format(account=status.account, platform=status.platform, path=shown))
-    return [RECEIPTS_HEADING, *lines] if lines else []
+            shown = str(receipt) if receipt_exists(receipt) else _(RECEIPT_MISSING).format(path=receipt)
+            lines.append("  " + _(RECEIPT_LINE).format(account=status.account, platform=status.platform, path=shown))
+    return [_(RECEIPTS_HEADING), *lines] if lines else []
 
 
 def render_text(statuses: Sequence[AccountStatus]) -> str:
     """An aligned plain-text table, then the receipts (their paths are long: one line each, below)."""
     lines = []
     if not any(status.last_run for status in statuses):
-        lines.append(NO_RUN_YET)
+        lines.append(_(NO_RUN_YET))
     if statuses:
         if lines:
             lines.append("")
-        lines += _table([HEADERS, *(_row(status) for status in statuses)])
+        lines += _table([tuple(_(header) for header in HEADERS), *(_row(status) for status in statuses)])
     receipts = _receipt_lines(statuses)
     if receipts:
-        lines += ["", *receipts, "", REPORT_HINT]
+        lines += ["", *receipts, "", _(REPORT_HINT)]
     if any(status.last_run for status in statuses):
-        lines += ["", TIMES_NOTE.format(offset=utc_offset(datetime.now(UTC)))]
+        lines += ["", _(TIMES_NOTE).format(offset=utc_offset(datetime.now(UTC)))]
     return "\n".join(lines) + "\n"
 
 

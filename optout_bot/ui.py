@@ -1,32 +1,186 @@
 """What the person reads in the terminal, and the one question the tool may ask them.
 
-Kept in one place so that issue 5 (French, progress display) changes this module only.
+The one place that prints during a walk. The same words are shown two ways:
+
+- on a terminal, with `rich`: the step under way has a spinner ("[2/5] Opening Settings…") and stays as a
+  line once the next one starts; warnings stand out in colour;
+- as plain lines when the output is not a terminal (a pipe, a file, the tests), when NO_COLOR is set
+  (https://no-color.org) or when TERM=dumb.
+
+Messages arrive already translated (`_()` where they are written). rich is imported on the first message
+shown on a terminal, never when the commands are loaded: `--help` does not pay for it.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Mapping
+from types import TracebackType
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
 from optout_bot.errors import UsageError
+from optout_bot.i18n import ngettext
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.status import Status
+
+
+def wants_rich(stream: IO[str], environ: Mapping[str, str] | None = None) -> bool:
+    """Colours and a spinner only for a person watching a terminal that can show them."""
+    environ = os.environ if environ is None else environ
+    if environ.get("NO_COLOR") or environ.get("TERM") == "dumb":
+        return False
+    if environ.get("OPTOUT_BOT_DEBUG") == "1":  # --debug: the log's lines go to stderr between ours, as lines
+        return False
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty is not None and isatty())
+    except ValueError:  # a closed stream
+        return False
+
+
+def duration(seconds: float) -> str:
+    """How long, in the person's language: "15 minutes", "1 minute", "45 seconds"."""
+    if seconds >= 60:
+        minutes = round(seconds / 60)
+        return ngettext("{count} minute", "{count} minutes", minutes).format(count=minutes)
+    whole = max(round(seconds), 1)
+    return ngettext("{count} second", "{count} seconds", whole).format(count=whole)
 
 
 class Ui:
-    def __init__(self, interactive: bool | None = None) -> None:
+    """`fancy`: None decides from the output (see wants_rich); True or False forces it (tests)."""
+
+    def __init__(
+        self,
+        interactive: bool | None = None,
+        *,
+        fancy: bool | None = None,
+        out: IO[str] | None = None,
+        err: IO[str] | None = None,
+    ) -> None:
         self.interactive = sys.stdin.isatty() if interactive is None else interactive
+        self._out = out
+        self._err = err
+        self.fancy = wants_rich(out or sys.stdout) if fancy is None else fancy
+        self._console: Console | None = None
+        self._err_console: Console | None = None
+        self._status: Status | None = None
+        self._current: tuple[str, str] | None = None  # the activity under way: (prefix, message)
+
+    # --- what the walk says -------------------------------------------------------------------------------
 
     def say(self, message: str) -> None:
-        click.echo(message)
+        """A sentence for the person."""
+        self._line(message)
+
+    def success(self, message: str) -> None:
+        """Good news: Meta confirmed, the form is ready."""
+        self._line(message, style="bold green")
 
     def step(self, message: str) -> None:
-        click.echo(f"  · {message}")
+        """A detail of the step under way (a cookie notice declined, a field filled)."""
+        self._line(f"  · {message}", style="dim")
+
+    def progress(self, number: int, total: int, message: str) -> None:
+        """A numbered step of the walk, shown as it starts: "[2/5] Opening Settings…"."""
+        self.activity(message, prefix=f"[{number}/{total}] ")
+
+    def activity(self, message: str, prefix: str = "") -> None:
+        """Something under way (a step, a wait): a spinner on a terminal, a line otherwise.
+
+        On a terminal the line stays, as in the plain output, once the next thing is shown.
+        """
+        if not self.fancy:
+            click.echo(f"{prefix}{message}", file=self._out)
+            return
+        self._commit()
+        self._current = (prefix, message)
+        text = self._text(prefix, message)
+        if self._status is None:
+            self._status = self._stdout().status(text, spinner="dots")
+            self._status.start()
+        else:
+            self._status.update(text)
 
     def warn(self, message: str) -> None:
-        click.echo(f"! {message}", err=True)
+        if not self.fancy:
+            click.echo(f"! {message}", err=True, file=self._err)
+            return
+        from rich.text import Text
+
+        self._pause()
+        self._stderr().print(Text.assemble(("! ", "bold yellow"), (message, "yellow")))
 
     def ask(self, question: str, refusal: str) -> bool:
         """Ask a yes/no question; without a terminal to ask on, stop with `refusal` (exit 2)."""
         if not self.interactive:
             raise UsageError(refusal)
+        self._pause()
         return click.confirm(question, default=False)
+
+    def close(self) -> None:
+        """Stop the spinner (and give the cursor back); what was under way stays as a line."""
+        self._pause()
+
+    def __enter__(self) -> Ui:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # --- drawing ------------------------------------------------------------------------------------------
+
+    def _line(self, message: str, style: str = "") -> None:
+        if not self.fancy:
+            click.echo(message, file=self._out)
+            return
+        from rich.text import Text
+
+        self._pause()
+        self._stdout().print(Text(message, style=style))
+
+    def _text(self, prefix: str, message: str) -> Any:
+        from rich.text import Text
+
+        return Text.assemble((prefix, "bold cyan"), message)
+
+    def _commit(self) -> None:
+        """The activity under way becomes a line of the history."""
+        if self._current is not None:
+            prefix, message = self._current
+            self._current = None
+            self._stdout().print(self._text(prefix, message))
+
+    def _pause(self) -> None:
+        """Before anything else is printed, or a question asked: the spinner stops, its line stays."""
+        if self._status is not None:
+            status, self._status = self._status, None
+            status.stop()
+        self._commit()
+
+    def _stdout(self) -> Console:
+        if self._console is None:
+            self._console = _console(self._out, stderr=False)
+        return self._console
+
+    def _stderr(self) -> Console:
+        if self._err_console is None:
+            self._err_console = _console(self._err, stderr=True)
+        return self._err_console
+
+
+def _console(file: IO[str] | None, *, stderr: bool) -> Console:
+    from rich.console import Console
+
+    # soft_wrap: long lines (paths, addresses) are wrapped by the terminal, never cut by rich, so they can
+    # be copied whole. highlight off: rich would colour numbers and quotes in the person's sentences.
+    if file is None:
+        return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    return Console(file=file, force_terminal=True, highlight=False, soft_wrap=True, width=100)

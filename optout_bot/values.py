@@ -6,12 +6,26 @@ import re
 from dataclasses import dataclass
 
 from optout_bot.errors import UsageError
+from optout_bot.i18n import _
 
 # Deliberately simple: one @, a dot in the domain, no spaces. Meta validates the address itself; we only
 # want to stop obvious typos before opening a browser.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 
 MAX_REASON_LENGTH = 5000
+
+
+class BadValueError(UsageError):
+    """A value that cannot go in the form: `problem` says why, `option` names it on the command line.
+
+    The message is "--email 'jane@' is not an email address (…)"; the settings file shows `problem` after the
+    key's own name instead (config.py), and `init` after the `--account` it came from.
+    """
+
+    def __init__(self, option: str, problem: str) -> None:
+        super().__init__(f"{option} {problem}")
+        self.option = option
+        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -26,7 +40,8 @@ def check_email(email: str | None) -> str | None:
         return None
     email = email.strip()
     if not _EMAIL.match(email):
-        raise UsageError(f"--email {email!r} is not an email address (expected something like name@example.com)")
+        problem = _("{email!r} is not an email address (expected something like name@example.com)")
+        raise BadValueError("--email", problem.format(email=email))
     return email
 
 
@@ -37,8 +52,9 @@ def check_country(code: str | None) -> str | None:
 
     country = pycountry.countries.get(alpha_2=code.strip().upper()) if len(code.strip()) == 2 else None
     if country is None:
-        raise UsageError(
-            f"--country {code!r} is not a two-letter country code (ISO 3166-1), for example FR, DE, BE or CH"
+        raise BadValueError(
+            "--country",
+            _("{code!r} is not a two-letter country code (ISO 3166-1), for example FR, DE, BE or CH").format(code=code),
         )
     return str(country.alpha_2)
 
@@ -47,7 +63,8 @@ def check_reason(reason: str | None) -> str | None:
     if reason is None or not reason.strip():
         return None
     if len(reason) > MAX_REASON_LENGTH:
-        raise UsageError(f"--reason is {len(reason)} characters long; keep it under {MAX_REASON_LENGTH}")
+        problem = _("is {length} characters long; keep it under {limit}")  # after "--reason" or "reason:"
+        raise BadValueError("--reason", problem.format(length=len(reason), limit=MAX_REASON_LENGTH))
     return reason.strip()
 
 

@@ -244,8 +244,9 @@ def test_a_missing_executable_is_a_browser_problem_with_the_cause_kept(playwrigh
     request = SessionRequest(headless=True, profile_dir=tmp_path / "p", executable_path="/nowhere/chromium")
     with pytest.raises(BrowserProblemError) as raised:
         open_session(playwright, request)
-    assert str(raised.value).startswith("Could not start the browser: ")
+    assert str(raised.value).startswith("Could not start the browser (")
     assert "/nowhere/chromium" in str(raised.value) and "\n" not in str(raised.value)
+    assert "--browser-channel or --executable-path" in str(raised.value)  # and what to do about it
     assert isinstance(raised.value.__cause__, PlaywrightError)
 
 

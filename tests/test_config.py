@@ -243,6 +243,14 @@ def test_a_number_where_text_belongs(tmp_path: Path) -> None:
     ]
 
 
+def test_a_quoted_version_and_an_account_that_is_not_a_table(tmp_path: Path) -> None:
+    text = 'schema_version = "1"\naccounts = ["work"]\n'
+    assert problems(tmp_path, text) == [
+        "config.toml:1: schema_version: should be a whole number without quotes, such as 1",
+        "config.toml:2: accounts.0: write each account as its own [[accounts]] block (with double brackets)",
+    ]
+
+
 def test_a_single_bracket_account_table(tmp_path: Path) -> None:
     assert problems(tmp_path, 'email = "jane@example.com"\n\n[accounts]\nname = "a"\nplatform = "instagram"\n') == [
         "config.toml:3: accounts: write each account as its own [[accounts]] block (with double brackets)"

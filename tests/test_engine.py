@@ -112,7 +112,7 @@ def test_a_not_offered_notice_stops_the_walk(serve: Serve, vocabulary: Vocabular
 
 
 def test_when_the_walk_fails_the_next_route_is_tried_and_the_form_recognised(
-    serve: Serve, vocabulary: Vocabulary
+    serve: Serve, vocabulary: Vocabulary, capsys: pytest.CaptureFixture[str]
 ) -> None:
     page = serve(
         {
@@ -127,6 +127,20 @@ def test_when_the_walk_fails_the_next_route_is_tried_and_the_form_recognised(
     assert found.country is None  # this version of the form has no country field
     outcomes = [(t.route, t.outcome.split(":")[0]) for t in found.trail]
     assert ("settings-privacy-center", "failed") in outcomes and ("privacy-topics-ai-at-meta", "failed") in outcomes
+    # The person reads each step as it starts, and each change of way in plain words (no technical reasons).
+    shown = capsys.readouterr().out.splitlines()
+    assert shown == [
+        "[1/5] Opening Facebook…",
+        "[2/5] Opening Settings…",  # the menus on the way are part of this step
+        "That way did not work; trying another (2/5)…",
+        "[1/5] Opening the Privacy Center…",
+        "[2/5] Opening Privacy topics…",
+        "That way did not work; trying another (3/5)…",
+        "[1/3] Opening the Privacy Policy…",
+        "[2/3] Opening the objection form…",
+        "That way did not work; trying another (4/5)…",
+        "[1/2] Opening the objection form…",
+    ]
 
 
 def test_a_page_with_the_heading_but_not_the_form_is_not_taken_for_it(serve: Serve, vocabulary: Vocabulary) -> None:

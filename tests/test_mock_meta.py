@@ -1219,3 +1219,27 @@ def test_the_general_forms_answer_draws_the_fields_that_follow(
     (post,) = site.posts()
     assert post.form["ai_request"] == [answer]
     assert ("email" in post.form) == (answer == "yes") and ("request" in post.form) == (answer == "no")
+
+
+# --- the network (Scenario.latency_ms, for scripts/bench.py) ----------------------------------------------
+
+
+def test_latency_delays_every_response_pages_and_404s_alike(site: MockMeta) -> None:
+    import time
+
+    site.reset(Scenario(latency_ms=200))
+    for url, status in (("https://www.instagram.com/", 200), ("https://www.facebook.com/no/such/page", 404)):
+        started = time.monotonic()
+        reply = fetch(site, url)
+        assert reply.status == status
+        assert time.monotonic() - started >= 0.2, url
+
+
+def test_latency_is_a_whole_number_of_milliseconds_on_the_command_line() -> None:
+    from optout_bot.mock_meta.__main__ import _parse
+
+    assert Scenario().latency_ms == 0
+    assert _parse(["--set", "latency_ms=150"]).latency_ms == 150
+    for wrong in ("latency_ms=slow", "latency_ms=-5", "latency_ms=1.5"):
+        with pytest.raises(SystemExit):
+            _parse(["--set", wrong])

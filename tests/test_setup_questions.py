@@ -17,6 +17,7 @@ from optout_bot.setup_questions import (
     ask_country,
     ask_reason,
     check_new_name,
+    confirm,
     country_label,
     guess_language,
     has_own_comments,
@@ -169,6 +170,14 @@ def test_a_reason_too_long_is_asked_again() -> None:
     reason, out = typed(["x" * 5001, ""], lambda: ask_reason(None))
     assert reason is None
     assert "Error: this text is 5001 characters long: keep it under 5000" in out
+
+
+def test_yes_or_no_is_understood_in_english_and_french() -> None:
+    answer, out = typed(["maybe", "oui"], lambda: confirm("Go on?", default=False))
+    assert answer is True
+    assert "Go on? [y/N]: " in out and "Error: answer y for yes or n for no" in out
+    assert [typed([line], lambda: confirm("Go on?", default=True))[0] for line in ("", "o", "Y", "yes")] == [True] * 4
+    assert [typed([line], lambda: confirm("Go on?", default=True))[0] for line in ("n", "NON", " no ")] == [False] * 3
 
 
 def test_saved_accounts_are_kept_and_new_ones_added() -> None:

@@ -2,8 +2,8 @@
 
     python -m optout_bot.mock_meta [--lang fr] [--require-login] [--set cookie_wall=decline ...]
 
-`--set FIELD=VALUE` takes any `Scenario` field (scenario.py lists them). It prints the port and the
-Chromium flags that send Meta's host names to it, and serves until Ctrl-C.
+`--set FIELD=VALUE` takes any `Scenario` field (scenario.py lists them), e.g. `--set latency_ms=150` for a slow
+network. It prints the port and the Chromium flags that send Meta's host names to it, and serves until Ctrl-C.
 """
 
 from __future__ import annotations
@@ -45,6 +45,10 @@ def _setting(item: str) -> tuple[str, Any]:
         if text.lower() not in ("true", "false"):
             raise ValueError(f"--set {item!r}: expected true or false")
         return name, text.lower() == "true"
+    if isinstance(defaults[name], int):
+        if not (text.isascii() and text.isdigit()):
+            raise ValueError(f"--set {item!r}: expected a whole number, 0 or more")
+        return name, int(text)
     annotation = get_type_hints(Scenario)[name]
     allowed = get_args(annotation) if get_origin(annotation) is Literal else ()
     if allowed and text not in allowed:

@@ -62,3 +62,8 @@ class Scenario:
     policy_route_only: bool = False
     # "changed": Meta redesigned everything; nothing the tool knows is on any page.
     layout: Literal["2025", "changed"] = "2025"
+
+    # --- the network ----------------------------------------------------------------------------------
+    # Milliseconds the server waits before every response, as a slow connection to Meta would (scripts/bench.py
+    # shows the tool's own overhead does not grow with it). 0: answer at once.
+    latency_ms: int = 0

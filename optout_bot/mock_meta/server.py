@@ -84,6 +84,9 @@ class _Handler(BaseHTTPRequestHandler):
             response = self.server.mock._handle(request, _cookies(self.headers.get_all("Cookie") or []))
         except Exception:  # a bug in the mock: show it in the browser rather than hang the test
             response = Response(500, traceback.format_exc().encode(), (("Content-Type", "text/plain; charset=utf-8"),))
+        latency_ms = self.server.mock.scenario.latency_ms
+        if latency_ms > 0:  # Scenario.latency_ms: the network, simulated here in this connection's own thread
+            time.sleep(latency_ms / 1000)
         self.send_response(response.status)
         for name, value in response.headers:
             self.send_header(name, value)

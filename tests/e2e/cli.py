@@ -23,8 +23,10 @@ class Home:
         return self.root / "data" / "optout-bot"
 
     def env(self, **extra: str) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "OPTOUT_BOT_DEBUG")}
+        dropped = ("DISPLAY", "WAYLAND_DISPLAY", "OPTOUT_BOT_DEBUG", "LC_ALL", "LC_MESSAGES", "LANGUAGE")
+        env = {k: v for k, v in os.environ.items() if k not in dropped}
         env.update(
+            LANG="C.UTF-8",  # English messages whatever the machine's locale; tests in French say --lang fr
             XDG_DATA_HOME=str(self.root / "data"),
             XDG_CONFIG_HOME=str(self.root / "config"),
             XDG_STATE_HOME=str(self.root / "state"),

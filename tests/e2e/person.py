@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from playwright.sync_api import Browser, BrowserContext, Page
 
 BANNER = "#optout-bot-banner"
+# The banner's title once the form is ready, whatever Meta's Submit button is called on the page.
+READY = "your objection form is ready"
 
 
 @dataclass

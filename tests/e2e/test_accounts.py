@@ -21,7 +21,7 @@ from optout_bot.ledger import Ledger, Outcome, RunRecord
 from optout_bot.mock_meta import MockMeta, Scenario
 from tests.e2e.cli import FAST, Home, finish, run_cli, start_cli
 from tests.e2e.conftest import submit_as_person
-from tests.e2e.person import Person
+from tests.e2e.person import READY, Person
 from tests.e2e.test_objection import connect_when_ready, free_port
 from tests.e2e.test_obstacles import log_in_as_person
 from tests.support.chromium import launch_cdp_chromium
@@ -54,7 +54,7 @@ def test_a_submitted_objection_is_in_the_ledger_with_its_receipt(
     site: MockMeta, home: Home, cdp: str, person: Person
 ) -> None:
     tool = start_cli(home, "run", "--platform", "facebook", "--cdp", cdp, "--country", "FR", *FAST)
-    tab = person.tool_tab(tool, banner_text="click Submit yourself")
+    tab = person.tool_tab(tool, banner_text=READY)
     with sqlite3.connect(f"{ledger_of(home).as_uri()}?mode=ro", uri=True) as db:  # while the person reviews
         row = db.execute("SELECT account, platform, outcome, exit_code FROM runs").fetchone()
     assert row == ("default", "facebook", "interrupted", None)
@@ -108,7 +108,7 @@ def test_run_all_goes_through_the_accounts_not_yet_confirmed_and_survives_one_fa
     assert result.returncode == 7, result.stderr  # the first failure's code: the profile in use
     assert "personal (instagram): Meta already confirmed the objection" in result.stdout
     assert "same Meta Accounts Center" in result.stdout
-    assert "[1/2] Account 'work'" in result.stdout and "[2/2] Account 'art'" in result.stdout
+    assert "Account 1 of 2: work (Facebook)" in result.stdout and "Account 2 of 2: art (Instagram)" in result.stdout
     assert "in use" in result.stderr
     with Ledger.open(ledger_of(home)) as ledger:
         runs = {(r.account, r.outcome) for r in ledger.runs()}
@@ -117,7 +117,7 @@ def test_run_all_goes_through_the_accounts_not_yet_confirmed_and_survives_one_fa
 
     forced = run_cli(home, "run", "--all", "--force", "--platform", "instagram", "--dry-run", "--headless")
     assert forced.returncode != 2, forced.stderr  # --force reaches the confirmed account again (no mock: fails later)
-    assert "[1/2] Account 'personal'" in forced.stdout
+    assert "Account 1 of 2: personal (Instagram)" in forced.stdout
 
 
 def test_a_confirmed_account_is_not_run_again_without_force(home: Home) -> None:
@@ -135,7 +135,7 @@ def test_the_link_from_metas_email_is_the_first_way_tried(home: Home) -> None:
         result = run_cli(home, "run", "--from-link", link, *DRY, *mock_args(site))
         visited = [f"{r.host}{r.path}" for r in site.requests if r.host.endswith(".facebook.com")]
     assert result.returncode == 0, result.stderr
-    assert "Route 1/6: from-link" in result.stdout
+    assert "[1/2] Opening the link from Meta's email…" in result.stdout  # the first way tried, and the shortest
     assert "ABCsecret123" not in result.stdout + result.stderr
     assert visited[0] == "www.facebook.com/help/contact/712876720715583"
     with Ledger.open(ledger_of(home)) as ledger:
@@ -199,7 +199,7 @@ def test_a_run_killed_at_any_moment_loses_nothing_and_leaves_a_ledger_that_opens
             _check_intact(home, before)
         # …and while the real run waits for the person to review the form.
         tool = start_cli(home, "run", "--platform", "facebook", "--cdp", cdp, *FAST)
-        _wait_for_output(tool, "click Submit yourself")
+        _wait_for_output(tool, "Your form is ready in the browser")
         tool.send_signal(signal.SIGKILL)
         tool.wait(timeout=30)
         killed = _check_intact(home, before)

@@ -30,9 +30,12 @@ def settings_file(home: Home) -> Path:
 
 
 def answer(home: Home, *args: str, lines: list[str], **env: str) -> subprocess.CompletedProcess[str]:
-    """Run `optout-bot init ARGS` with the person's answers, one line each ("" is pressing Enter)."""
+    """Run `optout-bot init ARGS` with the person's answers, one line each ("" is pressing Enter).
+
+    In English (--lang en): settings saved with `language = "fr"` would otherwise make init speak French.
+    """
     return subprocess.run(
-        command("init", *args),
+        command("--lang", "en", "init", *args),
         env=home.env(**{**ENGLISH, **env}),
         input="".join(f"{line}\n" for line in lines),
         capture_output=True,
@@ -117,7 +120,8 @@ def test_with_yes_the_language_is_guessed_from_the_locale(home: Home) -> None:
     result = run_cli(home, "init", "--yes", LC_ALL="", LC_MESSAGES="fr_BE.UTF-8", LANG="en_US.UTF-8")
     assert result.returncode == 0, result.stderr
     assert load_config(settings_file(home)) == Config(language="fr")
-    assert "Next: optout-bot run --platform instagram (or facebook)" in result.stdout
+    # The locale chose French for init's own words too.
+    assert "Ensuite : optout-bot run --platform instagram (ou facebook)" in result.stdout
 
 
 def test_running_again_keeps_the_saved_answers_and_accounts(home: Home) -> None:

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Playwright, expect
 from optout_bot.mock_meta import MockMeta, Scenario
 from tests.e2e.cli import FAST, Home, finish, run_cli, start_cli
 from tests.e2e.conftest import form_posts, submit_as_person
-from tests.e2e.person import Person
+from tests.e2e.person import READY, Person
 from tests.support.chromium import launch_cdp_chromium
 
 FORM_PATHS = {
@@ -33,7 +33,7 @@ def test_an_english_speaking_user_gets_the_form_filled_and_nothing_is_sent_until
     platform: str, site: MockMeta, home: Home, cdp: str, person: Person
 ) -> None:
     tool = start_cli(home, "run", "--platform", platform, "--cdp", cdp, "--country", "FR", *FAST)
-    tab = person.tool_tab(tool, banner_text="click Submit yourself")
+    tab = person.tool_tab(tool, banner_text=READY)
 
     expect(tab.get_by_role("heading", name="Object to your information being used for AI at Meta")).to_be_visible()
     expect(tab.locator("input[type=email]")).to_have_value("jane.doe@example.com")
@@ -74,7 +74,7 @@ def test_a_french_facebook_user_gets_the_french_form_with_their_country(
         "Mes photos",
         *FAST,
     )
-    tab = person.tool_tab(tool, banner_text="click Submit yourself")
+    tab = person.tool_tab(tool, banner_text=READY)
 
     expect(tab.get_by_role("heading", name="Vous opposer à l’utilisation de vos informations pour l’IA chez Meta"))
     expect(tab.get_by_label("Pays de résidence")).to_have_value("BE")
@@ -101,7 +101,7 @@ def test_a_logged_out_user_logs_in_in_the_window_and_the_walk_resumes(
     assert form_posts(site) == []
     login_tab.get_by_role("button", name="Log in").click()
 
-    tab = person.tool_tab(tool, banner_text="click Submit yourself")
+    tab = person.tool_tab(tool, banner_text=READY)
     expect(tab.locator("input[type=email]")).to_have_value("jane.doe@example.com")
     submit_as_person(tab, site)
     code, out, err = finish(tool)
@@ -113,12 +113,15 @@ def test_a_logged_out_user_logs_in_in_the_window_and_the_walk_resumes(
 
 def test_closing_the_tab_means_the_objection_was_not_sent(site: MockMeta, home: Home, cdp: str, person: Person) -> None:
     tool = start_cli(home, "run", "--platform", "instagram", "--cdp", cdp, *FAST)
-    tab = person.tool_tab(tool, banner_text="click Submit yourself")
+    tab = person.tool_tab(tool, banner_text=READY)
     tab.close()
     code, _, err = finish(tool)
 
     assert code == 4
-    assert err.strip() == "optout-bot: the tab was closed before Meta confirmed anything: your objection was not sent."
+    assert err.strip() == (
+        "optout-bot: the tab was closed before Meta confirmed anything: your objection was not sent. "
+        "Run optout-bot again when you are ready."
+    )
     assert site.posts() == []
 
 
@@ -126,7 +129,7 @@ def test_a_person_who_never_clicks_is_told_the_wait_ran_out(
     site: MockMeta, home: Home, cdp: str, person: Person
 ) -> None:
     tool = start_cli(home, "run", "--platform", "facebook", "--cdp", cdp, "--step-timeout", "5", "--user-timeout", "2")
-    person.tool_tab(tool, banner_text="click Submit yourself")
+    person.tool_tab(tool, banner_text=READY)
     code, _, err = finish(tool)
 
     assert code == 4
@@ -192,7 +195,7 @@ def test_the_default_run_is_headed_on_its_own_profile_and_waits_for_the_persons_
     flags = [f"--browser-arg={flag}" for flag in (*site.chromium_args(), f"--remote-debugging-port={port}")]
     tool = start_cli(home, "run", "--platform", "instagram", *flags, *FAST, prefix=("xvfb-run", "-a"))
     person = Person(connect_when_ready(playwright, port, tool))
-    tab = person.tool_tab(tool, banner_text="click Submit yourself")
+    tab = person.tool_tab(tool, banner_text=READY)
     assert "Headless" not in tab.evaluate("navigator.userAgent")  # a real, visible browser window
 
     submit_as_person(tab, site)

@@ -15,9 +15,8 @@ from playwright.sync_api import Page, expect
 from optout_bot.mock_meta import MockMeta, Scenario
 from tests.e2e.cli import FAST, Home, finish, run_cli, start_cli
 from tests.e2e.conftest import form_posts, submit_as_person
-from tests.e2e.person import Person
+from tests.e2e.person import READY, Person
 
-READY = "click Submit yourself"
 CONTINUE = re.compile(r"^\s*(Continue|Continuer)\s*$")
 
 

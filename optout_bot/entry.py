@@ -1,0 +1,34 @@
+"""The `optout-bot` program: choose the person's language first, then hand over to the commands.
+
+The commands' `--help` texts are translated when click builds them, so the language must be set before
+optout_bot.cli is imported. `--lang` may be given anywhere on the line; it is taken out here.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from optout_bot.i18n import choose_language, use_language
+from optout_bot.paths import config_path
+
+
+def main(argv: list[str] | None = None) -> None:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    use_language(choose_language(arguments, os.environ, config_path()))
+    from optout_bot.cli import main as commands
+
+    commands(_without_lang(arguments))
+
+
+def _without_lang(arguments: list[str]) -> list[str]:
+    kept: list[str] = []
+    skip = False
+    for argument in arguments:
+        if skip:
+            skip = False
+        elif argument == "--lang":
+            skip = True
+        elif not argument.startswith("--lang="):
+            kept.append(argument)
+    return kept

@@ -1,0 +1,163 @@
+"""The person's language: which one, and the catalogue of every sentence they read in it.
+
+Messages are written in English in the code, wrapped in `_()`; `optout_bot/locale/<lang>/LC_MESSAGES/
+optout_bot.po` holds each language's translations (gettext, compiled to `.mo` by `scripts/i18n`). A new
+language is a new `.po` file and a line in LANGUAGES; tests/test_i18n.py fails when a message of the code is
+missing from a catalogue.
+
+The language is chosen before any command is defined, because `--help` texts are read when click builds
+the commands: `--lang`, then the settings file, then LC_ALL / LC_MESSAGES / LANG, then English.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+import tomllib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+DOMAIN = "optout_bot"
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGES = ("en", "fr")  # English is the language of the code: it needs no catalogue
+DEFAULT_LANGUAGE = "en"
+
+# POSIX order for messages: the first variable that is set wins.
+_LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+
+_translation: gettext.NullTranslations = gettext.NullTranslations()
+_language = DEFAULT_LANGUAGE
+
+
+def _(message: str) -> str:
+    return _translation.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translation.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalogue where it is defined; `_()` translates it where it is shown."""
+    return message
+
+
+def current_language() -> str:
+    return _language
+
+
+def use_language(language: str) -> None:
+    """Speak `language` from now on: our messages, and click's own words (Usage:, Options:, errors)."""
+    global _translation, _language
+    _language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    if _language == DEFAULT_LANGUAGE:
+        _translation = gettext.NullTranslations()
+    else:
+        _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[_language], fallback=True)
+    _route_clicks_words()
+
+
+def _route_clicks_words() -> None:
+    """click translates its own words with gettext's global domain, in the language of the environment.
+
+    Routing them through our catalogue makes `--help` and usage errors speak the chosen language (their
+    French is in our .po) without changing the environment, which the browser we start would inherit.
+    """
+    import click.core
+    import click.decorators
+    import click.exceptions
+    import click.formatting
+    import click.parser
+    import click.termui
+    import click.types
+
+    for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.termui,
+                   click.types):  # fmt: skip
+        if hasattr(module, "_"):
+            module._ = _  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = ngettext  # type: ignore[attr-defined]
+
+
+# --- choosing --------------------------------------------------------------------------------------------
+
+
+def choose_language(argv: Sequence[str], environ: Mapping[str, str], config_file: Path | None) -> str:
+    """`--lang`, then the settings file's `language`, then the locale variables, then English."""
+    for source in (_from_arguments(argv), _from_settings(config_file), _from_locale(environ)):
+        if source in LANGUAGES:
+            return source
+    return DEFAULT_LANGUAGE
+
+
+def _from_arguments(argv: Sequence[str]) -> str | None:
+    for number, argument in enumerate(argv):
+        if argument == "--lang" and number + 1 < len(argv):
+            return argv[number + 1].strip().lower()
+        if argument.startswith("--lang="):
+            return argument.removeprefix("--lang=").strip().lower()
+    return None
+
+
+def _from_settings(config_file: Path | None) -> str | None:
+    """The settings' language, read without validating the file: a broken file is reported by the command."""
+    if config_file is None:
+        return None
+    try:
+        language = tomllib.loads(config_file.read_text(encoding="utf-8")).get("language")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    return language.strip().lower() if isinstance(language, str) else None
+
+
+def _from_locale(environ: Mapping[str, str]) -> str | None:
+    for variable in _LOCALE_VARIABLES:
+        value = environ.get(variable, "")
+        if value:
+            # "fr_BE.UTF-8" → "fr"; "C" and "POSIX" mean no particular language.
+            return value.split(".")[0].split("_")[0].split("@")[0].lower()
+    return None
+
+
+def locale_language(environ: Mapping[str, str] | None = None) -> str | None:
+    """The language the computer's locale asks for, if optout-bot speaks it (init's default)."""
+    found = _from_locale(os.environ if environ is None else environ)
+    return found if found in LANGUAGES else None
+
+
+# click's own words that a person meets in `--help` and usage errors, listed so that the catalogue has them
+# (scripts/i18n extracts N_() and ngettext() calls). click looks them up through _route_clicks_words.
+CLICK_WORDS = (
+    N_("Usage:"),
+    N_("Options"),
+    N_("Commands"),
+    N_("Show this message and exit."),
+    N_("Show the version and exit."),
+    N_("%(prog)s, version %(version)s"),
+    N_("Error: {message}"),
+    N_("Try '{command} {option}' for help."),
+    N_("No such option {name!r}."),
+    N_("No such command {name!r}."),
+    N_("Missing option"),
+    N_("Missing argument"),
+    N_("Missing command."),
+    N_("Missing parameter"),
+    N_("Option {name!r} does not take a value."),
+    N_("Invalid value for {param_hint}: {message}"),
+    N_("Invalid value: {message}"),
+    N_("{value!r} is not a valid {number_type}."),
+    N_("{value} is not in the range {range}."),
+    N_("default: {default}"),
+    N_("Aborted!"),
+    N_("{name} {filename!r} is a directory."),
+    N_("{name} {filename!r} does not exist."),
+    N_("file"),
+    N_("path"),
+    N_("directory"),
+)
+
+
+def _click_plurals() -> None:  # never called: lists click's plural messages for the catalogue
+    ngettext("{value!r} is not {choice}.", "{value!r} is not one of {choices}.", 1)
+    ngettext("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})", 1)
+    ngettext("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)", 1)

@@ -1,0 +1,162 @@
+"""What the person reads in the terminal: the walk's numbered steps, plain or with rich, and when each is used."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+
+import pytest
+
+from optout_bot.engine import FROM_LINK_ROUTE, stages
+from optout_bot.flows import Route, load_flow, load_vocabulary
+from optout_bot.flows.model import ClickStep, GotoStep, Target
+from optout_bot.ui import Ui, duration, wants_rich
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+# --- plain or rich --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"TERM": "xterm-256color"}, True),
+        ({}, True),
+        ({"TERM": "xterm", "NO_COLOR": "1"}, False),  # https://no-color.org
+        ({"TERM": "xterm", "NO_COLOR": ""}, True),  # set but empty does not count
+        ({"TERM": "dumb"}, False),
+        ({"TERM": "xterm", "OPTOUT_BOT_DEBUG": "1"}, False),  # --debug
+    ],
+)
+def test_rich_only_on_a_terminal_that_wants_colours(environ: dict[str, str], expected: bool) -> None:
+    assert wants_rich(Terminal(), environ) is expected
+
+
+def test_never_rich_when_the_output_is_not_a_terminal() -> None:
+    assert wants_rich(io.StringIO(), {"TERM": "xterm-256color"}) is False
+    assert Ui(out=io.StringIO()).fancy is False
+
+
+def test_no_color_gives_plain_lines_even_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    out = Terminal()
+    ui = Ui(out=out)
+    ui.progress(1, 5, "Opening Instagram…")
+    assert not ui.fancy and out.getvalue() == "[1/5] Opening Instagram…\n"
+
+
+def test_plain_output_is_one_line_per_message_with_the_same_words() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    ui = Ui(fancy=False, out=out, err=err)
+    ui.progress(2, 5, "Opening Settings…")
+    ui.step("Cookie notice: declined optional cookies.")
+    ui.activity("Waiting up to 15 minutes for Meta's confirmation…")
+    ui.success("Meta confirmed your objection: “Done.”")
+    ui.warn("Meta's cookie notice offered no way to decline")
+    ui.close()
+    assert out.getvalue().splitlines() == [
+        "[2/5] Opening Settings…",
+        "  · Cookie notice: declined optional cookies.",
+        "Waiting up to 15 minutes for Meta's confirmation…",
+        "Meta confirmed your objection: “Done.”",
+    ]
+    assert err.getvalue() == "! Meta's cookie notice offered no way to decline\n"
+
+
+def test_rich_output_keeps_each_step_as_a_line_once_the_next_begins() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    with Ui(fancy=True, out=out, err=err) as ui:
+        ui.progress(1, 2, "Opening Instagram…")
+        ui.progress(2, 2, "Filling in the form…")
+        ui.step("Email: jane@example.com (filled in by Meta).")
+        ui.warn("a warning [in brackets]")  # rich markup is never interpreted in the person's text
+        ui.say("Done [bold]")
+    raw = out.getvalue()
+    assert "\x1b[" in raw  # colours and the spinner's cursor moves
+    assert raw.count("\x1b[?25l") == raw.count("\x1b[?25h") >= 1  # the cursor is always given back
+    lines = [line.strip() for line in ANSI.sub("", raw).replace("\r", "\n").splitlines() if line.strip()]
+    kept = [line for line in lines if line[0] not in "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"]  # without the spinner's frames
+    assert kept == [
+        "[1/2] Opening Instagram…",
+        "[2/2] Filling in the form…",
+        "· Email: jane@example.com (filled in by Meta).",
+        "Done [bold]",
+    ]
+    assert ANSI.sub("", err.getvalue()) == "! a warning [in brackets]\n"
+
+
+def test_closing_without_anything_under_way_prints_nothing() -> None:
+    out = io.StringIO()
+    Ui(fancy=True, out=out).close()
+    assert out.getvalue() == ""
+
+
+def test_rich_is_not_loaded_for_help_nor_by_the_ui_module() -> None:
+    help_run = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "optout_bot", "run", "--help"], capture_output=True, text=True
+    )
+    assert help_run.returncode == 0
+    assert not re.search(r"\|\s+rich(\.|$)", help_run.stderr, re.MULTILINE)
+    probe = "import sys, optout_bot.ui, optout_bot.runner; print('rich' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "said"), [(900, "15 minutes"), (60, "1 minute"), (89, "1 minute"), (45, "45 seconds"), (1, "1 second")]
+)
+def test_durations_are_said_in_words(seconds: float, said: str) -> None:
+    assert duration(seconds) == said
+
+
+# --- the walk's steps, as the person sees them ------------------------------------------------------------------
+
+
+def labels(route: Route) -> list[str]:
+    return [stage.label for stage in stages(route)]
+
+
+def test_each_platform_s_own_click_path_is_five_steps_with_the_filling() -> None:
+    vocabulary = load_vocabulary()
+    instagram, facebook = (load_flow(p, vocabulary).routes[0] for p in ("instagram", "facebook"))
+    expected = ["Opening Settings…", "Opening the Privacy Center…", "Opening the objection form…"]
+    assert labels(instagram) == ["Opening Instagram…", *expected]  # More › Settings is one step
+    assert labels(facebook) == ["Opening Facebook…", *expected]  # profile › Settings & privacy › Settings too
+    assert [stage.steps for stage in stages(instagram)] == [(0,), (1, 2), (3,), (4,)]
+
+
+def test_the_other_routes_name_their_pages() -> None:
+    routes = {route.id: route for route in load_flow("facebook", load_vocabulary()).routes}
+    assert labels(routes["privacy-topics-ai-at-meta"]) == [
+        "Opening the Privacy Center…",
+        "Opening Privacy topics…",
+        "Opening “AI at Meta”…",
+        "Opening the objection form…",
+    ]
+    assert labels(routes["privacy-policy-right-to-object"]) == [
+        "Opening the Privacy Policy…",
+        "Opening the objection form…",
+    ]
+    assert labels(routes["form-address-2025"]) == ["Opening the objection form…"]
+
+
+def test_unknown_steps_and_the_link_from_metas_email_have_plain_names() -> None:
+    link = Route(id=FROM_LINK_ROUTE, source="test", steps=[GotoStep(goto="https://www.facebook.com/help/contact/1")])
+    assert labels(link) == ["Opening the link from Meta's email…"]
+    odd = Route(
+        id="odd",
+        source="test",
+        steps=[
+            GotoStep(goto="https://www.instagram.com/explore/"),
+            ClickStep(click=Target(role="link", name="something_new")),
+            ClickStep(click=Target(role="button", name="more_menu")),
+        ],
+    )
+    assert labels(odd) == ["Opening the next page…", "Opening the next page…", "Opening the menu…"]
