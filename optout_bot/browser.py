@@ -335,14 +335,30 @@ def profile_lock_holder(profile_dir: Path) -> int | None:
     return lock[1] if _is_running_browser(lock[1]) else None
 
 
-def _refuse_locked_profile(profile_dir: Path) -> None:
-    """Say clearly, before launching, that the profile is taken (Chromium would only fail with a log line)."""
+@dataclass(frozen=True)
+class ProfileInUse:
+    """Who keeps a profile from being opened: a browser on another computer (`host`), or one here (`pid`)."""
+
+    host: str | None = None
+    pid: int | None = None
+
+
+def profile_in_use(profile_dir: Path) -> ProfileInUse | None:
+    """Whether a browser holds `profile_dir`, and which; None when it can be opened (a stale lock is no obstacle)."""
     lock = profile_lock(profile_dir)
     if lock is not None and lock[0] != socket.gethostname():
-        raise BrowserProblemError(_other_computer_message(profile_dir, lock[0]))
+        return ProfileInUse(host=lock[0])
     holder = profile_lock_holder(profile_dir)
-    if holder is not None:
-        raise BrowserProblemError(_in_use_message(profile_dir, holder))
+    return ProfileInUse(pid=holder) if holder is not None else None
+
+
+def _refuse_locked_profile(profile_dir: Path) -> None:
+    """Say clearly, before launching, that the profile is taken (Chromium would only fail with a log line)."""
+    in_use = profile_in_use(profile_dir)
+    if in_use is not None and in_use.host is not None:
+        raise BrowserProblemError(_other_computer_message(profile_dir, in_use.host))
+    if in_use is not None:
+        raise BrowserProblemError(_in_use_message(profile_dir, in_use.pid))
 
 
 def _is_running_browser(pid: int) -> bool:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from optout_bot.config import Account, Config
-    from optout_bot.setup_questions import Language
+    from optout_bot.i18n import Language
 
 T = TypeVar("T")
 

@@ -18,13 +18,13 @@ import tempfile
 import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Literal, get_args
+from typing import Annotated, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from optout_bot.errors import UsageError
-from optout_bot.i18n import N_, _, ngettext
+from optout_bot.i18n import N_, Language, _, ngettext
 from optout_bot.paths import ACCOUNT_NAME, config_path, private_dir
 from optout_bot.platforms import Platform
 from optout_bot.problems import Problem
@@ -84,7 +84,7 @@ class Config(BaseModel):
     schema_version: int = SCHEMA_VERSION
     email: str | None = None
     country: str | None = None  # ISO 3166-1 alpha-2, upper case once read
-    language: Literal["en", "fr"] = "en"
+    language: Language = "en"
     reason: str | None = None
     # Not strict: TOML gives a list, and a tuple keeps the settings immutable once read.
     accounts: Annotated[tuple[Account, ...], Field(strict=False)] = ()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib.metadata
 import os
-import socket
 import sqlite3
 import sys
 import tempfile
@@ -234,46 +233,39 @@ def profile_names() -> list[str]:
 
 
 def check_profiles() -> list[Check]:
-    """Profiles a running browser holds: `run` and `login` cannot open them (browser._refuse_locked_profile).
-
-    Reimplemented here from browser.profile_lock and browser.profile_lock_holder, the public parts of that
-    logic, because _refuse_locked_profile only raises for one profile and doctor reports all of them.
-    """
-    from optout_bot.browser import profile_lock, profile_lock_holder
+    """Profiles a running browser holds: `run` and `login` cannot open them (the same browser.profile_in_use)."""
+    from optout_bot.browser import profile_in_use
 
     names = profile_names()
     failures: list[Check] = []
-    here = socket.gethostname()
     for name in names:
         profile = data_dir() / PROFILES / name
-        lock = profile_lock(profile)
-        if lock is not None and lock[0] != here:
+        in_use = profile_in_use(profile)
+        if in_use is not None and in_use.host is not None:
             failures.append(
                 Check(
                     "profiles",
                     False,
                     _("The browser profile {name} ({path}) is locked by a browser on another computer ({host})").format(
-                        name=name, path=profile, host=lock[0]
+                        name=name, path=profile, host=in_use.host
                     ),
                     _("close the browser on {host} that uses it; if there is none, delete {lock}").format(
-                        host=lock[0], lock=profile / "SingletonLock"
+                        host=in_use.host, lock=profile / "SingletonLock"
                     ),
                 )
             )
-            continue
-        holder = profile_lock_holder(profile)
-        if holder is not None:
+        elif in_use is not None:
             failures.append(
                 Check(
                     "profiles",
                     False,
                     _("The browser profile {name} ({path}) is in use by a running browser (pid {pid})").format(
-                        name=name, path=profile, pid=holder
+                        name=name, path=profile, pid=in_use.pid
                     ),
                     _(
                         "close that browser window (pid {pid}); if an optout-bot `run` or `login` is using it, "
                         "let it finish first"
-                    ).format(pid=holder),
+                    ).format(pid=in_use.pid),
                 )
             )
     if failures:

@@ -16,10 +16,12 @@ import os
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Literal, get_args
 
 DOMAIN = "optout_bot"
 LOCALE_DIR = Path(__file__).parent / "locale"
-LANGUAGES = ("en", "fr")  # English is the language of the code: it needs no catalogue
+Language = Literal["en", "fr"]  # English is the language of the code: it needs no catalogue
+LANGUAGES: tuple[Language, ...] = get_args(Language)
 DEFAULT_LANGUAGE = "en"
 
 # POSIX order for messages: the first variable that is set wins.

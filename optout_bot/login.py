@@ -18,6 +18,7 @@ from optout_bot.handover import ask_to_log_in
 from optout_bot.i18n import _
 from optout_bot.options import Timeouts
 from optout_bot.paths import profile_dir
+from optout_bot.platforms import platform_name
 from optout_bot.ui import Ui, duration
 
 
@@ -50,7 +51,7 @@ def log_in(
         )
         with ui, open_session(pw, request) as session:
             walker = Walker(session.page, flow, vocabulary, ui, timeouts, on_login_needed=ask_to_log_in)
-            platform = account.platform.capitalize()
+            platform = platform_name(account.platform)
             if not walker.await_signed_in():
                 raise NotSubmittedError(
                     _(

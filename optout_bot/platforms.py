@@ -4,3 +4,9 @@ from typing import Literal, get_args
 
 Platform = Literal["instagram", "facebook"]  # each has optout_bot/flows/<platform>.yaml
 PLATFORMS: tuple[Platform, ...] = get_args(Platform)
+_NAMES = {"instagram": "Instagram", "facebook": "Facebook"}
+
+
+def platform_name(platform: str) -> str:
+    """How the platform is written for the person: a name, the same in every language."""
+    return _NAMES.get(platform, platform)

@@ -30,6 +30,7 @@ from optout_bot.errors import UsageError
 from optout_bot.i18n import N_, _, current_language
 from optout_bot.ledger import Ledger, RunRecord
 from optout_bot.paths import make_private, timestamped_file
+from optout_bot.platforms import platform_name
 from optout_bot.status import (
     AccountStatus,
     account_statuses,
@@ -85,7 +86,6 @@ ATTEMPTS = N_("Attempts")
 DATE_LOCAL = N_("Date (local time)")
 OUTCOME = N_("Outcome")
 LOCAL_AND_UTC = N_("{local} (local time, UTC{offset}) = {utc} UTC")
-PLATFORM_NAMES = {"instagram": "Instagram", "facebook": "Facebook"}
 NO_RUN_YET = N_("no run recorded yet: run `optout-bot run --platform instagram` (or facebook) first")
 CANNOT_WRITE = N_("cannot write the report {path}: {reason}")
 LABEL = N_("{label}:")  # a name before its value (French puts a space before the colon)
@@ -164,10 +164,6 @@ def local_and_utc(moment: datetime) -> str:
         offset=utc_offset(moment),
         utc=moment.astimezone(UTC).strftime(LONG_TIME),
     )
-
-
-def platform_name(platform: str) -> str:
-    return PLATFORM_NAMES.get(platform, platform)
 
 
 def heading(account: AccountProof) -> str:

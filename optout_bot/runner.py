@@ -23,6 +23,7 @@ from optout_bot.handover import Outcome, ask_for_code, ask_to_log_in, await_pers
 from optout_bot.i18n import _, ngettext
 from optout_bot.options import RunOptions
 from optout_bot.paths import make_private, profile_dir, timestamped_file
+from optout_bot.platforms import platform_name
 from optout_bot.recording import RunReport, recorded_run
 from optout_bot.ui import Ui, duration
 
@@ -47,7 +48,7 @@ def run_each(runs: list[RunOptions], ui: Ui | None = None) -> ExitStatus:
     for number, options in enumerate(runs, start=1):
         ui.say(
             _("Account {number} of {total}: {account} ({platform})").format(
-                number=number, total=len(runs), account=options.account, platform=_platform_name(options.platform)
+                number=number, total=len(runs), account=options.account, platform=platform_name(options.platform)
             )
         )
         try:
@@ -63,7 +64,7 @@ def run_each(runs: list[RunOptions], ui: Ui | None = None) -> ExitStatus:
     for options, _status, message in results:
         ui.step(
             _("{account} ({platform}): {outcome}").format(
-                account=options.account, platform=_platform_name(options.platform), outcome=message
+                account=options.account, platform=platform_name(options.platform), outcome=message
             )
         )
     if any(status is ExitStatus.SUCCESS for _options, status, _message in results) and not runs[0].dry_run:
@@ -129,7 +130,7 @@ def _walk_in_browser(options: RunOptions, request: SessionRequest, ui: Ui, repor
             page = session.page
             walker = Walker(page, flow, vocabulary, ui, options.timeouts, on_login_needed=ask_to_log_in)
             ui.say(
-                _("Looking for Meta's objection form on {platform}…").format(platform=_platform_name(options.platform))
+                _("Looking for Meta's objection form on {platform}…").format(platform=platform_name(options.platform))
             )
             try:
                 form = walker.find_form()
@@ -165,10 +166,6 @@ def _walk_in_browser(options: RunOptions, request: SessionRequest, ui: Ui, repor
             code_prompt = _code_prompt(page, flow, vocabulary)
             confirmation = vocabulary.pattern_any(flow.confirmation)
             return _wait_for_person(page, options, confirmation, code_prompt, button, ui, report)
-
-
-def _platform_name(platform: str) -> str:
-    return platform.capitalize()  # Instagram, Facebook: names, the same in every language
 
 
 def _starting_from(flow: Flow, link: str) -> Flow:
@@ -257,7 +254,7 @@ def _what_remains(options: RunOptions, ui: Ui) -> None:
     )
     others = _other_accounts_to_do(options)
     if others:
-        names = ", ".join(f"{name} ({_platform_name(platform)})" for name, platform in others)
+        names = ", ".join(f"{name} ({platform_name(platform)})" for name, platform in others)
         ui.step(
             ngettext(
                 "Your other saved account is not confirmed yet: {accounts}. If it is not linked in the same "

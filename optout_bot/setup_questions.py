@@ -11,19 +11,16 @@ Imported only when `init` runs: it loads pydantic (through the settings), which 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Literal, TypeVar, get_args
+from typing import Any, TypeVar
 
 import click
 
 from optout_bot.config import Account, Config
 from optout_bot.errors import OptoutError, UsageError
-from optout_bot.i18n import DEFAULT_LANGUAGE, N_, _, current_language, locale_language
+from optout_bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, Language, _, current_language, locale_language
 from optout_bot.paths import ACCOUNT_NAME
 from optout_bot.platforms import PLATFORMS, Platform
 from optout_bot.values import MAX_REASON_LENGTH, BadValueError, check_country, check_email, check_reason
-
-Language = Literal["en", "fr"]
-LANGUAGES: tuple[Language, ...] = get_args(Language)
 
 _REMOVE = "-"  # typed to empty a saved optional answer (Enter alone keeps it)
 _SHORT = 60  # characters of a long reason shown in the summary
