@@ -106,24 +106,40 @@ def cli(debug: bool, lang: str | None) -> None:
 @click.option("--executable-path", type=click.Path(dir_okay=False), help=_("Path of the browser to use."))
 def run(**params: Any) -> None:
     """`optout-bot run`: plan every run first (nothing opens on a mistake), then walk each one."""
-    plan = _plan(params)  # bad values, settings or links stop here, before a browser starts
-    from optout_bot.logfile import configure_logging
-    from optout_bot.runner import run_each, run_objection
+    from optout_bot.driver import driver_while
 
-    configure_logging(os.environ.get("OPTOUT_BOT_DEBUG") == "1")
-    for record in plan.skipped:
-        when = (record.ended_at or record.started_at).astimezone()
-        message = _(
-            "{account} ({platform}): Meta already confirmed the objection on {when}; "
-            "nothing to do (--force to object again)."
-        )
-        click.echo(message.format(account=record.account, platform=record.platform, when=f"{when:%Y-%m-%d %H:%M}"))
-    if params["everything"]:
-        from optout_bot.planning import ACCOUNTS_CENTER_NOTE
+    # Bad values, settings or links stop the command in _prepare_run, before a browser starts; meanwhile
+    # Playwright's driver starts (optout_bot.driver), so a good command line costs the person no wait.
+    with driver_while(lambda: _prepare_run(params)) as (pw, plan):
+        from optout_bot.logfile import configure_logging
+        from optout_bot.runner import run_each, run_objection
 
-        click.echo(_(ACCOUNTS_CENTER_NOTE))
-        _exit(run_each(plan.runs) if plan.runs else ExitStatus.SUCCESS)
-    _exit(run_objection(plan.runs[0]) if plan.runs else ExitStatus.SUCCESS)
+        configure_logging(os.environ.get("OPTOUT_BOT_DEBUG") == "1")
+        for record in plan.skipped:
+            when = (record.ended_at or record.started_at).astimezone()
+            message = _(
+                "{account} ({platform}): Meta already confirmed the objection on {when}; "
+                "nothing to do (--force to object again)."
+            )
+            click.echo(message.format(account=record.account, platform=record.platform, when=f"{when:%Y-%m-%d %H:%M}"))
+        if params["everything"]:
+            from optout_bot.planning import ACCOUNTS_CENTER_NOTE
+
+            click.echo(_(ACCOUNTS_CENTER_NOTE))
+            status = run_each(pw, plan.runs) if plan.runs else ExitStatus.SUCCESS
+        else:
+            status = run_objection(pw, plan.runs[0]) if plan.runs else ExitStatus.SUCCESS
+    _exit(status)
+
+
+def _prepare_run(params: dict[str, Any]) -> Any:
+    """The plan of `run`, and the code the walk needs loaded (run while Playwright's driver starts)."""
+    plan = _plan(params)
+    import importlib
+
+    for module in ("optout_bot.logfile", "optout_bot.runner"):  # loaded now rather than after the driver
+        importlib.import_module(module)
+    return plan
 
 
 @cli.command(

@@ -200,7 +200,8 @@ class Walker:
         deadline = time.monotonic() + timeout_ms / 1000
         while True:
             self.ensure_on_meta()
-            if self.interruptions.handle():
+            # Anything else in the way ends the wait below; a login page needs no look at the page.
+            if self.interruptions.handle_login_address():
                 deadline = time.monotonic() + timeout_ms / 1000  # the person may have taken minutes
                 continue
             remaining = (deadline - time.monotonic()) * 1000
@@ -311,10 +312,8 @@ class Walker:
         """
         label = "recognise the objection form"
         step_ms = Timeouts.ms(self.timeouts.step)
-        found = self._await(None, step_ms)
-        if found == "wrong_form" or (
-            found == "form" and self._wrong_form is not None and self._wrong_form.is_visible()
-        ):
+        found = self._await(None, step_ms)  # looks for the other form before the heading both forms share
+        if found == "wrong_form":
             self._wrong_form_url = self.page.url
             self.ui.step(
                 _(

@@ -54,10 +54,10 @@ def _fill_country(field: Locator, code: str | None) -> str:
     if not code:
         return _("Country of residence: please choose yours.")
     options = field.locator("option")
-    values = [v.upper() for v in options.evaluate_all("els => els.map(e => e.value)")]
-    if code in values:
-        # Values are ISO codes on the versions seen; select by the option's own value then.
-        option = options.nth(values.index(code))
+    # Values are ISO codes on the versions seen; select by the option's own value then. (`code` is two
+    # letters, checked by values.check_country, so it can stand in a selector.)
+    option = field.locator(f'option[value="{code}" i]').first
+    if option.count():
         field.select_option(value=option.get_attribute("value"))
         shown = " ".join(option.inner_text().split())  # the country's name as Meta shows it, if it has one
         country = f"{shown} ({code})" if shown and shown.upper() != code else code

@@ -1,8 +1,8 @@
 """What Meta puts between the person and the form: cookie walls, login prompts, "not available" notices.
 
 Any of them can appear on any page of the walk — the first one, or right before the form. The walker
-asks `handle()` before and after every wait; it deals with what is on screen and the walk resumes where
-it stopped. The tool answers cookie walls itself (declining where it can) but never logs in: it tells the
+waits for its target *or* any of them, then asks `handle()`; that deals with what is on screen and the walk
+resumes where it stopped. The tool answers cookie walls itself (declining where it can) but never logs in: it tells the
 person, waits for them (bounded), and carries on.
 """
 
@@ -74,6 +74,8 @@ class Interruptions:
             # Playwright runs this before any of our own clicks or fills when the dialog is in the way,
             # so a wall drawn by script a moment after the page loaded cannot swallow a click.
             page.add_locator_handler(self._consent, lambda _: self._answer_consent(), no_wait_after=True)
+        # One round trip answers "is anything in the way?" — the usual answer, on the path the person waits on.
+        self._any_visible = self.visible().filter(visible=True).first
         self._accepted_all_said = False
         self._answering = False  # our own clicks on the wall also trigger the handler: it must not answer twice
         self.logins = 0  # how many times the person was asked to log in
@@ -89,7 +91,11 @@ class Interruptions:
 
     def handle(self) -> bool:
         """Deal with whatever interruption is on screen; True if there was one (then look again)."""
-        if self._is_login_page():
+        if self.handle_login_address():
+            return True
+        if not self._any_visible.is_visible():
+            return False
+        if self._persons_field.is_visible():
             self._wait_for_login()
             return True
         for reason, notice in self._not_offered.items():
@@ -134,8 +140,12 @@ class Interruptions:
         path = urlsplit(url).path
         return any(path.startswith(p) for p in self.flow.login.url_paths)
 
-    def _is_login_page(self) -> bool:
-        return self._url_is_login(self.page.url) or self._persons_field.is_visible()
+    def handle_login_address(self) -> bool:
+        """Meta's login pages are known by their address: no need to ask the browser. True if the person logged in."""
+        if not self._url_is_login(self.page.url):
+            return False
+        self._wait_for_login()
+        return True
 
     def _wait_for_login(self) -> None:
         """Meta wants the person to log in or confirm it is them: tell them, then wait (bounded). Never type."""

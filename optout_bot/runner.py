@@ -9,7 +9,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import Locator, Page, sync_playwright
+from playwright.sync_api import Locator, Page, Playwright, sync_playwright
 
 from optout_bot.browser import SessionRequest, find_browser, has_display, open_session
 from optout_bot.diagnostics import save_diagnostic
@@ -28,20 +28,21 @@ from optout_bot.recording import RunReport, recorded_run
 from optout_bot.ui import Ui, duration
 
 
-def run_objection(options: RunOptions, ui: Ui | None = None, *, advice: bool = True) -> ExitStatus:
+def run_objection(pw: Playwright, options: RunOptions, ui: Ui | None = None, *, advice: bool = True) -> ExitStatus:
     """One account's objection, recorded in the ledger from before the browser opens to its outcome.
 
-    `advice`: after Meta's confirmation, say what remains (other accounts, the proof document).
+    `pw`: Playwright's driver, started by the caller (optout_bot.driver). `advice`: after Meta's
+    confirmation, say what remains (other accounts, the proof document).
     """
     ui = ui or Ui()
     with recorded_run(options.account, options.platform, options.dry_run) as report:
-        status = _walk(options, _session_request(options), ui, report)
+        status = _walk(pw, options, _session_request(options), ui, report)
     if status is ExitStatus.SUCCESS and report.confirmation_text is not None and advice:
         _what_remains(options, ui)
     return status
 
 
-def run_each(runs: list[RunOptions], ui: Ui | None = None) -> ExitStatus:
+def run_each(pw: Playwright, runs: list[RunOptions], ui: Ui | None = None) -> ExitStatus:
     """`run --all`: every account in turn; one that fails does not stop the others. The first failure's code."""
     ui = ui or Ui()
     results: list[tuple[RunOptions, ExitStatus, str]] = []
@@ -52,7 +53,7 @@ def run_each(runs: list[RunOptions], ui: Ui | None = None) -> ExitStatus:
             )
         )
         try:
-            status = run_objection(options, ui, advice=False)
+            status = run_objection(pw, options, ui, advice=False)
             message = _("form ready, nothing submitted (dry run)") if options.dry_run else _("confirmed by Meta")
         except UsageError:
             raise  # bad input or a damaged ledger: the same for every account, so stop here
@@ -96,6 +97,7 @@ def run_demo(options: RunOptions, page_lang: str, ui: Ui | None = None) -> ExitS
     with (
         MockMeta(Scenario(lang=page_lang)) as site,
         tempfile.TemporaryDirectory(prefix="optout-bot-demo-") as tmp,
+        sync_playwright() as pw,
     ):
         ui.say(_("Demo: Meta's pages are imitated by a local server; nothing leaves this computer."))
         request = SessionRequest(
@@ -104,68 +106,65 @@ def run_demo(options: RunOptions, page_lang: str, ui: Ui | None = None) -> ExitS
             extra_args=[*site.chromium_args(), *options.browser_args],
             ignore_https_errors=True,
         )
-        return _walk(options, request, ui, RunReport())  # a rehearsal on imitation pages: not for the ledger
+        return _walk(pw, options, request, ui, RunReport())  # a rehearsal on imitation pages: not for the ledger
 
 
-def _walk(options: RunOptions, request: SessionRequest, ui: Ui, report: RunReport) -> ExitStatus:
+def _walk(pw: Playwright, options: RunOptions, request: SessionRequest, ui: Ui, report: RunReport) -> ExitStatus:
     try:
-        return _walk_in_browser(options, request, ui, report)
+        return _walk_in_browser(pw, options, request, ui, report)
     finally:
         ui.close()  # the spinner stops before the command line prints how it ended
 
 
-def _walk_in_browser(options: RunOptions, request: SessionRequest, ui: Ui, report: RunReport) -> ExitStatus:
+def _walk_in_browser(
+    pw: Playwright, options: RunOptions, request: SessionRequest, ui: Ui, report: RunReport
+) -> ExitStatus:
     vocabulary = load_vocabulary()
     flow = load_flow(options.platform, vocabulary)
     if options.from_link:
         flow = _starting_from(flow, options.from_link)
-    with sync_playwright() as pw:
-        if request.cdp_url:
-            ui.say(_("Attaching to your browser at {address}…").format(address=request.cdp_url))
-        else:  # only a browser we start has to be found; an attached one is already running
-            choice = find_browser(pw, channel=options.channel, executable_path=options.executable_path)
-            request.channel, request.executable_path = choice.channel, choice.executable_path
-            ui.say(_("Opening {browser}…").format(browser=choice.description))
-        with open_session(pw, request) as session:
-            page = session.page
-            walker = Walker(page, flow, vocabulary, ui, options.timeouts, on_login_needed=ask_to_log_in)
-            ui.say(
-                _("Looking for Meta's objection form on {platform}…").format(platform=platform_name(options.platform))
-            )
-            try:
-                form = walker.find_form()
-            except FormNotFound as missing:
-                if missing.wrong_form_url:
-                    raise RefusedError(
-                        _(
-                            "Meta only led to its form for information that others shared about you ({address}), "
-                            "not the one for your own information; optout-bot filled nothing. Try again later, or "
-                            "look in Meta's Privacy Center yourself."
-                        ).format(address=without_query(missing.wrong_form_url))
-                    ) from None
-                folder = save_diagnostic(page, options.platform, missing.trail, options.values.email)
-                raise NotRecognisedError(
+    if request.cdp_url:
+        ui.say(_("Attaching to your browser at {address}…").format(address=request.cdp_url))
+    else:  # only a browser we start has to be found; an attached one is already running
+        choice = find_browser(pw, channel=options.channel, executable_path=options.executable_path)
+        request.channel, request.executable_path = choice.channel, choice.executable_path
+        ui.say(_("Opening {browser}…").format(browser=choice.description))
+    with open_session(pw, request) as session:
+        page = session.page
+        walker = Walker(page, flow, vocabulary, ui, options.timeouts, on_login_needed=ask_to_log_in)
+        ui.say(_("Looking for Meta's objection form on {platform}…").format(platform=platform_name(options.platform)))
+        try:
+            form = walker.find_form()
+        except FormNotFound as missing:
+            if missing.wrong_form_url:
+                raise RefusedError(
                     _(
-                        "optout-bot did not recognise Meta's pages (they may have changed); nothing was filled. "
-                        "A diagnostic without your personal data is in {folder} — please attach it to a report."
-                    ).format(folder=folder)
+                        "Meta only led to its form for information that others shared about you ({address}), "
+                        "not the one for your own information; optout-bot filled nothing. Try again later, or "
+                        "look in Meta's Privacy Center yourself."
+                    ).format(address=without_query(missing.wrong_form_url))
                 ) from None
-            ui.step(
-                _("Found the form at {address} (route: {route}).").format(
-                    address=without_query(form.url), route=form.route
-                )
-            )
-            report.form_url, report.route = form.url, form.route
-            walker.show_filling()
-            filled = fill_form(form, options.values, ui, walker.ensure_on_meta)
-            for line in filled:
-                ui.step(line)
-            if options.dry_run:
-                return _dry_run_done(page, options, ui, report)
-            button = present_form(page, form.submit, filled)
-            code_prompt = _code_prompt(page, flow, vocabulary)
-            confirmation = vocabulary.pattern_any(flow.confirmation)
-            return _wait_for_person(page, options, confirmation, code_prompt, button, ui, report)
+            folder = save_diagnostic(page, options.platform, missing.trail, options.values.email)
+            raise NotRecognisedError(
+                _(
+                    "optout-bot did not recognise Meta's pages (they may have changed); nothing was filled. "
+                    "A diagnostic without your personal data is in {folder} — please attach it to a report."
+                ).format(folder=folder)
+            ) from None
+        ui.step(
+            _("Found the form at {address} (route: {route}).").format(address=without_query(form.url), route=form.route)
+        )
+        report.form_url, report.route = form.url, form.route
+        walker.show_filling()
+        filled = fill_form(form, options.values, ui, walker.ensure_on_meta)
+        for line in filled:
+            ui.step(line)
+        if options.dry_run:
+            return _dry_run_done(page, options, ui, report)
+        button = present_form(page, form.submit, filled)
+        code_prompt = _code_prompt(page, flow, vocabulary)
+        confirmation = vocabulary.pattern_any(flow.confirmation)
+        return _wait_for_person(page, options, confirmation, code_prompt, button, ui, report)
 
 
 def _starting_from(flow: Flow, link: str) -> Flow:

@@ -16,6 +16,7 @@ from optout_bot.engine import FormNotFound, Walker
 from optout_bot.errors import NotOfferedError, RefusedError
 from optout_bot.flows import Flow, Vocabulary, load_flow, load_vocabulary
 from optout_bot.options import Timeouts
+from optout_bot.safety import click_safely
 from optout_bot.ui import Ui
 from tests.support.chromium import system_chromium
 
@@ -90,6 +91,43 @@ def test_the_walker_refuses_to_click_a_submit_button_a_flow_points_at(serve: Ser
     )
     with pytest.raises(RefusedError, match="would submit a form"):
         walker(page, flow, vocabulary).find_form()
+
+
+UNSAFE_CONTROLS = {
+    "submit input": '<form method="post"><input type="submit" value="go" id="it"></form>',
+    "image input": '<form method="post"><input type="image" alt="go" id="it"></form>',
+    "button without a type, in a form": '<form method="post"><button id="it">go</button></form>',
+    "button of an unknown type, in a form": '<form method="post"><button type="go" id="it">go</button></form>',
+    "text inside a submit button": '<form method="post"><button type="submit"><span id="it">go</span></button></form>',
+    "button naming its form": '<form id="f" method="post"></form><button form="f" id="it">go</button>',
+    "link off Meta's domains": '<a href="https://pc-help.example/x" id="it">go</a>',
+    "text inside such a link": '<a href="https://pc-help.example/x"><b id="it">go</b></a>',
+}
+# Clicked: the page records the click in the address (a link goes there; the others add #clicked).
+SAFE_CONTROLS = {
+    "a type=button button in a form": '<form method="post"><button type="button" id="it">go</button></form>',
+    "a button outside any form": '<button id="it">go</button>',
+    "a relative link": '<a href="/privacy/center/#clicked" id="it">go</a>',
+    "text inside a link to Meta": '<a href="https://www.facebook.com/privacy/center/#clicked"><b id="it">go</b></a>',
+    "an element that is no link or button": '<div role="button" id="it">go</div>',
+}
+
+
+@pytest.mark.parametrize("html", UNSAFE_CONTROLS.values(), ids=UNSAFE_CONTROLS.keys())
+def test_no_click_can_submit_a_form_or_leave_metas_domains(serve: Serve, html: str) -> None:
+    page = serve({"https://www.facebook.com/": html})
+    page.goto("https://www.facebook.com/")
+    with pytest.raises(RefusedError, match=r"would submit a form|not one of Meta's sites"):
+        click_safely(page.locator("#it"), 1500)
+
+
+@pytest.mark.parametrize("html", SAFE_CONTROLS.values(), ids=SAFE_CONTROLS.keys())
+def test_other_controls_are_clicked(serve: Serve, html: str) -> None:
+    page = serve({"https://www.facebook.com/": html, "https://www.facebook.com/privacy/center/": "ok"})
+    page.goto("https://www.facebook.com/")
+    page.evaluate("document.getElementById('it').onclick = () => { location.hash = 'clicked'; }")
+    click_safely(page.locator("#it"), 1500)
+    page.wait_for_url("**#clicked", timeout=1500)
 
 
 def test_a_link_off_metas_domains_is_not_followed(serve: Serve, vocabulary: Vocabulary) -> None:
