@@ -37,6 +37,14 @@ def _walk_options(command: F) -> F:
         click.option(
             "--reason", help=_("Optional text: how this processing affects you. Default: settings, or empty.")
         ),
+        click.option(
+            "--name", "full_name", help=_("Your full name, where the form asks (third-party). Default: settings.")
+        ),
+        click.option("--phone", help=_("Your phone number with country code (WhatsApp). Default: settings.")),
+        click.option(
+            "--flow", default="own", show_default=True, metavar="FLOW",
+            help=_("Which of the platform's forms: own, or third-party (Facebook: information others shared)."),
+        ),
         click.option("--dry-run", is_flag=True, help=_("Walk and pre-fill, save a screenshot, do not wait.")),
         click.option("--headless", is_flag=True, help=_("No visible window (only with --dry-run).")),
         click.option(
@@ -247,6 +255,9 @@ def _plan(params: dict[str, Any]) -> Any:
         email=params["email"],
         country=params["country"],
         reason=params["reason"],
+        full_name=params["full_name"],
+        phone=params["phone"],
+        flow=params["flow"],
         everything=params["everything"],
         force=params["force"],
         from_link=params["from_link"],
@@ -265,13 +276,15 @@ def _plan(params: dict[str, Any]) -> Any:
 def _demo_options(params: dict[str, Any]) -> Any:
     """The demo uses no settings file and no ledger: only what is typed, on imitation pages."""
     from optout_bot.options import RunOptions
+    from optout_bot.planning import checked_flow
     from optout_bot.values import form_values
 
     if params["headless"] and not params["dry_run"]:
         raise UsageError(_("--headless only works with --dry-run: add --dry-run, or drop --headless to see the demo"))
     return RunOptions(
         platform=params["platform"],
-        values=form_values(params["email"], params["country"], params["reason"]),
+        values=form_values(params["email"], params["country"], params["reason"], params["full_name"], params["phone"]),
+        flow=checked_flow(params["platform"], params["flow"]),
         headless=params["headless"],
         dry_run=params["dry_run"],
         timeouts=_timeouts(params),

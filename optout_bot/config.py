@@ -28,7 +28,7 @@ from optout_bot.i18n import N_, Language, _, ngettext
 from optout_bot.paths import ACCOUNT_NAME, config_path, private_dir
 from optout_bot.platforms import Platform
 from optout_bot.problems import Problem
-from optout_bot.values import BadValueError, check_country, check_email, check_reason
+from optout_bot.values import BadValueError, check_country, check_email, check_full_name, check_phone, check_reason
 
 _DUPLICATE_NAME = "duplicate_account_name"
 SCHEMA_VERSION = 1
@@ -86,12 +86,16 @@ class Config(BaseModel):
     country: str | None = None  # ISO 3166-1 alpha-2, upper case once read
     language: Language = "en"
     reason: str | None = None
+    name: str | None = None  # the person's full name (Meta's third-party form asks for it)
+    phone: str | None = None  # with its country code (WhatsApp's form asks for it)
     # Not strict: TOML gives a list, and a tuple keeps the settings immutable once read.
     accounts: Annotated[tuple[Account, ...], Field(strict=False)] = ()
 
     _email = field_validator("email")(_as_setting(check_email))
     _country = field_validator("country")(_as_setting(check_country))
     _reason = field_validator("reason")(_as_setting(check_reason))
+    _name = field_validator("name")(_as_setting(check_full_name))
+    _phone = field_validator("phone")(_as_setting(check_phone))
 
     @field_validator("schema_version")
     @classmethod

@@ -1,24 +1,25 @@
-"""Which addresses optout-bot may act on: Meta's own domains only (promise 3).
+"""Which addresses optout-bot may act on: the platform's own domains only (promise 3).
 
-Phishing copies of the Privacy Center exist (meta-objection-facts.md, "Scope and obstacles"), so every
-address the tool navigates to, clicks on or types into is checked here first.
+Phishing copies of Meta's Privacy Center exist (meta-objection-facts.md, "Scope and obstacles"), so every
+address the tool navigates to, clicks on or types into is checked here first, against the domains
+optout_bot.platforms gives the platform (Meta's for Facebook, Instagram and WhatsApp).
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit, urlunsplit
 
-# facebook.com, instagram.com and their subdomains, meta.com, whatsapp.com (meta-objection-facts.md).
-META_DOMAINS: tuple[str, ...] = ("facebook.com", "instagram.com", "meta.com", "whatsapp.com")
+from optout_bot.platforms import META, Site
+from optout_bot.platforms import META_DOMAINS as META_DOMAINS  # for the mock site's certificate
 
 
-def is_meta_host(host: str) -> bool:
+def is_site_host(host: str, domains: tuple[str, ...]) -> bool:
     host = host.lower().rstrip(".")
-    return any(host == domain or host.endswith("." + domain) for domain in META_DOMAINS)
+    return any(host == domain or host.endswith("." + domain) for domain in domains)
 
 
-def is_meta_url(url: str) -> bool:
-    """True for an https address on one of Meta's domains (no credentials, no odd ports)."""
+def is_site_url(url: str, site: Site) -> bool:
+    """True for an https address on one of the site's domains (no credentials, no odd ports)."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -26,7 +27,16 @@ def is_meta_url(url: str) -> bool:
         return False
     if parts.scheme != "https" or parts.username or parts.password or port not in (None, 443):
         return False
-    return is_meta_host(parts.hostname or "")
+    return is_site_host(parts.hostname or "", site.domains)
+
+
+def is_meta_host(host: str) -> bool:
+    return is_site_host(host, META_DOMAINS)
+
+
+def is_meta_url(url: str) -> bool:
+    """True for an https address on one of Meta's domains (no credentials, no odd ports)."""
+    return is_site_url(url, META)
 
 
 def without_query(url: str) -> str:

@@ -1,17 +1,20 @@
-"""The walk: follow a flow's routes until a page is recognised as the objection form.
+"""The walk: follow a flow's routes until a page is recognised as the flow's place (a form, a setting).
 
 The walker only navigates. It clicks links and menu buttons named in the flow, refuses to click anything
-that would submit a form (promise 1), refuses any page or link off Meta's domains (promise 3), and hands
-the person the keyboard whenever Meta asks them to log in (promise 2: it never types credentials).
+that would submit a form (promise 1), refuses any page or link off the platform's own domains (promise 3:
+Meta's for Facebook, Instagram and WhatsApp), and hands the person the keyboard whenever the site asks them
+to log in (promise 2: it never types credentials).
 
 Every wait is event-driven and bounded: for each step it waits for whichever comes first of the step's
-target, a login prompt, a "not available" message or the form itself.
+target, a login prompt, a "not available" message or the place itself.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from loguru import logger
@@ -19,10 +22,10 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from optout_bot.domains import is_meta_url
+from optout_bot.domains import is_site_url
 from optout_bot.errors import RefusedError
 from optout_bot.flows import Flow, Route, Target, Vocabulary
-from optout_bot.flows.model import ClickStep, GotoStep, Step
+from optout_bot.flows.model import ClickStep, FormSpec, GotoStep, Step
 from optout_bot.i18n import N_, _
 from optout_bot.interruptions import Interruptions, LoginPrompt
 from optout_bot.options import Timeouts
@@ -50,6 +53,10 @@ _PLACES = {
     "right_to_object": N_("Opening the objection form…"),
     "object_link": N_("Opening the objection form…"),
     "submit_objection": N_("Opening the objection form…"),
+    "contact_us": N_("Opening the contact form…"),
+    "settings_and_privacy_li": N_("Opening Settings…"),
+    "data_privacy": N_("Opening Data privacy…"),
+    "privacy_and_safety": N_("Opening Privacy and safety…"),
 }
 _NEXT_PAGE = N_("Opening the next page…")
 _MENU = N_("Opening the menu…")
@@ -91,6 +98,8 @@ def _label(route: Route, step: Step) -> str:
     host, path = parts.hostname or "", parts.path
     if "/contact/" in path:
         return N_("Opening the objection form…")
+    if "/settings" in path or "/mypreferences/" in path:
+        return N_("Opening the setting…")
     if "/policy" in path:
         return N_("Opening the Privacy Policy…")
     if host.startswith("privacycenter.") or path.startswith("/privacy/center"):
@@ -99,6 +108,8 @@ def _label(route: Route, step: Step) -> str:
         return N_("Opening Instagram…")
     if path in ("", "/") and host.endswith("facebook.com"):
         return N_("Opening Facebook…")
+    if host.endswith("whatsapp.com"):
+        return N_("Opening WhatsApp…")
     return _NEXT_PAGE
 
 
@@ -119,6 +130,20 @@ class FoundForm:
     reason: Locator | None
     submit: Locator
     trail: list[TrailEntry] = field(default_factory=list)
+    full_name: Locator | None = None
+    phone: Locator | None = None
+    left_to_person: list[Locator] = field(default_factory=list)  # evidence fields only the person fills
+
+
+@dataclass
+class FoundSetting:
+    url: str
+    route: str
+    control: Locator  # the switch or checkbox: read, highlighted, never clicked
+    trail: list[TrailEntry] = field(default_factory=list)
+
+
+Found = TypeVar("Found", FoundForm, FoundSetting)
 
 
 class RouteFailed(Exception):
@@ -129,10 +154,10 @@ class RouteFailed(Exception):
 
 
 class FormNotFound(Exception):
-    """No route reached the form; `trail` says what each step looked for and what happened."""
+    """No route reached the form (or setting); `trail` says what each step looked for and what happened."""
 
     def __init__(self, trail: list[TrailEntry], wrong_form_url: str | None = None) -> None:
-        super().__init__("no route reached the objection form")
+        super().__init__("no route reached the flow's form or setting")
         self.trail = trail
         self.wrong_form_url = wrong_form_url  # set when a route led to another form (third-party)
 
@@ -152,36 +177,37 @@ class Walker:
         self.vocabulary = vocabulary
         self.ui = ui
         self.timeouts = timeouts
+        self.site = flow.site
         self.trail: list[TrailEntry] = []
         self._steps_shown = 0  # the current route's steps as the person sees them, and the form's filling
         self._off_site_url: str | None = None
         self._wrong_form_url: str | None = None
         page.on("framenavigated", self._watch_navigation)
         self.interruptions = Interruptions(page, flow, vocabulary, ui, timeouts, on_login_needed)
-        self._form_heading = page.get_by_role("heading", name=vocabulary.pattern_any(flow.form.headings)).first
+        # The place the routes lead to (the form, the setting's page) is known by its heading.
+        self._form_heading = page.get_by_role("heading", name=vocabulary.pattern_any(flow.headings)).first
+        wrong_form = flow.form.wrong_form if flow.form is not None else []
         self._wrong_form = (
-            page.get_by_text(vocabulary.pattern_any(flow.form.wrong_form)).filter(visible=True).first
-            if flow.form.wrong_form
-            else None
+            page.get_by_text(vocabulary.pattern_any(wrong_form)).filter(visible=True).first if wrong_form else None
         )
 
     # --- guards -------------------------------------------------------------------------------------------
 
     def _watch_navigation(self, frame: Frame) -> None:
-        # Runs while Playwright waits: remembers a main-frame navigation off Meta's domains.
-        if frame.parent_frame is None and frame.url.startswith("http") and not is_meta_url(frame.url):
+        # Runs while Playwright waits: remembers a main-frame navigation off the platform's domains.
+        if frame.parent_frame is None and frame.url.startswith("http") and not is_site_url(frame.url, self.site):
             self._off_site_url = frame.url
 
-    def ensure_on_meta(self) -> None:
-        """Refuse to go on (exit 6) once the tab has been anywhere but Meta's own domains."""
+    def ensure_on_site(self) -> None:
+        """Refuse to go on (exit 6) once the tab has been anywhere but the platform's own domains."""
         url = self._off_site_url or self.page.url
-        if url.startswith("http") and not is_meta_url(url):
+        if url.startswith("http") and not is_site_url(url, self.site):
             host = urlsplit(url).hostname or url
             raise RefusedError(
                 _(
-                    "the page went to {host}, which is not one of Meta's sites; optout-bot stopped there and "
+                    "the page went to {host}, which is not one of {company}'s sites; optout-bot stopped there and "
                     "filled nothing. If you did not expect this, you may be looking at a phishing copy."
-                ).format(host=host)
+                ).format(host=host, company=self.site.company)
             )
 
     # --- waiting ------------------------------------------------------------------------------------------
@@ -199,7 +225,7 @@ class Walker:
             watched = target.or_(watched)
         deadline = time.monotonic() + timeout_ms / 1000
         while True:
-            self.ensure_on_meta()
+            self.ensure_on_site()
             # Anything else in the way ends the wait below; a login page needs no look at the page.
             if self.interruptions.handle_login_address():
                 deadline = time.monotonic() + timeout_ms / 1000  # the person may have taken minutes
@@ -208,9 +234,9 @@ class Walker:
             try:
                 watched.first.wait_for(state="visible", timeout=max(remaining, 1))
             except PlaywrightTimeout:
-                self.ensure_on_meta()
+                self.ensure_on_site()
                 return "timeout"
-            self.ensure_on_meta()
+            self.ensure_on_site()
             if self.interruptions.handle():
                 deadline = time.monotonic() + timeout_ms / 1000
                 continue
@@ -230,14 +256,24 @@ class Walker:
         Meta shows its login form to someone logged out; the wait hands it to the person (never typing) and
         ends when what only a logged-in person sees is on screen, or after the login timeout.
         """
-        route = Route(id="log-in", source="optout-bot login", steps=[self.flow.login.start])
-        self._goto(route, self.flow.login.start)
-        signed_in = locate(self.page, self.flow.login.signed_in, self.vocabulary)
+        login = self.flow.login
+        assert login is not None, "optout-bot login is offered only for platforms whose flow has a login"
+        route = Route(id="log-in", source="optout-bot login", steps=[login.start])
+        self._goto(route, login.start)
+        signed_in = locate(self.page, login.signed_in, self.vocabulary)
         return self._await(signed_in, Timeouts.ms(self.timeouts.login)) == "target"
 
     # --- the walk -----------------------------------------------------------------------------------------
 
     def find_form(self) -> FoundForm:
+        """Follow the routes to the flow's form, recognised, with its fields located (kind: form)."""
+        return self._find(self._recognise_form)
+
+    def find_setting(self) -> FoundSetting:
+        """Follow the routes to the flow's setting, recognised, with its control located (kind: setting)."""
+        return self._find(self._recognise_setting)
+
+    def _find(self, recognise: Callable[[Route], Found]) -> Found:
         total = len(self.flow.routes)
         for number, route in enumerate(self.flow.routes, start=1):
             if number > 1:
@@ -246,7 +282,7 @@ class Walker:
                 )
             try:
                 self._follow(route)
-                return self._recognise_form(route)
+                return recognise(route)
             except RouteFailed as failure:
                 self._record(route, failure.step, f"failed: {failure.reason}")
                 logger.info("route {} failed at {}: {}", route.id, failure.step, failure.reason)
@@ -255,6 +291,10 @@ class Walker:
     def show_filling(self) -> None:
         """The walk's last step, once the form is found: "[5/5] Filling in the form…"."""
         self.ui.progress(self._steps_shown, self._steps_shown, _("Filling in the form…"))
+
+    def show_reading(self) -> None:
+        """The walk's last step, once the setting is found: "[4/4] Reading the setting…"."""
+        self.ui.progress(self._steps_shown, self._steps_shown, _("Reading the setting…"))
 
     def _record(self, route: Route, step: str, outcome: str) -> None:
         entry = TrailEntry(route.id, step, self.page.url, outcome)
@@ -282,7 +322,7 @@ class Walker:
             raise RouteFailed(label, f"the page did not load within {self.timeouts.step:.0f} s") from None
         except PlaywrightError as exc:
             raise RouteFailed(label, f"the page could not be opened ({_first_line(exc)})") from None
-        self.ensure_on_meta()
+        self.ensure_on_site()
         self._record(route, label, "ok")
 
     def _click(self, route: Route, step: ClickStep) -> str:
@@ -298,7 +338,7 @@ class Walker:
             self._record(route, label, "skipped: a form is already here")
             return "form"
         try:
-            click_safely(target, Timeouts.ms(self.timeouts.step))
+            click_safely(target, Timeouts.ms(self.timeouts.step), self.site)
         except PlaywrightError as exc:
             raise RouteFailed(label, f"could not click it ({_first_line(exc)})") from None
         self._record(route, label, "ok")
@@ -307,10 +347,11 @@ class Walker:
     def _recognise_form(self, route: Route) -> FoundForm:
         """The form is recognised by its heading and its email field, never by its address.
 
-        Another form (the third-party one) is refused here, and remembered: if no route finds the right
-        form, the person is told they were only offered the wrong one (exit 6), not that pages changed.
+        Another form (the third-party one, for the own-information flow) is refused here, and remembered: if
+        no route finds the right form, the person is told they were only offered the wrong one (exit 6), not
+        that pages changed.
         """
-        label = "recognise the objection form"
+        label = "recognise the form"
         step_ms = Timeouts.ms(self.timeouts.step)
         found = self._await(None, step_ms)  # looks for the other form before the heading both forms share
         if found == "wrong_form":
@@ -323,11 +364,14 @@ class Walker:
             )
             raise RouteFailed(label, "this is Meta's form for information others shared about you, not the right one")
         if found != "form":
-            raise RouteFailed(label, f"no objection form heading on {_short(self.page.url)}")
+            raise RouteFailed(label, f"no heading of the form on {_short(self.page.url)}")
         form = self.flow.form
+        assert form is not None  # find_form is for flows of kind "form"
         email = locate(self.page, form.email, self.vocabulary)
+        if form.choice is not None:
+            self._choose(form, label)
         self._answer_questions(email, label)
-        self.ensure_on_meta()
+        self.ensure_on_site()
         self._record(route, label, "ok")
         return FoundForm(
             url=self.page.url,
@@ -337,13 +381,46 @@ class Walker:
             reason=self._present(form.reason),
             submit=locate(self.page, form.submit, self.vocabulary),
             trail=self.trail,
+            full_name=self._present(form.full_name),
+            phone=self._present(form.phone),
+            left_to_person=[present for target in form.left_to_person if (present := self._present(target))],
         )
+
+    def _choose(self, form: FormSpec, label: str) -> None:
+        """The option the form asks for first (the third-party form: "Object to or restrict…"); its fields follow."""
+        assert form.choice is not None
+        choice = locate(self.page, form.choice, self.vocabulary)
+        step_ms = Timeouts.ms(self.timeouts.step)
+        try:
+            choice.wait_for(state="visible", timeout=step_ms)
+        except PlaywrightTimeout:
+            raise RouteFailed(label, "the form's option to choose is not on the page") from None
+        if not choice.is_checked():
+            click_safely(choice, step_ms, self.site)
+        shown = " ".join(choice.evaluate("el => (el.labels && el.labels[0] || el).innerText").split())
+        self.ui.step(_("Chose the form's option: {option}.").format(option=shown))
+
+    def _recognise_setting(self, route: Route) -> FoundSetting:
+        """The setting's page is recognised by its heading; the switch by its role and name, never by address."""
+        label = "recognise the setting"
+        step_ms = Timeouts.ms(self.timeouts.step)
+        if self._await(None, step_ms) != "form":
+            raise RouteFailed(label, f"no heading of the setting on {_short(self.page.url)}")
+        assert self.flow.setting is not None  # find_setting is for flows of kind "setting"
+        control = locate(self.page, self.flow.setting.control, self.vocabulary)
+        try:
+            control.wait_for(state="visible", timeout=step_ms)
+        except PlaywrightTimeout:
+            raise RouteFailed(label, "the page has the setting's heading but not its switch") from None
+        self.ensure_on_site()
+        self._record(route, label, "ok")
+        return FoundSetting(url=self.page.url, route=route.id, control=control, trail=self.trail)
 
     def _answer_questions(self, email: Locator, label: str) -> None:
         """Some versions ask first ("Is your request about AI at Meta?"): answer, then wait for the email field."""
         questions = [
             (self.page.get_by_text(self.vocabulary.pattern(q.question)).filter(visible=True).first, q.answer)
-            for q in self.flow.form.questions
+            for q in (self.flow.form.questions if self.flow.form is not None else [])
         ]
         watched = email
         for question, _answer in questions:
@@ -360,11 +437,13 @@ class Walker:
             for number, (question, answer) in enumerate(questions):
                 if number not in answered and question.is_visible():
                     choice = locate(self.page, answer, self.vocabulary)
-                    click_safely(choice, step_ms)
+                    click_safely(choice, step_ms, self.site)
                     answered.add(number)
                     self.ui.step(
-                        _("Meta asks: “{question}” — optout-bot answered: {answer}.").format(
-                            question=question.inner_text().strip(), answer=choice.inner_text().strip() or _("yes")
+                        _("{company} asks: “{question}” — optout-bot answered: {answer}.").format(
+                            company=self.site.company,
+                            question=question.inner_text().strip(),
+                            answer=choice.inner_text().strip() or _("yes"),
                         )
                     )
             if len(answered) == len(questions):

@@ -127,9 +127,14 @@ def present_form(page: Page, submit: Locator, filled: list[str]) -> str:
             _("After your click, optout-bot keeps a screenshot of Meta's confirmation as your receipt."),
         ],
     )
-    with contextlib.suppress(PlaywrightError):
-        submit.evaluate(_HIGHLIGHT_JS, BANNER_ID)
+    highlight(submit)
     return button
+
+
+def highlight(control: Locator) -> None:
+    """Outline the control the person must click (Submit, a switch) and bring it into view, clear of the banner."""
+    with contextlib.suppress(PlaywrightError):
+        control.evaluate(_HIGHLIGHT_JS, BANNER_ID)
 
 
 def ask_to_log_in(page: Page) -> None:

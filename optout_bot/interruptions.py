@@ -121,12 +121,16 @@ class Interruptions:
         assert self._decline is not None and self._accept is not None and self._consent is not None
         step_ms = Timeouts.ms(self.timeouts.step)
         if self._decline.is_visible():
-            click_safely(self._decline, step_ms)
+            click_safely(self._decline, step_ms, self.flow.site)
             self.ui.step(_("Cookie notice: declined optional cookies."))
         elif self._accept.is_visible():
-            click_safely(self._accept, step_ms)
+            click_safely(self._accept, step_ms, self.flow.site)
             if not self._accepted_all_said:
-                self.ui.warn(_("Meta's cookie notice offered no way to decline, so optout-bot allowed all cookies."))
+                self.ui.warn(
+                    _("{company}'s cookie notice offered no way to decline, so optout-bot allowed all cookies.").format(
+                        company=self.flow.site.company
+                    )
+                )
                 self._accepted_all_said = True
         else:
             return  # gone already
@@ -137,23 +141,25 @@ class Interruptions:
     # --- logging in ---------------------------------------------------------------------------------------
 
     def _url_is_login(self, url: str) -> bool:
+        if self.flow.login is None:  # a place that needs no login (WhatsApp's contact form)
+            return False
         path = urlsplit(url).path
         return any(path.startswith(p) for p in self.flow.login.url_paths)
 
     def handle_login_address(self) -> bool:
-        """Meta's login pages are known by their address: no need to ask the browser. True if the person logged in."""
+        """Login pages are known by their address: no need to ask the browser. True if the person logged in."""
         if not self._url_is_login(self.page.url):
             return False
         self._wait_for_login()
         return True
 
     def _wait_for_login(self) -> None:
-        """Meta wants the person to log in or confirm it is them: tell them, then wait (bounded). Never type."""
+        """The site wants the person to log in or confirm it is them: tell them, then wait (bounded). Never type."""
         self.ui.say(
             _(
-                "Meta asks you to log in (or to confirm it is you). Please do it in the browser window; optout-bot "
-                "never sees or types your password or codes, and carries on by itself when you are through."
-            )
+                "{company} asks you to log in (or to confirm it is you). Please do it in the browser window; "
+                "optout-bot never sees or types your password or codes, and carries on by itself when you are through."
+            ).format(company=self.flow.site.company)
         )
         self.logins += 1
         if self.on_login_needed is not None:

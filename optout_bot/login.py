@@ -12,7 +12,7 @@ from playwright.sync_api import sync_playwright
 from optout_bot.accounts import ChosenAccount
 from optout_bot.browser import SessionRequest, find_browser, has_display, open_session
 from optout_bot.engine import Walker
-from optout_bot.errors import BrowserProblemError, ExitStatus, NotSubmittedError
+from optout_bot.errors import BrowserProblemError, ExitStatus, NotSubmittedError, UsageError
 from optout_bot.flows import load_flow, load_vocabulary
 from optout_bot.handover import ask_to_log_in
 from optout_bot.i18n import _
@@ -31,6 +31,14 @@ def log_in(
     ui: Ui | None = None,
 ) -> ExitStatus:
     ui = ui or Ui()
+    vocabulary = load_vocabulary()
+    flow = load_flow(account.platform, vocabulary)
+    if flow.login is None:
+        raise UsageError(
+            _("{platform}'s form needs no login: run `optout-bot run --account {account}` directly").format(
+                platform=platform_name(account.platform), account=account.name
+            )
+        )
     if not has_display():
         raise BrowserProblemError(
             _(
@@ -38,8 +46,6 @@ def log_in(
                 "you sit at (not over SSH), or log in with your own Chrome and use `optout-bot run --cdp`"
             )
         )
-    vocabulary = load_vocabulary()
-    flow = load_flow(account.platform, vocabulary)
     request = SessionRequest(headless=False, profile_dir=profile_dir(account.profile), extra_args=list(browser_args))
     with sync_playwright() as pw:
         choice = find_browser(pw, channel=channel, executable_path=executable_path)

@@ -25,6 +25,7 @@ class Timeouts:
 class RunOptions:
     platform: str
     values: FormValues
+    flow: str = "own"  # which of the platform's flows: "own", or "third-party" (Facebook)
     account: str = "default"
     profile: str = "default"  # the browser profile folder (the account's name unless the settings say)
     cdp_url: str | None = None

@@ -14,7 +14,7 @@ from optout_bot.config import Config, load_config
 from optout_bot.domains import is_meta_url
 from optout_bot.errors import RefusedError, UsageError
 from optout_bot.i18n import N_, _
-from optout_bot.ledger import Ledger, RunRecord
+from optout_bot.ledger import SETTING_ON, Ledger, RunRecord
 from optout_bot.options import RunOptions, Timeouts
 from optout_bot.values import form_values
 
@@ -33,6 +33,9 @@ class CommandLine:
     email: str | None
     country: str | None
     reason: str | None
+    full_name: str | None  # --name
+    phone: str | None
+    flow: str  # --flow: "own" unless asked
     everything: bool  # --all
     force: bool
     from_link: str | None
@@ -62,8 +65,22 @@ def plan_runs(line: CommandLine, config: Config | None = None, ledger_path: Path
     options = _options(line, config, chosen)
     if line.force:
         return Plan([options], [])
-    done = _confirmed(ledger_path, [chosen])
+    done = _confirmed(ledger_path, [chosen], line.flow)
     return Plan([] if done else [options], done)
+
+
+def checked_flow(platform: str | None, flow: str) -> str:
+    """`--flow`, once the platform is known to have it (the own-information flow every platform has)."""
+    from optout_bot.flows.loader import bundled_flows
+    from optout_bot.flows.model import OWN_FLOW
+
+    if flow == OWN_FLOW or platform is None:
+        return flow
+    known = bundled_flows(platform)
+    if flow not in known:
+        message = _("{platform} has no flow {flow!r}; its flows: {known}")
+        raise UsageError(message.format(platform=platform, flow=flow, known=", ".join(known)))
+    return flow
 
 
 def _check_combination(line: CommandLine) -> None:
@@ -122,16 +139,25 @@ def _plan_all(line: CommandLine, config: Config, ledger_path: Path | None) -> Pl
             )
         raise UsageError(message)
     chosen = [choose_account(config, a.name, a.platform) for a in accounts]
-    done = [] if line.force else _confirmed(ledger_path, chosen)
+    done = [] if line.force else _confirmed(ledger_path, chosen, line.flow)
     finished = {(record.account, record.platform) for record in done}
     runs = [_options(line, config, c) for c in chosen if (c.name, c.platform) not in finished]
     return Plan(runs, done)
 
 
-def _confirmed(ledger_path: Path | None, accounts: list[ChosenAccount]) -> list[RunRecord]:
+def _confirmed(ledger_path: Path | None, accounts: list[ChosenAccount], flow: str) -> list[RunRecord]:
+    """The accounts already done in this flow: the platform confirmed the objection, or the setting is off.
+
+    Per flow: an objection confirmed on Meta's own-information form does not stand for the third-party one.
+    A setting seen on again since (by `verify`) is not done any more.
+    """
     with Ledger.open(ledger_path) as ledger:
-        found = [ledger.confirmed(a.name, a.platform) for a in accounts]
-    return [record for record in found if record is not None]
+        found = [ledger.confirmed(a.name, a.platform, flow) for a in accounts]
+        if any(record is not None and record.is_setting for record in found):
+            back_on = {(s.account, s.platform) for s in ledger.setting_states() if s.state == SETTING_ON}
+        else:
+            back_on = set()
+    return [record for record in found if record is not None and (record.account, record.platform) not in back_on]
 
 
 def _options(line: CommandLine, config: Config, chosen: ChosenAccount) -> RunOptions:
@@ -139,10 +165,13 @@ def _options(line: CommandLine, config: Config, chosen: ChosenAccount) -> RunOpt
         merged(line.email, chosen.email, config.email),
         merged(line.country, config.country),
         merged(line.reason, config.reason),
+        merged(line.full_name, config.name),
+        merged(line.phone, config.phone),
     )
     return RunOptions(
         platform=chosen.platform,
         values=values,
+        flow=checked_flow(chosen.platform, line.flow),
         account=chosen.name,
         profile=chosen.profile,
         cdp_url=line.cdp_url,

@@ -15,7 +15,7 @@ from pathlib import Path
 from loguru import logger
 
 from optout_bot.errors import ExitStatus, OptoutError
-from optout_bot.ledger import Ledger, Outcome
+from optout_bot.ledger import OWN_FLOW, Ledger, Outcome
 
 
 @dataclass
@@ -26,17 +26,25 @@ class RunReport:
     route: str | None = None
     confirmation_text: str | None = None
     receipt: Path | None = None
+    # A setting (LinkedIn's, X's): "on" or "off" as the tool read it when it got there, and at the end.
+    setting_before: str | None = None
+    setting_after: str | None = None
 
 
 @contextmanager
-def recorded_run(account: str, platform: str, dry_run: bool, ledger_path: Path | None = None) -> Iterator[RunReport]:
+def recorded_run(
+    account: str, platform: str, dry_run: bool, flow: str = OWN_FLOW, ledger_path: Path | None = None
+) -> Iterator[RunReport]:
     """`with recorded_run(...) as report:` — the block fills `report`; leaving it normally means success.
 
-    (A run's failures are exceptions: `OptoutError` carries its exit status.)
+    `flow`: which of the platform's flows the run walks ("own", "third-party"). A run's failures are
+    exceptions (`OptoutError` carries its exit status); whatever the block put in `report` by then, a setting's
+    states included, is recorded with the outcome.
     """
     with Ledger.open(ledger_path) as ledger:
-        run_id = ledger.start_run(account, platform, dry_run)
-        logger.info("run {} of {} on {} started{}", run_id, account, platform, " (dry run)" if dry_run else "")
+        run_id = ledger.start_run(account, platform, dry_run, flow)
+        which = platform if flow == OWN_FLOW else f"{platform} ({flow})"
+        logger.info("run {} of {} on {} started{}", run_id, account, which, " (dry run)" if dry_run else "")
         report = RunReport()
 
         def finish(status: ExitStatus) -> None:
@@ -49,6 +57,8 @@ def recorded_run(account: str, platform: str, dry_run: bool, ledger_path: Path |
                 report.route,
                 report.confirmation_text,
                 report.receipt,
+                setting_before=report.setting_before,
+                setting_after=report.setting_after,
             )
 
         try:

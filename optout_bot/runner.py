@@ -20,11 +20,12 @@ from optout_bot.filling import fill_form
 from optout_bot.flows import Flow, Route, Vocabulary, load_flow, load_vocabulary
 from optout_bot.flows.model import GotoStep
 from optout_bot.handover import Outcome, ask_for_code, ask_to_log_in, await_person, present_form
-from optout_bot.i18n import _, ngettext
+from optout_bot.i18n import N_, _, ngettext
 from optout_bot.options import RunOptions
 from optout_bot.paths import make_private, profile_dir, timestamped_file
 from optout_bot.platforms import platform_name
 from optout_bot.recording import RunReport, recorded_run
+from optout_bot.setting import OFF, Watch, await_switched_off, present_setting, read_state, setting_label
 from optout_bot.ui import Ui, duration
 
 
@@ -120,7 +121,7 @@ def _walk_in_browser(
     pw: Playwright, options: RunOptions, request: SessionRequest, ui: Ui, report: RunReport
 ) -> ExitStatus:
     vocabulary = load_vocabulary()
-    flow = load_flow(options.platform, vocabulary)
+    flow = load_flow(options.platform, vocabulary, flow=options.flow)
     if options.from_link:
         flow = _starting_from(flow, options.from_link)
     if request.cdp_url:
@@ -132,7 +133,12 @@ def _walk_in_browser(
     with open_session(pw, request) as session:
         page = session.page
         walker = Walker(page, flow, vocabulary, ui, options.timeouts, on_login_needed=ask_to_log_in)
-        ui.say(_("Looking for Meta's objection form on {platform}…").format(platform=platform_name(options.platform)))
+        if flow.kind == "setting":
+            return _setting_walk(walker, options, ui, report)
+        for note in _FORM_NOTES.get((options.platform, options.flow), ()):
+            ui.say(_(note))
+        looking_for = _LOOKING_FOR.get((options.platform, options.flow), _LOOKING_FOR_OWN)
+        ui.say(_(looking_for).format(platform=platform_name(options.platform)))
         try:
             form = walker.find_form()
         except FormNotFound as missing:
@@ -156,7 +162,7 @@ def _walk_in_browser(
         )
         report.form_url, report.route = form.url, form.route
         walker.show_filling()
-        filled = fill_form(form, options.values, ui, walker.ensure_on_meta)
+        filled = fill_form(form, options.values, ui, walker.ensure_on_site)
         for line in filled:
             ui.step(line)
         if options.dry_run:
@@ -165,6 +171,99 @@ def _walk_in_browser(
         code_prompt = _code_prompt(page, flow, vocabulary)
         confirmation = vocabulary.pattern_any(flow.confirmation)
         return _wait_for_person(page, options, confirmation, code_prompt, button, ui, report)
+
+
+_LOOKING_FOR_OWN = N_("Looking for Meta's objection form on {platform}…")
+_LOOKING_FOR = {
+    ("facebook", "third-party"): N_("Looking for Meta's form for information about you that others shared…"),
+    ("whatsapp", "own"): N_("Looking for WhatsApp's objection form…"),
+}
+# Said before the walk, so the person knows what the form is for and what is left to them.
+_FORM_NOTES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("whatsapp", "own"): (
+        N_(
+            "WhatsApp offers no form aimed at AI training: this is its general form to object to how it "
+            "processes your data. optout-bot fills in your email and phone number; say in the message that you "
+            "object to the use of your data for AI."
+        ),
+    ),
+    ("facebook", "third-party"): (
+        N_(
+            "This form is about information on you that other people shared, or that Meta got from other "
+            "websites. optout-bot chooses to object, fills in your name, email and country; the evidence it "
+            "asks for (the prompts, a screenshot) is yours to give."
+        ),
+    ),
+}
+
+
+def _setting_walk(walker: Walker, options: RunOptions, ui: Ui, report: RunReport) -> ExitStatus:
+    """A setting (LinkedIn's, X's): find it, read it, and if it is on, let the person switch it off."""
+    platform = platform_name(options.platform)
+    ui.say(_("Looking for the AI-training setting on {platform}…").format(platform=platform))
+    try:
+        found = walker.find_setting()
+    except FormNotFound as missing:
+        folder = save_diagnostic(walker.page, options.platform, missing.trail, None)
+        raise NotRecognisedError(
+            _(
+                "optout-bot did not recognise {platform}'s pages (they may have changed); nothing was changed. "
+                "A diagnostic without your personal data is in {folder} — please attach it to a report."
+            ).format(platform=platform, folder=folder)
+        ) from None
+    report.form_url, report.route = found.url, found.route
+    walker.show_reading()
+    name = setting_label(found.control) or _("the AI-training setting")
+    report.setting_before = read_state(found.control)
+    if report.setting_before == OFF:
+        report.setting_after = OFF
+        ui.success(
+            _("“{setting}” is already off on {platform}: nothing to do.").format(setting=name, platform=platform)
+        )
+        report.receipt = _screenshot(walker.page, options, "receipts", "setting-off")
+        ui.say(_("Receipt (a screenshot of the setting): {path}").format(path=report.receipt))
+        return ExitStatus.SUCCESS
+    ui.warn(
+        _("“{setting}” is on: {platform} may use your data to train its AI.").format(setting=name, platform=platform)
+    )
+    if options.dry_run:
+        report.receipt = _screenshot(walker.page, options, "screenshots", "setting")
+        ui.success(
+            _("Dry run: the setting is on and was left as it is. Screenshot: {path}").format(path=report.receipt)
+        )
+        return ExitStatus.SUCCESS
+    present_setting(found.control, platform, name)
+    waited = duration(options.timeouts.user)
+    ui.say(_("Please switch it off yourself in the browser — optout-bot will not."))
+    ui.activity(_("Waiting up to {duration} for the switch to show “off”…").format(duration=waited))
+    watched = await_switched_off(found.control, options.timeouts.user)
+    if watched is Watch.CLOSED:
+        raise NotSubmittedError(
+            _("the tab was closed while the setting was still on. Run optout-bot again when you are ready.")
+        )
+    if watched is Watch.TIMED_OUT:
+        report.setting_after = read_state(found.control)
+        raise NotSubmittedError(
+            _(
+                "the setting was still on after {duration}. Run optout-bot again when you have time "
+                "(or raise --user-timeout)."
+            ).format(duration=waited)
+        )
+    report.setting_after = OFF
+    report.receipt = _screenshot(walker.page, options, "receipts", "setting-off")
+    ui.success(_("“{setting}” is now off on {platform}.").format(setting=name, platform=platform))
+    ui.say(_("Receipt (a screenshot of the setting): {path}").format(path=report.receipt))
+    ui.say(_("Platforms have switched such settings back on before: `optout-bot verify` checks them again later."))
+    return ExitStatus.SUCCESS
+
+
+def _screenshot(page: Page, options: RunOptions, folder: str, what: str) -> Path:
+    """A full-page screenshot, private to the person: --screenshot if given, else a new file in the data folder."""
+    path = options.screenshot or timestamped_file(folder, f"{options.account}-{options.platform}-{what}", ".png")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    make_private(path)
+    return path
 
 
 def _starting_from(flow: Flow, link: str) -> Flow:
@@ -176,12 +275,7 @@ def _starting_from(flow: Flow, link: str) -> Flow:
 
 
 def _dry_run_done(page: Page, options: RunOptions, ui: Ui, report: RunReport) -> ExitStatus:
-    stem = f"{options.account}-{options.platform}-form"
-    path = options.screenshot or timestamped_file("screenshots", stem, ".png")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(path), full_page=True)
-    make_private(path)
-    report.receipt = path
+    path = report.receipt = _screenshot(page, options, "screenshots", "form")
     ui.success(_("Dry run: the form is ready and nothing was submitted. Screenshot: {path}").format(path=path))
     return ExitStatus.SUCCESS
 

@@ -1,8 +1,8 @@
 """The checks every click goes through, whatever a flow says: promises 1 and 3 enforced at the last moment.
 
 A flow has no submit step and cannot name the Submit control's words; this makes sure that no click
-(on a route, a cookie wall or a form question) can become a submission or a trip off Meta's domains by
-accident — for instance when Meta dresses a submit button as a link.
+(on a route, a cookie wall or a form question) can become a submission or a trip off the platform's domains
+by accident — for instance when Meta dresses a submit button as a link.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from urllib.parse import urljoin, urlsplit
 
 from playwright.sync_api import Locator
 
-from optout_bot.domains import is_meta_url
+from optout_bot.domains import is_site_url
 from optout_bot.errors import RefusedError
 from optout_bot.i18n import _
+from optout_bot.platforms import META, Site
 
 # Controls that send their form when clicked: submit and image inputs, and a <button> that belongs to a form
 # (inside it, or naming it with form=) unless it is type="button" or "reset" (a <button> without a type,
@@ -34,8 +35,8 @@ _ITS_LINK = "xpath=ancestor-or-self::a[@href][1]"
 # every click of the walk the person waits through (scripts/bench.py).
 
 
-def refuse_unsafe_click(target: Locator) -> None:
-    """RefusedError if clicking `target` could submit a form or follow a link off Meta's domains."""
+def refuse_unsafe_click(target: Locator, site: Site = META) -> None:
+    """RefusedError if clicking `target` could submit a form or follow a link off the site's domains."""
     page = target.page
     if target.and_(page.locator(_SENDS_A_FORM)).count():
         raise RefusedError(
@@ -48,18 +49,18 @@ def refuse_unsafe_click(target: Locator) -> None:
     # order, so one question to the browser, which never waits.
     href = target.locator(_ITS_LINK).or_(target).first.get_attribute("href")
     destination = urljoin(page.url, href.strip()) if href else ""
-    if destination.startswith("http") and not is_meta_url(destination):
+    if destination.startswith("http") and not is_site_url(destination, site):
         host = urlsplit(destination).hostname or destination
         raise RefusedError(
             _(
-                "the link to follow leads to {host}, which is not one of Meta's sites; optout-bot did not follow it "
-                "and filled nothing. If you did not expect this, you may be looking at a phishing copy."
-            ).format(host=host)
+                "the link to follow leads to {host}, which is not one of {company}'s sites; optout-bot did not "
+                "follow it and filled nothing. If you did not expect this, you may be looking at a phishing copy."
+            ).format(host=host, company=site.company)
         )
 
 
-def click_safely(target: Locator, timeout_ms: float) -> None:
-    refuse_unsafe_click(target)
+def click_safely(target: Locator, timeout_ms: float, site: Site = META) -> None:
+    refuse_unsafe_click(target, site)
     # A tab behind another one does not draw, and a click waits for the element to be drawn (stable): if the
     # person went to another tab meanwhile, the tool's tab comes back to the front first, or the walk stalls.
     if target.page.evaluate("document.visibilityState") == "hidden":

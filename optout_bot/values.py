@@ -13,6 +13,10 @@ from optout_bot.i18n import _
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 
 MAX_REASON_LENGTH = 5000
+MAX_NAME_LENGTH = 200
+# An international number: "+", the country code and the number (E.164: up to 15 digits), spaces, dots,
+# dashes and brackets allowed between digits as people write them. WhatsApp identifies the account by it.
+_PHONE = re.compile(r"^\+[0-9][0-9 .()\-]{5,22}[0-9]$")
 
 
 class BadValueError(UsageError):
@@ -33,6 +37,8 @@ class FormValues:
     email: str | None = None
     country: str | None = None  # ISO 3166-1 alpha-2, upper case
     reason: str | None = None
+    full_name: str | None = None  # the third-party form asks for it
+    phone: str | None = None  # WhatsApp's form asks for it: "+" and the country code, as given
 
 
 def check_email(email: str | None) -> str | None:
@@ -68,8 +74,40 @@ def check_reason(reason: str | None) -> str | None:
     return reason.strip()
 
 
-def form_values(email: str | None, country: str | None, reason: str | None) -> FormValues:
-    return FormValues(check_email(email), check_country(country), check_reason(reason))
+def check_full_name(name: str | None) -> str | None:
+    if name is None or not name.strip():
+        return None
+    name = " ".join(name.split())
+    if len(name) > MAX_NAME_LENGTH or any(ch in name for ch in "<>@"):
+        raise BadValueError("--name", _("{name!r} does not look like a person's name").format(name=name))
+    return name
+
+
+def check_phone(phone: str | None) -> str | None:
+    if phone is None or not phone.strip():
+        return None
+    phone = phone.strip()
+    digits = sum(ch.isdigit() for ch in phone)
+    if not _PHONE.match(phone) or not 7 <= digits <= 15:
+        raise BadValueError(
+            "--phone",
+            _("{phone!r} is not a phone number with its country code, for example +33 6 12 34 56 78").format(
+                phone=phone
+            ),
+        )
+    return phone
+
+
+def form_values(
+    email: str | None,
+    country: str | None,
+    reason: str | None,
+    full_name: str | None = None,
+    phone: str | None = None,
+) -> FormValues:
+    return FormValues(
+        check_email(email), check_country(country), check_reason(reason), check_full_name(full_name), check_phone(phone)
+    )
 
 
 def country_names(code: str) -> list[str]:

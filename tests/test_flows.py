@@ -8,15 +8,15 @@ import pytest
 
 from optout_bot.errors import UsageError
 from optout_bot.flows import FlowFileError, check_all, load_flow, load_vocabulary
-from optout_bot.flows.loader import WORDS_DIR, bundled_flow_paths
+from optout_bot.flows.loader import WORDS_DIR, bundled_flow_paths, bundled_flows
 
 FLOW = Path(__file__).resolve().parents[1] / "optout_bot" / "flows" / "instagram.yaml"
 
 
-def write_variant(tmp_path: Path, old: str, new: str) -> Path:
-    text = FLOW.read_text(encoding="utf-8")
+def write_variant(tmp_path: Path, old: str, new: str, flow: Path = FLOW) -> Path:
+    text = flow.read_text(encoding="utf-8")
     assert old in text, f"test setup: {old!r} not in the bundled flow"
-    path = tmp_path / "instagram.yaml"
+    path = tmp_path / flow.name
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     return path
 
@@ -27,7 +27,41 @@ def line_of(path: Path, needle: str) -> int:
 
 def test_the_bundled_flows_and_words_are_valid() -> None:
     assert check_all() == []
-    assert {p.stem for p in bundled_flow_paths()} == {"instagram", "facebook"}
+    assert {p.stem for p in bundled_flow_paths()} == {"instagram", "facebook", "facebook-third-party", "whatsapp",
+                                                      "linkedin", "x"}  # fmt: skip
+    assert bundled_flows("facebook") == ["own", "third-party"]
+    assert load_flow("facebook", flow="third-party").flow == "third-party"
+    assert [load_flow(p).kind for p in ("whatsapp", "linkedin", "x")] == ["form", "setting", "setting"]
+
+
+def test_a_flow_may_only_go_to_its_own_platforms_domains(tmp_path: Path) -> None:
+    # The domains are the code's (platforms.site_of), not the flow's: a LinkedIn flow cannot reach Meta, nor X.
+    linkedin = FLOW.with_name("linkedin.yaml")
+    path = write_variant(tmp_path, "goto: https://www.linkedin.com/feed/", "goto: https://x.com/home", linkedin)
+    (problem,) = check_all([path])
+    assert problem.line == line_of(path, "https://x.com/home")
+    assert "not an https address on LinkedIn's domains (linkedin.com)" in problem.message
+
+
+def test_a_route_may_not_click_the_settings_switch(tmp_path: Path) -> None:
+    x = FLOW.with_name("x.yaml")
+    path = write_variant(tmp_path, "name: x_grok_title}", "name: x_grok_checkbox}", x)
+    (problem,) = check_all([path])
+    assert "the setting's switch: the person switches it, never the tool" in problem.message
+
+
+def test_a_flow_in_the_wrong_file_is_named_with_the_right_one(tmp_path: Path) -> None:
+    third_party = FLOW.with_name("facebook-third-party.yaml")
+    path = write_variant(tmp_path, "flow: third-party", "flow: others", third_party)
+    (problem,) = check_all([path])
+    assert (
+        problem.where == "flow" and "belong in facebook-others.yaml, not facebook-third-party.yaml" in problem.message
+    )
+
+
+def test_an_unknown_flow_names_the_platforms_flows() -> None:
+    with pytest.raises(UsageError, match="no flow 'others' for facebook; its flows: own, third-party"):
+        load_flow("facebook", flow="others")
 
 
 @pytest.mark.parametrize("platform", ["instagram", "facebook"])
@@ -125,7 +159,7 @@ def test_load_flow_raises_one_clear_line(tmp_path: Path) -> None:
 
 
 def test_an_unknown_platform_names_the_known_ones() -> None:
-    with pytest.raises(UsageError, match="known platforms: facebook, instagram"):
+    with pytest.raises(UsageError, match="known platforms: facebook, instagram, linkedin, whatsapp, x"):
         load_flow("myspace")
 
 

@@ -26,15 +26,16 @@ CONFIG = Config(
 )
 
 LINE = CommandLine(
-    platform=None, account=None, email=None, country=None, reason=None, everything=False, force=False,
+    platform=None, account=None, email=None, country=None, reason=None, full_name=None, phone=None, flow="own",
+    everything=False, force=False,
     from_link=None, cdp_url=None, channel=None, executable_path=None, headless=False, dry_run=False,
     timeouts=Timeouts(), screenshot=None, browser_args=(),
 )  # fmt: skip
 
 
-def confirm(ledger_path: Path, account: str, platform: str) -> None:
+def confirm(ledger_path: Path, account: str, platform: str, flow: str = "own") -> None:
     with Ledger.open(ledger_path) as ledger:
-        run_id = ledger.start_run(account, platform, dry_run=False)
+        run_id = ledger.start_run(account, platform, dry_run=False, flow=flow)
         ledger.finish_run(run_id, Outcome.CONFIRMED, 0, "https://www.facebook.com/help/contact/1", "r", "ok", None)
 
 
@@ -101,6 +102,34 @@ def test_a_confirmed_account_is_not_run_again_unless_forced(tmp_path: Path) -> N
     plan = plan_runs(replace(LINE, account="work"), CONFIG, ledger)
     assert plan.runs == [] and plan.skipped[0].account == "work"
     assert len(plan_runs(replace(LINE, account="work", force=True), CONFIG, ledger).runs) == 1
+
+
+def test_a_confirmation_counts_for_its_own_flow_only(tmp_path: Path) -> None:
+    ledger = tmp_path / "ledger.sqlite3"
+    confirm(ledger, "work", "facebook")  # the own-information form
+    third_party = plan_runs(replace(LINE, account="work", flow="third-party"), CONFIG, ledger)
+    assert [(o.account, o.flow) for o in third_party.runs] == [("work", "third-party")] and third_party.skipped == []
+    confirm(ledger, "work", "facebook", flow="third-party")
+    again = plan_runs(replace(LINE, account="work", flow="third-party"), CONFIG, ledger)
+    assert again.runs == [] and [(r.account, r.flow) for r in again.skipped] == [("work", "third-party")]
+    everything = plan_runs(replace(LINE, everything=True, flow="third-party", platform="facebook"), CONFIG, ledger)
+    assert everything.runs == [] and len(everything.skipped) == 1
+
+
+def test_a_setting_left_off_is_done_until_it_is_seen_on_again(tmp_path: Path) -> None:
+    ledger = tmp_path / "ledger.sqlite3"
+    config = Config(accounts=(Account(name="pro", platform="linkedin"), Account(name="personal", platform="instagram")))
+    with Ledger.open(ledger) as opened:
+        run_id = opened.start_run("pro", "linkedin", dry_run=False)
+        url = "https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement"
+        opened.finish_run(run_id, Outcome.CONFIRMED, 0, url, "r", None, None, setting_before="on", setting_after="off")
+    plan = plan_runs(replace(LINE, everything=True), config, ledger)
+    assert [o.account for o in plan.runs] == ["personal"] and [r.account for r in plan.skipped] == ["pro"]
+    with Ledger.open(ledger) as opened:
+        opened.record_check("pro", "linkedin", "on", url)  # `verify` found it switched back on
+    plan = plan_runs(replace(LINE, everything=True), config, ledger)
+    assert [o.account for o in plan.runs] == ["pro", "personal"] and plan.skipped == []
+    assert len(plan_runs(replace(LINE, account="pro"), config, ledger).runs) == 1
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from optout_bot.errors import UsageError
-from optout_bot.flows.model import SCHEMA_VERSION, Flow, WordKey
+from optout_bot.flows.model import OWN_FLOW, SCHEMA_VERSION, Flow, WordKey
 from optout_bot.flows.vocabulary import Vocabulary
+from optout_bot.platforms import site_of
 from optout_bot.problems import Problem
 
 FLOWS_DIR = Path(__file__).parent
@@ -204,20 +205,43 @@ def bundled_flow_paths() -> list[Path]:
 
 
 def bundled_platforms() -> list[str]:
-    return [path.stem for path in bundled_flow_paths()]
+    """The platforms with an own-information flow (their <platform>.yaml)."""
+    return [path.stem for path in bundled_flow_paths() if "-" not in path.stem]
+
+
+def bundled_flows(platform: str) -> list[str]:
+    """The flows a platform has: "own" (its <platform>.yaml) first, then each <platform>-<flow>.yaml."""
+    names = [path.stem for path in bundled_flow_paths()]
+    own = [OWN_FLOW] if platform in names else []
+    return own + sorted(name.removeprefix(f"{platform}-") for name in names if name.startswith(f"{platform}-"))
+
+
+def flow_file_name(platform: str, flow: str = OWN_FLOW) -> str:
+    return f"{platform}.yaml" if flow == OWN_FLOW else f"{platform}-{flow}.yaml"
 
 
 def _read_flow(path: Path, vocabulary: Vocabulary, check_words: bool = True) -> tuple[Flow | None, list[Problem]]:
     parsed, problems = _parse(path)
     if parsed is None:
         return None, problems
+    # The goto steps are checked against the domains the code gives the platform (platforms.site_of).
+    platform = parsed.data.get("platform") if isinstance(parsed.data, dict) else None
     try:
-        flow = Flow.model_validate(parsed.data)
+        flow = Flow.model_validate(parsed.data, context={"site": site_of(str(platform))})
     except ValidationError as exc:
         return None, problems + _validation_problems(parsed, exc)
-    if flow.platform != path.stem:
-        line, _ = _locate(parsed.root, ["platform"])
-        problems.append(Problem(path, line, "platform", f"says {flow.platform!r} but the file is {path.name}"))
+    if flow_file_name(flow.platform, flow.flow) != path.name:
+        where = "flow" if flow.flow != OWN_FLOW else "platform"
+        line, _ = _locate(parsed.root, [where])
+        problems.append(
+            Problem(
+                path,
+                line,
+                where,
+                f"platform {flow.platform!r} and flow {flow.flow!r} belong in "
+                f"{flow_file_name(flow.platform, flow.flow)}, not {path.name}",
+            )
+        )
     for loc, key in flow.word_keys() if check_words else []:
         if key not in vocabulary.phrases:
             line, _ = _locate(parsed.root, loc)
@@ -225,18 +249,21 @@ def _read_flow(path: Path, vocabulary: Vocabulary, check_words: bool = True) -> 
     return (flow if not problems else None), problems
 
 
-def load_flow(platform_or_path: str | Path, vocabulary: Vocabulary | None = None) -> Flow:
-    """The validated flow for a bundled platform name, or from a file path."""
+def load_flow(platform_or_path: str | Path, vocabulary: Vocabulary | None = None, flow: str = OWN_FLOW) -> Flow:
+    """The validated flow for a bundled platform name (and flow: "own", "third-party"…), or from a file path."""
     path = Path(platform_or_path)
     if not path.suffix:
-        path = FLOWS_DIR / f"{platform_or_path}.yaml"
+        path = FLOWS_DIR / flow_file_name(str(platform_or_path), flow)
         if not path.exists():
+            if flow != OWN_FLOW and str(platform_or_path) in bundled_platforms():
+                known = ", ".join(bundled_flows(str(platform_or_path)))
+                raise UsageError(f"no flow {flow!r} for {platform_or_path}; its flows: {known}")
             known = ", ".join(bundled_platforms())
             raise UsageError(f"no flow for platform {platform_or_path!r}; known platforms: {known}")
-    flow, problems = _read_flow(path, vocabulary or load_vocabulary())
-    if flow is None:
+    loaded, problems = _read_flow(path, vocabulary or load_vocabulary())
+    if loaded is None:
         raise FlowFileError(problems)
-    return flow
+    return loaded
 
 
 def check_all(flow_paths: Sequence[Path] = (), words_dir: Path = WORDS_DIR) -> list[Problem]:

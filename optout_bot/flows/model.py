@@ -1,8 +1,10 @@
 """The shape of a flow file, as pydantic models.
 
-A flow lists *routes* to Meta's objection form (several, because Meta moves it) and says how to recognise
-the form once there. Steps only navigate: `goto` and `click`. There is deliberately no step that submits:
-the person clicks Submit themselves (promise 1), so a flow cannot even express it.
+A flow lists *routes* to a place (several, because platforms move it) and says how to recognise it once
+there. The place is a form (`kind: form`: Meta's objection forms, WhatsApp's) that the tool pre-fills, or a
+setting (`kind: setting`: LinkedIn's and X's AI-training switches) whose state the tool reads. Steps only
+navigate: `goto` and `click`. There is deliberately no step that submits or switches: the person clicks
+Submit, or the switch, themselves (promise 1), so a flow cannot even express it.
 
 Texts are never written here: a flow names a *word key* (`privacy_center`) and each language file in
 `words/` says how Meta writes it in that language.
@@ -13,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 
-from optout_bot.domains import is_meta_url
+from optout_bot.domains import is_site_url
+from optout_bot.platforms import META, Platform, Site, site_of
 
 SCHEMA_VERSION = 1
 
@@ -23,7 +26,7 @@ WordKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 
 # ARIA roles a step may look for. Kept short on purpose: a new role is a reviewed change.
 Role = Literal[
-    "button", "link", "menuitem", "tab", "option", "radio", "checkbox", "heading",
+    "button", "link", "menuitem", "tab", "option", "radio", "checkbox", "switch", "heading",
     "textbox", "combobox", "dialog", "region", "main", "navigation",
 ]  # fmt: skip
 
@@ -62,9 +65,12 @@ class GotoStep(StrictModel):
 
     @field_validator("goto")
     @classmethod
-    def _meta_only(cls, url: str) -> str:
-        if not is_meta_url(url):
-            raise ValueError(f"{url!r} is not an https address on Meta's domains")
+    def _own_site_only(cls, url: str, info: ValidationInfo) -> str:
+        # The loader passes the flow's platform's site (platforms.site_of) as validation context.
+        site: Site = (info.context or {}).get("site", META)
+        if not is_site_url(url, site):
+            domains = ", ".join(site.domains)
+            raise ValueError(f"{url!r} is not an https address on {site.company}'s domains ({domains})")
         return url
 
 
@@ -114,16 +120,36 @@ class Question(StrictModel):
 
 
 class FormSpec(StrictModel):
-    """How to recognise the objection form and its fields once a route has reached it."""
+    """How to recognise the form and its fields once a route has reached it."""
 
     headings: list[WordKey] = Field(min_length=1)  # any of these headings (the AI form, the general one)
+    # A choice to make before the fields appear (the third-party form's "Object to or restrict the
+    # processing…" option): a radio or option inside the form, never its Submit.
+    choice: Target | None = None
     email: Target
+    full_name: Target | None = None  # the person's name, from the settings (third-party form)
+    phone: Target | None = None  # the phone number, from the settings (WhatsApp)
     country: Target | None = None  # only some versions of the form have it
     reason: Target | None = None  # optional free text; left empty unless the person gave one
+    # Fields only the person can fill (evidence: prompts, screenshots): pointed out, never touched.
+    left_to_person: list[Target] = Field(default_factory=list)
     submit: Target  # located to scroll it into view and highlight it; never clicked
     questions: list[Question] = Field(default_factory=list)
-    # Words that mean "this is another form" (the third-party information form): never filled by `run`.
+    # Words that mean "this is another form" (the third-party information form): never filled by this flow.
     wrong_form: list[WordKey] = Field(default_factory=list)
+
+
+class SettingSpec(StrictModel):
+    """A setting the person switches off themselves (LinkedIn's, X's): its page and its control.
+
+    "On" is always the state in which the platform uses the person's data for AI training: LinkedIn's
+    "Use my data for training content creation AI models", X's "Allow your public data … to be used for
+    training and fine-tuning". The tool reads the control's state (aria-checked, or a checkbox's checked)
+    and never clicks it.
+    """
+
+    headings: list[WordKey] = Field(min_length=1)
+    control: Target
 
 
 class ConsentSpec(StrictModel):
@@ -143,7 +169,7 @@ class LoginSpec(StrictModel):
     logged in once `signed_in` (something only a logged-in person sees) is on screen.
     """
 
-    url_paths: list[str] = Field(min_length=1)  # e.g. /login/, /accounts/login/, /checkpoint/
+    url_paths: list[str] = Field(min_length=1)  # e.g. /login/, /accounts/login/, /checkpoint/, /i/flow/login
     start: GotoStep
     signed_in: Target
 
@@ -152,29 +178,59 @@ WORD_FIELDS = frozenset({"name", "text", "label", "within", "question", "heading
                          "code_prompt", "region", "page"})  # fmt: skip
 
 
+OWN_FLOW = "own"  # the flow of <platform>.yaml; others are <platform>-<flow>.yaml
+
+
 class Flow(StrictModel):
     schema_version: Literal[1]
-    platform: str = Field(pattern=r"^[a-z]+$")
+    platform: Platform
+    flow: str = Field(default=OWN_FLOW, pattern=r"^[a-z][a-z-]*$")  # `run --flow third-party`
     title: str
+    kind: Literal["form", "setting"] = "form"
     routes: list[Route] = Field(min_length=1)
-    form: FormSpec
-    confirmation: list[WordKey] = Field(min_length=1)
+    form: FormSpec | None = None  # kind: form
+    setting: SettingSpec | None = None  # kind: setting
+    confirmation: list[WordKey] = Field(default_factory=list)  # what the page says after Submit (forms)
     code_prompt: list[WordKey] = Field(default_factory=list)  # a one-time code asked after Submit
     not_offered: dict[NotOfferedReason, list[WordKey]] = Field(default_factory=dict)
     consent: ConsentSpec | None = None
-    login: LoginSpec
+    login: LoginSpec | None = None  # None: the place needs no login (WhatsApp's public contact form)
+
+    @property
+    def site(self) -> Site:
+        return site_of(self.platform)
+
+    @property
+    def headings(self) -> list[str]:
+        """The headings of the place the routes lead to: the form's, or the setting page's."""
+        if self.form is not None:
+            return self.form.headings
+        assert self.setting is not None  # _has_its_place
+        return self.setting.headings
+
+    @model_validator(mode="after")
+    def _has_its_place(self) -> Flow:
+        if self.kind == "form" and (self.form is None or self.setting is not None or not self.confirmation):
+            raise ValueError("a 'form' flow has 'form' and 'confirmation', and no 'setting'")
+        if self.kind == "setting" and (self.setting is None or self.form is not None):
+            raise ValueError("a 'setting' flow has 'setting' and no 'form'")
+        return self
 
     @model_validator(mode="after")
     def _never_clicks_submit(self) -> Flow:
-        # Defence in depth for promise 1: a route may not even name the words of the Submit control.
-        submit_words = {k for k in (self.form.submit.name, self.form.submit.text) if k}
+        # Defence in depth for promise 1: a route may not even name the words of the Submit control, or of
+        # the setting's switch.
+        final = self.form.submit if self.form is not None else self.setting.control if self.setting else None
+        final_words = {k for k in (final.name, final.text, final.label) if k} if final else set()
+        what = (
+            "the form's Submit control: the person submits"
+            if self.form
+            else "the setting's switch: the person switches it"
+        )
         for route in self.routes:
             for step in route.steps:
-                if isinstance(step, ClickStep) and submit_words & set(step.click.word_keys()):
-                    raise ValueError(
-                        f"route {route.id!r} clicks {sorted(submit_words)}, the form's Submit control: "
-                        "the person submits, never the tool"
-                    )
+                if isinstance(step, ClickStep) and final_words & set(step.click.word_keys()):
+                    raise ValueError(f"route {route.id!r} clicks {sorted(final_words)}, {what}, never the tool")
         return self
 
     def word_keys(self) -> list[tuple[tuple[str | int, ...], str]]:
