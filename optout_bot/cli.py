@@ -18,7 +18,7 @@ import click
 from optout_bot import __version__
 from optout_bot.errors import ExitStatus, OptoutError, UsageError, exit_code_help
 from optout_bot.i18n import LANGUAGES, _, ngettext
-from optout_bot.platforms import PLATFORMS
+from optout_bot.platforms import PLATFORMS, platform_name, site_of
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -106,7 +106,7 @@ def cli(debug: bool, lang: str | None) -> None:
 @click.option("--platform", type=click.Choice(PLATFORMS), help=_("Where your account is (default: from --account)."))
 @click.option("--account", help=_("Which account (its own browser profile); see `optout-bot init`."))
 @click.option("--all", "everything", is_flag=True, help=_("Every saved account whose objection is not confirmed yet."))
-@click.option("--force", is_flag=True, help=_("Object again even where Meta already confirmed it."))
+@click.option("--force", is_flag=True, help=_("Object again even where the platform already confirmed it."))
 @click.option("--from-link", metavar="URL", help=_("Start from the link in Meta's email (checked to be Meta's)."))
 @_walk_options
 @click.option("--cdp", "cdp_url", metavar="URL", help=_("Attach to your running Chrome (see README) instead."))
@@ -125,11 +125,24 @@ def run(**params: Any) -> None:
         configure_logging(os.environ.get("OPTOUT_BOT_DEBUG") == "1")
         for record in plan.skipped:
             when = (record.ended_at or record.started_at).astimezone()
-            message = _(
-                "{account} ({platform}): Meta already confirmed the objection on {when}; "
-                "nothing to do (--force to object again)."
+            if record.is_setting:
+                message = _(
+                    "{account} ({platform}): the setting was seen off on {when}; nothing to do "
+                    "(`optout-bot verify` checks it again, --force opens it again)."
+                )
+            else:
+                message = _(
+                    "{account} ({platform}): {company} already confirmed the objection on {when}; "
+                    "nothing to do (--force to object again)."
+                )
+            click.echo(
+                message.format(
+                    account=record.account,
+                    platform=platform_name(record.platform),
+                    company=site_of(record.platform).company,
+                    when=f"{when:%Y-%m-%d %H:%M}",
+                )
             )
-            click.echo(message.format(account=record.account, platform=record.platform, when=f"{when:%Y-%m-%d %H:%M}"))
         if params["everything"]:
             from optout_bot.planning import ACCOUNTS_CENTER_NOTE
 
@@ -367,3 +380,7 @@ cli.add_command(report)
 from optout_bot.cli_doctor import doctor  # noqa: E402
 
 cli.add_command(doctor)
+
+from optout_bot.cli_verify import verify  # noqa: E402
+
+cli.add_command(verify)

@@ -25,8 +25,9 @@ STDOUT = "-"
     epilog=EPILOG,
     help=_(
         "Show each account's last outcome, its date and its receipt.\n\n"
-        "Lists the accounts in your settings and every account the ledger has a run for. The receipt is the "
-        "screenshot of Meta's confirmation of your objection."
+        "Lists the accounts in your settings and every account (and form) the ledger has a run for. The receipt "
+        "is the screenshot of the platform's confirmation of your objection, or of its AI-training setting "
+        "switched off; for a setting, it also says what `optout-bot verify` saw since."
     ),
 )
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON for scripts (schema 1, see optout_bot/status.py)."))
@@ -42,8 +43,9 @@ def status(as_json: bool) -> None:
     epilog=EPILOG,
     help=_(
         "Write a proof of your objections, to attach to a complaint.\n\n"
-        "One file per report: for each account, when Meta confirmed your objection, the form's address, Meta's "
-        "words and the receipt screenshot itself, with its SHA-256 and the account's attempts."
+        "One file per report: for each account, when the platform confirmed your objection, the form's address, "
+        "the platform's words and the receipt screenshot itself, with its SHA-256 and the account's attempts; for "
+        "an AI-training setting, when it was seen off and what `optout-bot verify` saw since."
     ),
 )
 @click.option(

@@ -38,12 +38,14 @@ class Given:
     country: str | None
     language: str | None
     reason: str | None
+    full_name: str | None
+    phone: str | None
     accounts: tuple[str, ...]
 
 
 @click.command(
     help=_(
-        "Save your email, country, language and accounts, by answering a few questions.\n\n"
+        "Save your email, country, language, name, phone number and accounts, by answering a few questions.\n\n"
         "Press Enter to keep a saved answer. The other commands read these settings; their options override them."
     )
 )
@@ -55,6 +57,15 @@ class Given:
     help=_("Language of optout-bot's messages (default: your computer's)."),
 )
 @click.option("--reason", help=_("Optional text for Meta's form: how this use of your data affects you (empty: none)."))
+@click.option(
+    "--name",
+    "full_name",
+    help=_("Your full name, for Meta's form for information others shared about you (empty: none)."),
+)
+@click.option(
+    "--phone",
+    help=_("Your phone number with its country code, such as '+33 6 12 34 56 78', for WhatsApp's form (empty: none)."),
+)
 @click.option(
     "--account",
     "accounts",
@@ -71,6 +82,8 @@ def init(
     country: str | None,
     language: str | None,
     reason: str | None,
+    full_name: str | None,
+    phone: str | None,
     accounts: tuple[str, ...],
     force: bool,
     yes: bool,
@@ -79,7 +92,7 @@ def init(
     from optout_bot.setup_questions import Text
 
     try:
-        _init(Given(email, country, language, reason, accounts), force=force, ask=not yes)
+        _init(Given(email, country, language, reason, full_name, phone, accounts), force=force, ask=not yes)
     except click.Abort:
         # click turns both Ctrl-C and the end of the input into Abort. Without a terminal it is the end of
         # piped answers, or no input at all (a script): say how to run init without questions.
@@ -117,17 +130,25 @@ class _Options:
     country: str | None
     language: Language | None
     reason: str | None
+    full_name: str | None
+    phone: str | None
     accounts: tuple[Account, ...]
 
 
 def _checked_options(given: Given) -> _Options:
     from optout_bot import setup_questions as q
-    from optout_bot.values import check_country, check_email, check_reason
+    from optout_bot.values import check_country, check_email, check_full_name, check_phone, check_reason
 
     accounts = q.merge_accounts((), [q.parse_account_option(value) for value in given.accounts])
     language = q.as_language(given.language) if given.language is not None else None
     return _Options(
-        check_email(given.email), check_country(given.country), language, check_reason(given.reason), accounts
+        email=check_email(given.email),
+        country=check_country(given.country),
+        language=language,
+        reason=check_reason(given.reason),
+        full_name=check_full_name(given.full_name),
+        phone=check_phone(given.phone),
+        accounts=accounts,
     )
 
 
@@ -159,13 +180,23 @@ def _answers(given: Given, options: _Options, saved: Config, ask: bool) -> Confi
     country = _pick(given.country is not None, options.country, saved.country, q.ask_country, ask)
     chosen_language = _pick(given.language is not None, options.language or language, language, q.ask_language, ask)
     reason = _pick(given.reason is not None, options.reason, saved.reason, q.ask_reason, ask)
+    full_name = _pick(given.full_name is not None, options.full_name, saved.name, q.ask_full_name, ask)
+    phone = _pick(given.phone is not None, options.phone, saved.phone, q.ask_phone, ask)
     if given.accounts:
         accounts = q.merge_accounts(saved.accounts, options.accounts)
     elif ask:
         accounts = q.ask_accounts(saved.accounts, email)
     else:
         accounts = saved.accounts
-    return Config(email=email, country=country, language=chosen_language, reason=reason, accounts=accounts)
+    return Config(
+        email=email,
+        country=country,
+        language=chosen_language,
+        reason=reason,
+        name=full_name,
+        phone=phone,
+        accounts=accounts,
+    )
 
 
 def _confirmed(path: Path, replacing: bool) -> bool:

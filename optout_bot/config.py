@@ -350,7 +350,7 @@ def to_toml(config: Config) -> str:
     lines = [
         "# optout-bot settings. Command-line options override them.",
         f"schema_version = {config.schema_version}",
-        *_pairs([*settings, ("reason", config.reason)]),
+        *_pairs([*settings, ("reason", config.reason), ("name", config.name), ("phone", config.phone)]),
     ]
     for account in config.accounts:
         lines += ["", "[[accounts]]"]

@@ -20,21 +20,32 @@ class ExitStatus(IntEnum):
     NOT_RECOGNISED = 5  # the pages were not recognised: nothing was filled; a diagnostic was saved
     REFUSED = 6  # the walk led off Meta's domains, or to a form that is not the objection form
     BROWSER = 7  # no browser found, profile locked, --cdp unreachable
+    SETTING_ON = 8  # `verify` only: a setting was found on (switched back on, or never switched off)
 
 
 # The table of exit codes at the end of every `--help`, each meaning translated where it is shown.
 EXIT_CODES: tuple[tuple[ExitStatus, str], ...] = (
-    (ExitStatus.SUCCESS, N_("you submitted and Meta's confirmation was seen (with --dry-run: the form is ready)")),
+    (
+        ExitStatus.SUCCESS,
+        N_(
+            "you submitted and the platform's confirmation was seen, or the setting shows off "
+            "(with --dry-run: the form is ready)"
+        ),
+    ),
     (ExitStatus.BUG, N_("a bug in optout-bot (run again with --debug and report it)")),
     (ExitStatus.USAGE, N_("usage or configuration error")),
     (
         ExitStatus.NOT_OFFERED,
-        N_("Meta does not offer the objection to this account (region, Page rather than profile)"),
+        N_("the platform does not offer the objection to this account (region, Page rather than profile)"),
     ),
     (ExitStatus.NOT_SUBMITTED, N_("you did not submit: the tab was closed or the wait ran out")),
     (ExitStatus.NOT_RECOGNISED, N_("the pages were not recognised: nothing was filled; a diagnostic was saved")),
-    (ExitStatus.REFUSED, N_("refused: the walk led off Meta's domains or to a form that is not the objection form")),
+    (
+        ExitStatus.REFUSED,
+        N_("refused: the walk led off the platform's own domains, or to a form that is not the right one"),
+    ),
     (ExitStatus.BROWSER, N_("browser problem: none found, profile in use by a running browser, --cdp unreachable")),
+    (ExitStatus.SETTING_ON, N_("verify: a setting is on (switched back on, or never switched off)")),
 )
 
 

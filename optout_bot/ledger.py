@@ -5,9 +5,13 @@ earlier record and leave a database that opens cleanly. Hence: WAL with `synchro
 on disk before `start_run`/`finish_run` return; autocommit, so every write is one statement and one
 transaction; and migrations that each run in one transaction together with their version bump.
 
-What a row may hold is fixed by the API: names, dates, the outcome, the form's address (without its query,
-where tokens travel), Meta's confirmation text and the receipt's path. There is no place for a password, a
-code, a cookie or a session token.
+What a row may hold is fixed by the API: names, dates, the outcome, the form's (or setting's) address
+(without its query, where tokens travel), the platform's confirmation text, a setting's state ("on"/"off")
+and the receipt's path. There is no place for a password, a code, a cookie or a session token.
+
+Two tables: `runs`, one row per run of `run` (a form: Meta's objection forms; a setting: LinkedIn's, X's
+AI-training switch, with its state before and after), and `setting_checks`, one row per setting that
+`verify` looked at again later.
 """
 
 from __future__ import annotations
@@ -33,11 +37,18 @@ LEDGER_FILE = "ledger.sqlite3"
 # rows, so waiting a few seconds for the other one is always enough.
 BUSY_TIMEOUT_SECONDS = 10.0
 
+OWN_FLOW = "own"  # a platform's own-information flow (flows/model.OWN_FLOW; not imported: that loads pydantic)
+# A setting's state as recorded: "on" means the platform uses the person's data for AI training
+# (optout_bot.setting.ON/OFF, which loads Playwright).
+SETTING_ON, SETTING_OFF = "on", "off"
+SETTING_STATES = (SETTING_ON, SETTING_OFF)
+
 
 class Outcome(StrEnum):
     """How a run ended, in the words of its exit code (see errors.ExitStatus)."""
 
-    CONFIRMED = "confirmed"  # 0: the person submitted and Meta's confirmation was seen
+    # 0: the person submitted and the platform's confirmation was seen; for a setting, it was seen off at the end
+    CONFIRMED = "confirmed"
     DRY_RUN_READY = "dry_run_ready"  # 0 with --dry-run: the form was ready
     BUG = "bug"  # 1
     USAGE_ERROR = "usage_error"  # 2
@@ -59,7 +70,10 @@ class Outcome(StrEnum):
         """The outcome a run that exits with `status` records."""
         if status is ExitStatus.SUCCESS:
             return cls.DRY_RUN_READY if dry_run else cls.CONFIRMED
-        return next(outcome for outcome, code in _EXIT_STATUS.items() if code is status)
+        found = next((outcome for outcome, code in _EXIT_STATUS.items() if code is status), None)
+        if found is None:  # `verify`'s own code: no run ends with it
+            raise ValueError(f"no run ends with exit code {int(status)} ({status.name})")
+        return found
 
 
 _EXIT_STATUS: dict[Outcome, ExitStatus] = {
@@ -80,6 +94,7 @@ class RunRecord:
     id: int
     account: str
     platform: str
+    flow: str  # "own", or another of the platform's flows ("third-party")
     dry_run: bool
     started_at: datetime  # UTC, with its offset
     ended_at: datetime | None  # None: the run was killed, or is still running
@@ -89,6 +104,44 @@ class RunRecord:
     route: str | None  # which of the flow's routes reached the form
     confirmation_text: str | None
     receipt_path: Path | None
+    # A setting's state when the run reached it and when the run ended ("on"/"off"); None: not a setting, or
+    # the run ended before it could read it.
+    setting_before: str | None
+    setting_after: str | None
+
+    @property
+    def is_setting(self) -> bool:
+        """A run that read a setting (LinkedIn's, X's) rather than filled a form."""
+        return self.setting_before is not None or self.setting_after is not None
+
+
+@dataclass(frozen=True)
+class SettingCheck:
+    """`optout-bot verify` looking at a setting again: what it saw, when, where."""
+
+    id: int
+    account: str
+    platform: str
+    checked_at: datetime  # UTC, with its offset
+    state: str  # "on" or "off"
+    url: str | None  # the setting page's address, without its query
+
+
+@dataclass(frozen=True)
+class SettingState:
+    """What the ledger knows of one account's setting on one platform, from its runs and its checks."""
+
+    account: str
+    platform: str
+    state: str  # the latest state recorded, by a run or a check: "on" or "off"
+    seen_at: datetime  # when that latest state was recorded
+    last_off: datetime | None  # the last time it was seen off (a run that ended with it off, or a check)
+    last_check: SettingCheck | None  # the latest `verify` check, if any
+
+    @property
+    def back_on(self) -> bool:
+        """Seen off once, and on since: the platform (or someone) switched it back on."""
+        return self.state == SETTING_ON and self.last_off is not None
 
 
 def default_path() -> Path:
@@ -134,7 +187,33 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX runs_by_account ON runs (account, platform, id)")
 
 
-_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_1_to_2]
+def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
+    """Other flows than the own-information one, settings' states, and `verify`'s checks.
+
+    `flow` tells Meta's form for information others shared (`run --flow third-party`) from the own-information
+    form every run before it used, so a v2 row is 'own'. `setting_before`/`setting_after` hold a setting's state
+    (LinkedIn's, X's) as a run found it and left it; a form's run has neither. `setting_checks` holds what
+    `verify` saw when it looked at a setting again; its index serves the per-account questions like runs'.
+    """
+    conn.execute("ALTER TABLE runs ADD COLUMN flow TEXT NOT NULL DEFAULT 'own' CHECK (flow <> '')")
+    conn.execute("ALTER TABLE runs ADD COLUMN setting_before TEXT CHECK (setting_before IN ('on', 'off'))")
+    conn.execute("ALTER TABLE runs ADD COLUMN setting_after TEXT CHECK (setting_after IN ('on', 'off'))")
+    conn.execute(
+        """
+        CREATE TABLE setting_checks (
+            id INTEGER PRIMARY KEY,
+            account TEXT NOT NULL,
+            platform TEXT NOT NULL,
+            checked_at TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('on', 'off')),
+            url TEXT
+        )
+        """
+    )
+    conn.execute("CREATE INDEX setting_checks_by_account ON setting_checks (account, platform, id)")
+
+
+_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_1_to_2, _migrate_2_to_3]
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 
@@ -276,6 +355,19 @@ def _check_outcome(outcome: Outcome, exit_code: int, dry_run: bool) -> None:
         raise ValueError("only a dry run can end dry_run_ready")
 
 
+def _check_state(state: str | None, what: str) -> None:
+    """A setting's state is "on", "off", or unknown (None); the table's CHECK says so too."""
+    if state is not None and state not in SETTING_STATES:
+        raise ValueError(f"{what} is 'on', 'off' or None, not {state!r}")
+
+
+def _moment(stamp: str, what: str, path: Path) -> datetime:
+    try:
+        return datetime.fromisoformat(stamp)
+    except ValueError as exc:
+        raise _damaged(path, f"{what}: {exc}") from exc
+
+
 def _record(row: sqlite3.Row, path: Path) -> RunRecord:
     try:
         outcome = Outcome(row["outcome"])
@@ -287,6 +379,7 @@ def _record(row: sqlite3.Row, path: Path) -> RunRecord:
         id=row["id"],
         account=row["account"],
         platform=row["platform"],
+        flow=row["flow"],
         dry_run=bool(row["dry_run"]),
         started_at=started_at,
         ended_at=ended_at,
@@ -296,6 +389,19 @@ def _record(row: sqlite3.Row, path: Path) -> RunRecord:
         route=row["route"],
         confirmation_text=row["confirmation_text"],
         receipt_path=Path(row["receipt_path"]) if row["receipt_path"] else None,
+        setting_before=row["setting_before"],
+        setting_after=row["setting_after"],
+    )
+
+
+def _check_record(row: sqlite3.Row, path: Path) -> SettingCheck:
+    return SettingCheck(
+        id=row["id"],
+        account=row["account"],
+        platform=row["platform"],
+        checked_at=_moment(row["checked_at"], f"check {row['id']}", path),
+        state=row["state"],
+        url=row["url"],
     )
 
 
@@ -327,12 +433,12 @@ class Ledger:
     ) -> None:
         self.close()
 
-    def start_run(self, account: str, platform: str, dry_run: bool) -> int:
+    def start_run(self, account: str, platform: str, dry_run: bool, flow: str = OWN_FLOW) -> int:
         """Record a run as started, at once: if it is killed, this row says 'interrupted'."""
         with _file_errors(self.path):
             cursor = self._conn.execute(
-                "INSERT INTO runs (account, platform, dry_run, started_at, outcome) VALUES (?, ?, ?, ?, ?)",
-                (account, platform, int(dry_run), _now(), Outcome.INTERRUPTED.value),
+                "INSERT INTO runs (account, platform, flow, dry_run, started_at, outcome) VALUES (?, ?, ?, ?, ?, ?)",
+                (account, platform, flow, int(dry_run), _now(), Outcome.INTERRUPTED.value),
             )
         run_id = cursor.lastrowid
         assert run_id is not None  # an INSERT into a rowid table always sets it
@@ -347,8 +453,14 @@ class Ledger:
         route: str | None,
         confirmation_text: str | None,
         receipt_path: Path | None,
+        *,
+        setting_before: str | None = None,
+        setting_after: str | None = None,
     ) -> None:
+        """Record how the run ended, in one statement. `setting_before`/`after`: a setting's state ("on"/"off")."""
         outcome = Outcome(outcome)
+        _check_state(setting_before, "setting_before")
+        _check_state(setting_after, "setting_after")
         with _file_errors(self.path):
             row = self._conn.execute("SELECT dry_run, ended_at FROM runs WHERE id = ?", (run_id,)).fetchone()
             if row is None or row["ended_at"] is not None:
@@ -356,7 +468,8 @@ class Ledger:
             _check_outcome(outcome, exit_code, bool(row["dry_run"]))
             self._conn.execute(
                 """UPDATE runs SET ended_at = ?, outcome = ?, exit_code = ?, form_url = ?, route = ?,
-                   confirmation_text = ?, receipt_path = ? WHERE id = ? AND ended_at IS NULL""",
+                   confirmation_text = ?, receipt_path = ?, setting_before = ?, setting_after = ?
+                   WHERE id = ? AND ended_at IS NULL""",
                 (
                     _now(),
                     outcome.value,
@@ -365,9 +478,24 @@ class Ledger:
                     route,
                     confirmation_text,
                     str(receipt_path.absolute()) if receipt_path else None,
+                    setting_before,
+                    setting_after,
                     run_id,
                 ),
             )
+
+    def record_check(self, account: str, platform: str, state: str, url: str | None) -> int:
+        """Record what `verify` saw of a setting (its state, "on" or "off", and its page), at once."""
+        if state not in SETTING_STATES:
+            raise ValueError(f"a check records the state it saw, 'on' or 'off', not {state!r}")
+        with _file_errors(self.path):
+            cursor = self._conn.execute(
+                "INSERT INTO setting_checks (account, platform, checked_at, state, url) VALUES (?, ?, ?, ?, ?)",
+                (account, platform, _now(), state, _form_address(url)),
+            )
+        check_id = cursor.lastrowid
+        assert check_id is not None
+        return check_id
 
     def _select(self, clauses: str, params: tuple[str, ...] = ()) -> list[RunRecord]:
         with _file_errors(self.path):
@@ -381,15 +509,54 @@ class Ledger:
         return self._select("WHERE account = ? ORDER BY id", (account,))
 
     def last_runs(self) -> list[RunRecord]:
-        """The latest run of each account on each platform (dry runs included), by account then platform."""
+        """The latest run of each account on each platform and flow (dry runs included), in that order."""
         return self._select(
-            "WHERE id IN (SELECT max(id) FROM runs GROUP BY account, platform) ORDER BY account, platform"
+            "WHERE id IN (SELECT max(id) FROM runs GROUP BY account, platform, flow) ORDER BY account, platform, flow"
         )
 
-    def confirmed(self, account: str, platform: str) -> RunRecord | None:
-        """The latest run that saw Meta's confirmation for this account, if any (never a dry run)."""
+    def confirmed(self, account: str, platform: str, flow: str = OWN_FLOW) -> RunRecord | None:
+        """The latest run of this flow that saw the platform's confirmation, if any (never a dry run).
+
+        For a setting: the latest run that ended with the setting seen off.
+        """
         found = self._select(
-            "WHERE account = ? AND platform = ? AND outcome = 'confirmed' AND dry_run = 0 ORDER BY id DESC LIMIT 1",
-            (account, platform),
+            "WHERE account = ? AND platform = ? AND flow = ? AND outcome = 'confirmed' AND dry_run = 0 "
+            "ORDER BY id DESC LIMIT 1",
+            (account, platform, flow),
         )
         return found[0] if found else None
+
+    def checks(self, account: str | None = None, platform: str | None = None) -> list[SettingCheck]:
+        """Every `verify` check, oldest first (of one account, and one platform, if given)."""
+        query = "SELECT * FROM setting_checks WHERE (? IS NULL OR account = ?) AND (? IS NULL OR platform = ?) "
+        with _file_errors(self.path):
+            rows = self._conn.execute(query + "ORDER BY id", (account, account, platform, platform)).fetchall()
+        return [_check_record(row, self.path) for row in rows]
+
+    def setting_states(self) -> list[SettingState]:
+        """Every (account, platform) whose setting a run or a check saw, by account then platform.
+
+        The latest state is the one most recently recorded, by a run (the state it left, else the one it found)
+        or by a check; `last_off` is the latest end of a run that left the setting off, or check that saw it off.
+        """
+        query = """
+            SELECT account, platform, coalesce(setting_after, setting_before) AS state,
+                   coalesce(ended_at, started_at) AS at, setting_after = 'off' AS off_at_end, id, 0 AS is_check
+            FROM runs WHERE coalesce(setting_after, setting_before) IS NOT NULL
+            UNION ALL
+            SELECT account, platform, state, checked_at, state = 'off', id, 1 FROM setting_checks
+        """
+        with _file_errors(self.path):
+            rows = self._conn.execute(query).fetchall()
+        seen = sorted(
+            ((row, _moment(row["at"], f"run or check {row['id']}", self.path)) for row in rows),
+            key=lambda item: (item[0]["account"], item[0]["platform"], item[1], item[0]["is_check"], item[0]["id"]),
+        )
+        checks = {(check.account, check.platform): check for check in self.checks()}  # the latest of each wins
+        states: dict[tuple[str, str], SettingState] = {}
+        for row, at in seen:
+            key = (row["account"], row["platform"])
+            earlier = states.get(key)
+            last_off = at if row["off_at_end"] else earlier.last_off if earlier else None
+            states[key] = SettingState(row["account"], row["platform"], row["state"], at, last_off, checks.get(key))
+        return list(states.values())

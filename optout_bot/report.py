@@ -1,10 +1,13 @@
 """`optout-bot report`: a self-contained proof of the person's objections, to attach to a complaint.
 
-One file (HTML, or Markdown) holding, per account: when Meta confirmed the objection (local time and UTC),
-the form's address, Meta's confirmation text, the receipt screenshot embedded as a data: URI with the SHA-256
-of its file, and the account's attempts. It must stand on its own in an email to a data-protection authority:
-no external resource, nothing to run, and everything taken from the ledger escaped (a confirmation text is
-Meta's page's words, not ours). The HTML also forbids scripts and outside requests by its own CSP.
+One file (HTML, or Markdown) holding, per account and flow: when the platform confirmed the objection (local
+time and UTC), the form's address, the platform's confirmation text, the receipt screenshot embedded as a data:
+URI with the SHA-256 of its file, and the account's attempts. For a setting (LinkedIn's, X's AI-training
+switch): when it was seen off, its state before and after that run, its receipt, and what `optout-bot verify`
+saw since — a setting seen back on is said first, in red. It must stand on its own in an email to a
+data-protection authority: no external resource, nothing to run, and everything taken from the ledger escaped
+(a confirmation text is the platform's page's words, not ours). The HTML also forbids scripts and outside
+requests by its own CSP.
 
 A report is written atomically with mode 0600 — it shows the person's accounts — so a crash leaves either
 no report or a whole one.
@@ -28,16 +31,22 @@ from optout_bot import __version__
 from optout_bot.config import Config
 from optout_bot.errors import UsageError
 from optout_bot.i18n import N_, _, current_language
-from optout_bot.ledger import Ledger, RunRecord
+from optout_bot.ledger import OWN_FLOW, SETTING_ON, Ledger, RunRecord, SettingCheck
 from optout_bot.paths import make_private, timestamped_file
-from optout_bot.platforms import platform_name
+from optout_bot.platforms import platform_name, site_of
 from optout_bot.status import (
+    PLATFORM_FLOW,
+    SETTING_FIX,
     AccountStatus,
     account_statuses,
     existing_ledger,
+    fix_command,
     outcome_time,
     outcome_words,
+    setting_summary,
+    setting_words,
     short_local,
+    state_words,
     utc_offset,
 )
 
@@ -49,10 +58,19 @@ REPORT_STEM = "objection-report"
 
 # --- Words shown to the person (all here; marked N_ for the catalogue, translated by _() when shown) -------------
 
-TITLE = N_("Objection to Meta's use of personal data for AI training: proof")
+TITLE = N_("Objection to {company}'s use of personal data for AI training: proof")
+TITLE_ANY = N_("Objections to the use of personal data for AI training: proof")
 SELF_SUBMITTED = N_(
-    "The person who made this report submitted Meta's objection form themselves, in their own browser; "
-    "optout-bot only walked to the form, pre-filled it, and kept Meta's confirmation as a receipt."
+    "The person who made this report submitted {company}'s objection form themselves, in their own browser; "
+    "optout-bot only walked to the form, pre-filled it, and kept {company}'s confirmation as a receipt."
+)
+SELF_SUBMITTED_ANY = N_(
+    "The person who made this report submitted each objection form themselves, in their own browser; "
+    "optout-bot only walked to the form, pre-filled it, and kept the platform's confirmation as a receipt."
+)
+SELF_SWITCHED = N_(
+    "optout-bot never switches a setting: where a setting was on, the person switched it off themselves, in "
+    "their own browser; optout-bot only walked to it, read its state, and kept a screenshot of it, off, as a receipt."
 )
 MADE_BY = N_("Made by")
 MADE_ON = N_("Made on")
@@ -67,14 +85,27 @@ OBJECTION = N_("Objection")
 CONFIRMED_ON = N_("confirmed on {when}")
 NOT_CONFIRMED = N_("no confirmed objection")
 NOT_RUN = N_("never run")
-CONFIRMED_AT = N_("Objection confirmed by Meta")
+SETTING_SUMMARY = N_("setting {summary}")  # the summary table's cell: "setting off, last seen off 2026-12-20"
+CONFIRMED_AT = N_("Objection confirmed by {company}")
 FORM_ADDRESS = N_("Form address")
-CONFIRMATION_TEXT = N_("Meta's confirmation")
+CONFIRMATION_TEXT = N_("{company}'s confirmation")
 NO_CONFIRMATION_TEXT = N_("(not recorded)")
+SETTING_STATE = N_("Setting now")
+SETTING_OFF_AT = N_("Setting seen off by optout-bot")
+SETTING_RUN = N_("Setting in that run")
+SETTING_ADDRESS = N_("Setting's address")
+LAST_CHECK = N_("Last check by optout-bot verify")
+NO_CHECK = N_("none yet")
+CHECK_STATE = N_("{state} — {when}")
+SETTING_NEVER_OFF = N_("The setting has not been seen off for this account.")
+CHECKS = N_("Checks by optout-bot verify")
+STATE = N_("State")
 RECEIPT = N_("Receipt")
 RECEIPT_SHA256 = N_("Receipt SHA-256")
-RECEIPT_ALT = N_("Screenshot of Meta's confirmation for {account} on {platform}")
-RECEIPT_CAPTION = N_("Receipt: the screenshot optout-bot took when Meta's confirmation appeared.")
+RECEIPT_ALT = N_("Screenshot of {company}'s confirmation for {account} on {platform}")
+RECEIPT_CAPTION = N_("Receipt: the screenshot optout-bot took when {company}'s confirmation appeared.")
+RECEIPT_ALT_SETTING = N_("Screenshot of the setting switched off, for {account} on {platform}")
+RECEIPT_CAPTION_SETTING = N_("Receipt: the screenshot optout-bot took when the setting showed off.")
 RECEIPT_MISSING = N_("receipt file missing: {path}")
 RECEIPT_UNREADABLE = N_("receipt file unreadable: {path} ({reason})")
 RECEIPT_NOT_IMAGE = N_("receipt file is not a PNG or JPEG image: {path}")
@@ -110,6 +141,7 @@ class AccountProof:
     attempts: list[RunRecord]  # oldest first
     receipt: Receipt | None  # of the confirmed objection; None: no confirmed objection, or it has no receipt
     email: str | None  # the account's own email in the settings, where it differs from the person's
+    checks: list[SettingCheck]  # a setting's `verify` checks, oldest first (none for a form)
 
 
 @dataclass(frozen=True)
@@ -138,11 +170,13 @@ def read_receipt(path: Path) -> Receipt:
 
 
 def _account_proof(status: AccountStatus, ledger: Ledger, config: Config) -> AccountProof:
-    attempts = [run for run in ledger.runs(status.account) if run.platform == status.platform]
+    runs = ledger.runs(status.account)
+    attempts = [run for run in runs if (run.platform, run.flow) == (status.platform, status.flow)]
     receipt_path = status.confirmed.receipt_path if status.confirmed else None
     configured = config.account(status.account)
     email = configured.email if configured and configured.platform == status.platform else None
-    return AccountProof(status, attempts, read_receipt(receipt_path) if receipt_path else None, email)
+    checks = ledger.checks(status.account, status.platform) if status.setting is not None else []
+    return AccountProof(status, attempts, read_receipt(receipt_path) if receipt_path else None, email, checks)
 
 
 def gather_proof(config: Config, ledger_path: Path | None = None) -> Proof:
@@ -166,15 +200,113 @@ def local_and_utc(moment: datetime) -> str:
     )
 
 
+def shown_platform(status: AccountStatus) -> str:
+    """The platform's name, and the flow when it is not the own-information one: "Facebook (third-party)"."""
+    name = platform_name(status.platform)
+    return name if status.flow == OWN_FLOW else _(PLATFORM_FLOW).format(platform=name, flow=status.flow)
+
+
 def heading(account: AccountProof) -> str:
-    return f"{account.status.account} — {platform_name(account.status.platform)}"
+    return f"{account.status.account} — {shown_platform(account.status)}"
+
+
+def company(account: AccountProof) -> str:
+    return site_of(account.status.platform).company
+
+
+def title(proof: Proof) -> str:
+    companies = {site_of(account.status.platform).company for account in proof.accounts}
+    return _(TITLE).format(company=companies.pop()) if len(companies) == 1 else _(TITLE_ANY)
+
+
+def lead(proof: Proof) -> str:
+    """What the person did and what optout-bot did: for the forms, for the settings, as the report holds them."""
+    ran = [account for account in proof.accounts if account.status.last_run or account.status.setting]
+    forms = {company(account) for account in ran if not account.status.is_setting}
+    sentences = []
+    if forms:
+        sentences.append(_(SELF_SUBMITTED).format(company=forms.pop()) if len(forms) == 1 else _(SELF_SUBMITTED_ANY))
+    if any(account.status.is_setting for account in ran):
+        sentences.append(_(SELF_SWITCHED))
+    return " ".join(sentences)
 
 
 def objection_summary(account: AccountProof) -> str:
+    setting = account.status.setting
+    if setting is not None:
+        return _(SETTING_SUMMARY).format(summary=setting_summary(setting))
     confirmed = account.status.confirmed
     if confirmed:
         return _(CONFIRMED_ON).format(when=short_local(outcome_time(confirmed)))
     return _(NOT_CONFIRMED) if account.status.last_run else _(NOT_RUN)
+
+
+def switch_it_off(account: AccountProof) -> str | None:
+    """For a setting that is on: what to do about it, said before anything else in its section."""
+    setting, status = account.status.setting, account.status
+    if setting is None or setting.state != SETTING_ON:
+        return None
+    command = fix_command(status.account, status.platform, status.configured)
+    return f"{setting_summary(setting)}. {_(SETTING_FIX).format(command=command)}"
+
+
+def last_check(account: AccountProof) -> str:
+    check = account.checks[-1] if account.checks else None
+    if check is None:
+        return _(NO_CHECK)
+    return _(CHECK_STATE).format(when=local_and_utc(check.checked_at), state=state_words(check.state))
+
+
+def check_rows(account: AccountProof) -> list[tuple[str, str]]:
+    return [(short_local(check.checked_at), state_words(check.state)) for check in account.checks]
+
+
+def check_problems(account: AccountProof) -> list[bool]:
+    """Which checks saw the setting on: those rows stand out."""
+    return [check.state == SETTING_ON for check in account.checks]
+
+
+def receipt_alt(account: AccountProof) -> str:
+    status = account.status
+    if status.is_setting:
+        return _(RECEIPT_ALT_SETTING).format(account=status.account, platform=shown_platform(status))
+    return _(RECEIPT_ALT).format(company=company(account), account=status.account, platform=shown_platform(status))
+
+
+def receipt_caption(account: AccountProof) -> str:
+    if account.status.is_setting:
+        return _(RECEIPT_CAPTION_SETTING)
+    return _(RECEIPT_CAPTION).format(company=company(account))
+
+
+@dataclass(frozen=True)
+class Item:
+    name: str
+    text: str
+    code: bool = False  # an address: shown as code, never as a link
+
+
+def confirmed_items(account: AccountProof, confirmed: RunRecord) -> list[Item]:
+    """The confirmed objection (or the run that left the setting off), item by item."""
+    when = local_and_utc(outcome_time(confirmed))
+    address = confirmed.form_url or _(NO_CONFIRMATION_TEXT)
+    platform = Item(_(PLATFORM), shown_platform(account.status))
+    if account.status.is_setting:
+        return [
+            Item(_(SETTING_OFF_AT), when),
+            platform,
+            Item(_(SETTING_RUN), setting_words(confirmed) or outcome_words(confirmed)),
+            Item(_(SETTING_ADDRESS), address, code=True),
+        ]
+    return [
+        Item(_(CONFIRMED_AT).format(company=company(account)), when),
+        platform,
+        Item(_(FORM_ADDRESS), address, code=True),
+    ]
+
+
+def nothing_confirmed(account: AccountProof) -> str:
+    return _(SETTING_NEVER_OFF) if account.status.is_setting else _(NO_OBJECTION)
 
 
 def last_attempt(account: AccountProof) -> str:
@@ -224,9 +356,14 @@ def _html_dl(items: Sequence[tuple[str, str]]) -> str:
     return "<dl>\n" + "".join(f"<dt>{_e(name)}</dt><dd>{value}</dd>\n" for name, value in items) + "</dl>"
 
 
-def _html_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+def _html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], problems: Sequence[bool] = ()) -> str:
+    """A table; the rows whose `problems` entry is true stand out (a setting seen on)."""
     head = "".join(f"<th>{_e(cell)}</th>" for cell in headers)
-    body = "".join("<tr>" + "".join(f"<td>{_e(cell)}</td>" for cell in row) + "</tr>\n" for row in rows)
+    marked = [*problems, *[False] * (len(rows) - len(problems))]
+    body = "".join(
+        ('<tr class="problem">' if problem else "<tr>") + "".join(f"<td>{_e(cell)}</td>" for cell in row) + "</tr>\n"
+        for row, problem in zip(rows, marked, strict=True)
+    )
     return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>"
 
 
@@ -238,27 +375,44 @@ def _html_receipt(account: AccountProof) -> list[str]:
     if receipt.problem:
         parts.append(f'<p class="problem">{_e(receipt.problem)}</p>')
     if receipt.data_uri:
-        alt = _(RECEIPT_ALT).format(account=account.status.account, platform=platform_name(account.status.platform))
         parts.append(
-            f'<figure><img src="{_e(receipt.data_uri)}" alt="{_e(alt)}">'
-            f"<figcaption>{_e(_(RECEIPT_CAPTION))}</figcaption></figure>"
+            f'<figure><img src="{_e(receipt.data_uri)}" alt="{_e(receipt_alt(account))}">'
+            f"<figcaption>{_e(receipt_caption(account))}</figcaption></figure>"
         )
     return parts
 
 
+def _html_setting(account: AccountProof) -> list[tuple[str, str]]:
+    """A setting's state now and its latest check, as definition-list items (HTML)."""
+    setting = account.status.setting
+    if setting is None:
+        return []
+    state = _e(setting_summary(setting))
+    return [
+        (_(SETTING_STATE), f'<span class="problem">{state}</span>' if setting.state == SETTING_ON else state),
+        (_(LAST_CHECK), _e(last_check(account))),
+    ]
+
+
 def _html_account(account: AccountProof) -> str:
     parts = [f"<section>\n<h2>{_e(heading(account))}</h2>"]
+    warning = switch_it_off(account)
+    if warning:
+        parts.append(f'<p class="problem">{_e(warning)}</p>')
     confirmed = account.status.confirmed
     if confirmed:
         items = [
-            (_(CONFIRMED_AT), _e(local_and_utc(outcome_time(confirmed)))),
-            (_(PLATFORM), _e(platform_name(account.status.platform))),
-            (_(FORM_ADDRESS), f"<code>{_e(confirmed.form_url or _(NO_CONFIRMATION_TEXT))}</code>"),
-            (
-                _(CONFIRMATION_TEXT),
-                f"<blockquote>{_e(confirmed.confirmation_text or _(NO_CONFIRMATION_TEXT))}</blockquote>",
-            ),
+            (item.name, f"<code>{_e(item.text)}</code>" if item.code else _e(item.text))
+            for item in confirmed_items(account, confirmed)
         ]
+        if not account.status.is_setting:
+            items.append(
+                (
+                    _(CONFIRMATION_TEXT).format(company=company(account)),
+                    f"<blockquote>{_e(confirmed.confirmation_text or _(NO_CONFIRMATION_TEXT))}</blockquote>",
+                )
+            )
+        items += _html_setting(account)
         if account.receipt:
             items.append((_(RECEIPT), f"<code>{_e(account.receipt.path)}</code>"))
             if account.receipt.sha256:
@@ -267,12 +421,19 @@ def _html_account(account: AccountProof) -> str:
             items.append((_(ACCOUNT_EMAIL), _e(account.email)))
         parts += [_html_dl(items), *_html_receipt(account)]
     else:
-        parts += [f"<p><strong>{_e(_(NO_OBJECTION))}</strong> {_e(last_attempt(account))}</p>"]
+        said = "" if warning else f"<strong>{_e(nothing_confirmed(account))}</strong> "  # the warning says it is on
+        parts.append(f"<p>{said}{_e(last_attempt(account))}</p>")
+        items = _html_setting(account)
         if account.email:
-            parts.append(_html_dl([(_(ACCOUNT_EMAIL), _e(account.email))]))
+            items.append((_(ACCOUNT_EMAIL), _e(account.email)))
+        if items:
+            parts.append(_html_dl(items))
     if account.attempts:
         rows = [(short_local(outcome_time(run)), outcome_words(run)) for run in account.attempts]
         parts += [f"<h3>{_e(_(ATTEMPTS))}</h3>", _html_table((_(DATE_LOCAL), _(OUTCOME)), rows)]
+    if account.checks:
+        table = _html_table((_(DATE_LOCAL), _(STATE)), check_rows(account), check_problems(account))
+        parts += [f"<h3>{_e(_(CHECKS))}</h3>", table]
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -281,10 +442,10 @@ def render_html(proof: Proof) -> str:
     header = [(_(MADE_BY), _e(f"optout-bot {__version__}")), (_(MADE_ON), _e(local_and_utc(proof.made_at)))]
     if proof.email:
         header.append((_(EMAIL), _e(proof.email)))
-    summary = [(a.status.account, platform_name(a.status.platform), objection_summary(a)) for a in proof.accounts]
+    summary = [(a.status.account, shown_platform(a.status), objection_summary(a)) for a in proof.accounts]
     body = [
-        f"<h1>{_e(_(TITLE))}</h1>",
-        f'<p class="lead">{_e(_(SELF_SUBMITTED))}</p>',
+        f"<h1>{_e(title(proof))}</h1>",
+        f'<p class="lead">{_e(lead(proof))}</p>',
         _html_dl(header),
         f'<p class="notes">{_e(_(TIMES_NOTE))} {_e(_(HASH_NOTE))}</p>',
         f"<h2>{_e(_(SUMMARY))}</h2>",
@@ -296,7 +457,7 @@ def render_html(proof: Proof) -> str:
         f'<html lang="{_e(current_language())}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_e(_(TITLE))}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        f"<title>{_e(title(proof))}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )
@@ -330,11 +491,14 @@ def md_quote(text: str) -> str:
     return "\n".join(f"> {line}".rstrip() for line in broken)
 
 
-def _md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    def line(cells: Sequence[str]) -> str:
-        return "| " + " | ".join(md_escape(cell) for cell in cells) + " |"
+def _md_table(headers: Sequence[str], rows: Sequence[Sequence[str]], problems: Sequence[bool] = ()) -> list[str]:
+    """A table; the rows whose `problems` entry is true are in bold (a setting seen on)."""
 
-    return [line(headers), "|" + "---|" * len(headers), *(line(row) for row in rows)]
+    def line(cells: Sequence[str], strong: bool = False) -> str:
+        return "| " + " | ".join(f"**{md_escape(c)}**" if strong else md_escape(c) for c in cells) + " |"
+
+    marked = [*problems, *[False] * (len(rows) - len(problems))]
+    return [line(headers), "|" + "---|" * len(headers), *(line(row, m) for row, m in zip(rows, marked, strict=True))]
 
 
 def _md_item(name: str, value: str) -> str:
@@ -352,47 +516,68 @@ def _md_receipt(account: AccountProof) -> list[str]:
     if receipt.problem:
         lines += ["", f"**{md_escape(receipt.problem)}**"]
     if receipt.data_uri:
-        alt = _(RECEIPT_ALT).format(account=account.status.account, platform=platform_name(account.status.platform))
         # A data: URI is only base64 characters: nothing in it can close the link.
-        lines += ["", f"![{md_escape(alt)}]({receipt.data_uri})", "", f"*{md_escape(_(RECEIPT_CAPTION))}*"]
+        alt, caption = receipt_alt(account), receipt_caption(account)
+        lines += ["", f"![{md_escape(alt)}]({receipt.data_uri})", "", f"*{md_escape(caption)}*"]
     return lines
+
+
+def _md_setting(account: AccountProof) -> list[str]:
+    """A setting's state now and its latest check, as list items (Markdown)."""
+    setting = account.status.setting
+    if setting is None:
+        return []
+    state = md_escape(setting_summary(setting))
+    return [
+        _md_item(_(SETTING_STATE), f"**{state}**" if setting.state == SETTING_ON else state),
+        _md_item(_(LAST_CHECK), md_escape(last_check(account))),
+    ]
 
 
 def _md_account(account: AccountProof) -> list[str]:
     lines = ["", f"## {md_escape(heading(account))}", ""]
+    warning = switch_it_off(account)
+    if warning:
+        lines += [f"**{md_escape(warning)}**", ""]
     confirmed = account.status.confirmed
     if confirmed:
-        text = confirmed.confirmation_text or _(NO_CONFIRMATION_TEXT)
-        lines += [
-            _md_item(_(CONFIRMED_AT), md_escape(local_and_utc(outcome_time(confirmed)))),
-            _md_item(_(PLATFORM), md_escape(platform_name(account.status.platform))),
-            _md_item(_(FORM_ADDRESS), md_escape(confirmed.form_url or _(NO_CONFIRMATION_TEXT))),
-        ]
+        lines += [_md_item(item.name, md_escape(item.text)) for item in confirmed_items(account, confirmed)]
+        lines += _md_setting(account)
         if account.email:
             lines.append(_md_item(_(ACCOUNT_EMAIL), md_escape(account.email)))
-        lines += [_md_item(_(CONFIRMATION_TEXT), ""), "", md_quote(text), "", *_md_receipt(account)]
+        if not account.status.is_setting:
+            text = confirmed.confirmation_text or _(NO_CONFIRMATION_TEXT)
+            lines += [_md_item(_(CONFIRMATION_TEXT).format(company=company(account)), ""), "", md_quote(text)]
+        lines += ["", *_md_receipt(account)]
     else:
-        lines.append(f"**{md_escape(_(NO_OBJECTION))}** {md_escape(last_attempt(account))}")
+        said = "" if warning else f"**{md_escape(nothing_confirmed(account))}** "  # the warning says it is on
+        lines.append(said + md_escape(last_attempt(account)))
+        items = _md_setting(account)
         if account.email:
-            lines += ["", _md_item(_(ACCOUNT_EMAIL), md_escape(account.email))]
+            items.append(_md_item(_(ACCOUNT_EMAIL), md_escape(account.email)))
+        if items:
+            lines += ["", *items]
     if account.attempts:
         rows = [(short_local(outcome_time(run)), outcome_words(run)) for run in account.attempts]
         lines += ["", f"### {md_escape(_(ATTEMPTS))}", "", *_md_table((_(DATE_LOCAL), _(OUTCOME)), rows)]
+    if account.checks:
+        table = _md_table((_(DATE_LOCAL), _(STATE)), check_rows(account), check_problems(account))
+        lines += ["", f"### {md_escape(_(CHECKS))}", "", *table]
     return lines
 
 
 def render_markdown(proof: Proof) -> str:
     lines = [
-        f"# {md_escape(_(TITLE))}",
+        f"# {md_escape(title(proof))}",
         "",
-        f"**{md_escape(_(SELF_SUBMITTED))}**",
+        f"**{md_escape(lead(proof))}**",
         "",
         _md_item(_(MADE_BY), md_escape(f"optout-bot {__version__}")),
         _md_item(_(MADE_ON), md_escape(local_and_utc(proof.made_at))),
     ]
     if proof.email:
         lines.append(_md_item(_(EMAIL), md_escape(proof.email)))
-    summary = [(a.status.account, platform_name(a.status.platform), objection_summary(a)) for a in proof.accounts]
+    summary = [(a.status.account, shown_platform(a.status), objection_summary(a)) for a in proof.accounts]
     lines += ["", md_escape(f"{_(TIMES_NOTE)} {_(HASH_NOTE)}"), "", f"## {md_escape(_(SUMMARY))}", ""]
     lines += _md_table((_(ACCOUNT), _(PLATFORM), _(OBJECTION)), summary)
     for account in proof.accounts:

@@ -23,7 +23,7 @@ from optout_bot.handover import Outcome, ask_for_code, ask_to_log_in, await_pers
 from optout_bot.i18n import N_, _, ngettext
 from optout_bot.options import RunOptions
 from optout_bot.paths import make_private, profile_dir, timestamped_file
-from optout_bot.platforms import platform_name
+from optout_bot.platforms import platform_name, site_of
 from optout_bot.recording import RunReport, recorded_run
 from optout_bot.setting import OFF, Watch, await_switched_off, present_setting, read_state, setting_label
 from optout_bot.ui import Ui, duration
@@ -36,7 +36,7 @@ def run_objection(pw: Playwright, options: RunOptions, ui: Ui | None = None, *, 
     confirmation, say what remains (other accounts, the proof document).
     """
     ui = ui or Ui()
-    with recorded_run(options.account, options.platform, options.dry_run) as report:
+    with recorded_run(options.account, options.platform, options.dry_run, options.flow) as report:
         status = _walk(pw, options, _session_request(options), ui, report)
     if status is ExitStatus.SUCCESS and report.confirmation_text is not None and advice:
         _what_remains(options, ui)
@@ -55,7 +55,7 @@ def run_each(pw: Playwright, runs: list[RunOptions], ui: Ui | None = None) -> Ex
         )
         try:
             status = run_objection(pw, options, ui, advice=False)
-            message = _("form ready, nothing submitted (dry run)") if options.dry_run else _("confirmed by Meta")
+            message = _outcome_in_summary(options)
         except UsageError:
             raise  # bad input or a damaged ledger: the same for every account, so stop here
         except OptoutError as exc:
@@ -73,6 +73,15 @@ def run_each(pw: Playwright, runs: list[RunOptions], ui: Ui | None = None) -> Ex
         ui.say(_("Your receipts are listed by `optout-bot status`; `optout-bot report` makes a proof document."))
     failed = (status for _options, status, _message in results if status is not ExitStatus.SUCCESS)
     return next(failed, ExitStatus.SUCCESS)
+
+
+def _outcome_in_summary(options: RunOptions) -> str:
+    """How a successful run of `run --all` is summed up for its account."""
+    if options.dry_run:
+        return _("ready, nothing submitted or switched (dry run)")
+    if load_flow(options.platform, flow=options.flow).kind == "setting":
+        return _("the setting is off")
+    return _("confirmed by {company}").format(company=site_of(options.platform).company)
 
 
 def _session_request(options: RunOptions) -> SessionRequest:

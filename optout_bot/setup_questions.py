@@ -19,14 +19,27 @@ from optout_bot.config import Account, Config
 from optout_bot.errors import OptoutError, UsageError
 from optout_bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, Language, _, current_language, locale_language
 from optout_bot.paths import ACCOUNT_NAME
-from optout_bot.platforms import PLATFORMS, Platform
-from optout_bot.values import MAX_REASON_LENGTH, BadValueError, check_country, check_email, check_reason
+from optout_bot.platforms import PLATFORMS, Platform, platform_name
+from optout_bot.values import (
+    MAX_REASON_LENGTH,
+    BadValueError,
+    check_country,
+    check_email,
+    check_full_name,
+    check_phone,
+    check_reason,
+)
 
 _REMOVE = "-"  # typed to empty a saved optional answer (Enter alone keeps it)
 _SHORT = 60  # characters of a long reason shown in the summary
 # Answers to a yes-or-no question, in every language optout-bot speaks ("o", "oui": French).
 _YES = ("y", "yes", "o", "oui")
 _NO = ("n", "no", "non")
+# Platforms whose opt-out is a setting the person switches off (flows/linkedin.yaml, x.yaml: `kind: setting`):
+# nothing is typed there, so an account on them has no email to ask for.
+SETTING_PLATFORMS: tuple[Platform, ...] = ("linkedin", "x")
+# Platforms whose form needs no login (flows/whatsapp.yaml has no `login:`): `optout-bot login` refuses them.
+NO_LOGIN_PLATFORMS: tuple[Platform, ...] = ("whatsapp",)
 
 T = TypeVar("T")
 
@@ -59,6 +72,14 @@ class Text(metaclass=_Translated):
     REASON_SAVED = N_("Your saved text: {reason}\nPress Enter to keep it, or type {remove} to leave the box empty.")
     REASON = N_("Your text (optional)")
     BAD_REASON = N_("this text is {length} characters long: keep it under {limit}")
+    FULL_NAME_INTRO = N_("Your full name: only Meta's form for information about you that others shared asks for it.")
+    FULL_NAME = N_("Your first and last names")
+    BAD_FULL_NAME = N_("{answer!r} does not look like a name: type your first and last names, such as Jane Doe")
+    PHONE_INTRO = N_("Your phone number: only WhatsApp's form asks for it (the number of your WhatsApp account).")
+    PHONE = N_("Your phone number, with its country code (such as +33 6 12 34 56 78)")
+    BAD_PHONE = N_("{answer!r} is not a phone number with its country code: type it like +33 6 12 34 56 78")
+    OPTIONAL_SKIP = N_("It is optional: press Enter to skip it.")
+    OPTIONAL_SAVED = N_("It is optional: press Enter to keep the saved answer, or type {remove} to remove it.")
     ACCOUNTS_INTRO = N_(
         "Accounts. Each one gets its own browser window and profile, kept by optout-bot: you log in to it\n"
         "once with `optout-bot login --account NAME`. One objection covers every account linked in the same\n"
@@ -67,7 +88,7 @@ class Text(metaclass=_Translated):
     ACCOUNTS_KEPT = N_("Accounts already saved (kept):")
     ADD_FIRST = N_("Add an account?")
     ADD_ANOTHER = N_("Add another account?")
-    PLATFORM = N_("Is it an Instagram or a Facebook account?")
+    PLATFORM = N_("Which platform is this account on?")  # click adds the choices: (instagram, facebook, …)
     NAME = N_("A short name for it (letters, digits, '.', '_' or '-')")
     BAD_NAME = N_(
         "{answer!r} cannot be used: use letters, digits, '.', '_' or '-' (up to 64, starting with a letter or digit)"
@@ -77,7 +98,7 @@ class Text(metaclass=_Translated):
     ACCOUNT_EMAIL_NO_MAIN = N_("Its email (press Enter to skip: Meta pre-fills it)")
     BAD_OPTION = N_("--account {value!r}: {problem}")
     OPTION_SHAPE = N_("write it as NAME:PLATFORM or NAME:PLATFORM:EMAIL, for example work:facebook")
-    OPTION_PLATFORM = N_("the platform must be instagram or facebook")
+    OPTION_PLATFORM = N_("the platform must be {choices}")
     OPTION_TWICE = N_("--account {name!r} is given twice: give each account once")
 
     SUMMARY = N_("Your settings:")
@@ -85,10 +106,14 @@ class Text(metaclass=_Translated):
     SUMMARY_COUNTRY = N_("country:")
     SUMMARY_LANGUAGE = N_("language:")
     SUMMARY_REASON = N_("reason:")
+    SUMMARY_FULL_NAME = N_("name:")
+    SUMMARY_PHONE = N_("phone:")
     SUMMARY_ACCOUNTS = N_("accounts:")
     NO_EMAIL = N_("(none: Meta pre-fills the email of your account)")
     NO_COUNTRY = N_("(none: chosen in the form if Meta asks)")
     NO_REASON = N_("(none: Meta does not require one)")
+    NO_FULL_NAME = N_("(none: only Meta's form for information others shared asks for it)")
+    NO_PHONE = N_("(none: only WhatsApp's form asks for it)")
     NO_ACCOUNTS = N_("(none yet)")
     SAVE = N_("Save these settings in {path}?")
     REPLACE = N_("Replace the settings in {path}?")
@@ -96,9 +121,10 @@ class Text(metaclass=_Translated):
     NOT_SAVED = N_("Nothing was saved.")
     SAVED = N_("Saved in {path}")
     NEXT_NONE = N_(
-        "Next: optout-bot run --platform instagram (or facebook). Run optout-bot init again to save accounts."
+        "Next: optout-bot run --platform {platform} (or {others}). Run optout-bot init again to save accounts."
     )
     NEXT_ONE = N_("Next: optout-bot login --account {name}, then optout-bot run --account {name}")
+    NEXT_ONE_NO_LOGIN = N_("Next: optout-bot run --account {name} ({platform}'s form needs no login)")
     NEXT_MANY = N_("Next: log in to each account once with optout-bot login --account NAME, then optout-bot run --all")
 
     INVALID_FILE = N_("{problem}. Fix it, or delete the file, or start again with: optout-bot init --force")
@@ -148,11 +174,21 @@ def check_new_name(answer: str, names: Iterable[str]) -> str:
     return name
 
 
+def platform_choices() -> str:
+    """Every platform, in the person's words: "instagram, facebook, whatsapp, linkedin or x"."""
+    return _("{first} or {last}").format(first=", ".join(PLATFORMS[:-1]), last=PLATFORMS[-1])
+
+
 def as_platform(value: str) -> Platform:
     for platform in PLATFORMS:
         if value.strip().lower() == platform:
             return platform
-    raise UsageError(Text.OPTION_PLATFORM)
+    raise UsageError(Text.OPTION_PLATFORM.format(choices=platform_choices()))
+
+
+def asks_account_email(platform: str) -> bool:
+    """Whether an account's own email is of any use: a setting (LinkedIn, X) has no form to put it in."""
+    return platform not in SETTING_PLATFORMS
 
 
 def as_language(value: str) -> Language:
@@ -235,6 +271,8 @@ def summary(config: Config) -> list[str]:
         (Text.SUMMARY_COUNTRY, country_label(config.country) if config.country else Text.NO_COUNTRY),
         (Text.SUMMARY_LANGUAGE, config.language),
         (Text.SUMMARY_REASON, _shorten(config.reason) if config.reason else Text.NO_REASON),
+        (Text.SUMMARY_FULL_NAME, config.name or Text.NO_FULL_NAME),
+        (Text.SUMMARY_PHONE, config.phone or Text.NO_PHONE),
     ]
     width = max(len(name) for name, _value in settings) + 2
     return [
@@ -247,9 +285,12 @@ def summary(config: Config) -> list[str]:
 
 def next_step(config: Config) -> str:
     if not config.accounts:
-        return Text.NEXT_NONE
+        return Text.NEXT_NONE.format(platform=PLATFORMS[0], others=", ".join(PLATFORMS[1:]))
     if len(config.accounts) == 1:
-        return Text.NEXT_ONE.format(name=config.accounts[0].name)
+        (account,) = config.accounts
+        if account.platform in NO_LOGIN_PLATFORMS:
+            return Text.NEXT_ONE_NO_LOGIN.format(name=account.name, platform=platform_name(account.platform))
+        return Text.NEXT_ONE.format(name=account.name)
     return Text.NEXT_MANY
 
 
@@ -371,12 +412,45 @@ def ask_reason(current: str | None) -> str | None:
     return answer
 
 
+def _optional_answer(check: Callable[[str], str | None], message: str) -> Callable[[str], str | None]:
+    """An optional answer for click.prompt: Enter gives the default (the saved answer, or none), "-" none."""
+    checked = _retry(check, message)
+
+    def convert(answer: str) -> str | None:
+        return None if answer.strip() == _REMOVE else checked(answer)
+
+    return convert
+
+
+def _ask_optional(
+    intro: str, question: str, current: str | None, check: Callable[[str], str | None], bad: str
+) -> str | None:
+    click.echo("\n" + intro)
+    click.echo(Text.OPTIONAL_SAVED.format(remove=_REMOVE) if current else Text.OPTIONAL_SKIP)
+    answer: str | None = _ask(
+        question, default=current or "", show_default=bool(current), value_proc=_optional_answer(check, bad)
+    )
+    return answer
+
+
+def ask_full_name(current: str | None) -> str | None:
+    """The person's full name (Meta's third-party form), or None: Enter skips it or keeps the saved one."""
+    return _ask_optional(Text.FULL_NAME_INTRO, Text.FULL_NAME, current, check_full_name, Text.BAD_FULL_NAME)
+
+
+def ask_phone(current: str | None) -> str | None:
+    """The person's phone number with its country code (WhatsApp's form), or None, like ask_full_name."""
+    return _ask_optional(Text.PHONE_INTRO, Text.PHONE, current, check_phone, Text.BAD_PHONE)
+
+
 def ask_account(accounts: Sequence[Account], main_email: str | None) -> Account:
     names = [account.name for account in accounts]
     platform = as_platform(_ask(Text.PLATFORM, type=click.Choice(PLATFORMS, case_sensitive=False)))
     name: str = _ask(
         Text.NAME, default=suggest_name(platform, names), value_proc=lambda answer: check_new_name(answer, names)
     )
+    if not asks_account_email(platform):
+        return Account(name=name, platform=platform)
     question = Text.ACCOUNT_EMAIL.format(main=main_email) if main_email else Text.ACCOUNT_EMAIL_NO_MAIN
     email: str | None = _ask(
         question,

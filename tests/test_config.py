@@ -142,6 +142,21 @@ def test_the_written_text_is_plain_toml() -> None:
     )
 
 
+def test_name_and_phone_are_written_and_read_back(tmp_path: Path) -> None:
+    config = Config(name="Jane Doe", phone="+33 6 12 34 56 78", accounts=[Account(name="wa", platform="whatsapp")])
+    path = tmp_path / "config.toml"
+    write_config(config, path)
+    assert 'name = "Jane Doe"\nphone = "+33 6 12 34 56 78"\n' in path.read_text()
+    assert load_config(path) == config
+
+
+def test_a_phone_without_its_country_code_is_refused_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('schema_version = 1\nphone = "06 12 34 56 78"\n', encoding="utf-8")
+    with pytest.raises(ConfigFileError, match=r"config.toml:2: phone: .*country code"):
+        load_config(path)
+
+
 def test_the_default_place_is_the_user_config_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     if sys.platform != "linux":
         pytest.skip("XDG_CONFIG_HOME only steers platformdirs on Linux")

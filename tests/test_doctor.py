@@ -239,7 +239,7 @@ def test_broken_settings_fail_with_each_mistake_at_its_line(home: Home) -> None:
     assert check.fix == f"correct the lines below in {path}, or write the file anew with `optout-bot init --force`"
     assert sorted(check.items) == [
         f"{path}:2: emial: unknown setting: remove it or correct its spelling (known here: schema_version, email, "
-        "country, language, reason, accounts)",
+        "country, language, reason, name, phone, accounts)",
         f'{path}:4: accounts.0.platform: required: add a line such as platform = "…"',
         f"{path}:5: accounts.0.name: 'a b' is not allowed: use letters, digits, '.', '_' or '-' (up to 64)",
     ]

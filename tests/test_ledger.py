@@ -19,7 +19,7 @@ import pytest
 
 from optout_bot import ledger as ledger_module
 from optout_bot.errors import ExitStatus, UsageError
-from optout_bot.ledger import SCHEMA_VERSION, Ledger, Outcome, RunRecord
+from optout_bot.ledger import SCHEMA_VERSION, Ledger, Outcome, RunRecord, SettingCheck
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,12 +34,26 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def v1_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_ledger_v1", DATA / "make_ledger_v1.py")
+def data_script(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, DATA / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def v1_script() -> ModuleType:
+    return data_script("make_ledger_v1")
+
+
+def schema(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    rows = conn.execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall()
+    return [(name, " ".join(sql.split())) for name, sql in rows]
+
+
+def at(monkeypatch: pytest.MonkeyPatch, stamp: str) -> None:
+    """The ledger's clock, from now on: every write is dated `stamp` (UTC)."""
+    monkeypatch.setattr(ledger_module, "_now", lambda: stamp)
 
 
 # --- Round trip -----------------------------------------------------------------------------------------------
@@ -128,6 +142,10 @@ def test_the_outcomes_match_the_exit_codes() -> None:
     assert Outcome.of(ExitStatus.SUCCESS, dry_run=False) is Outcome.CONFIRMED
     assert Outcome.of(ExitStatus.SUCCESS, dry_run=True) is Outcome.DRY_RUN_READY
     for status in ExitStatus:
+        if status is ExitStatus.SETTING_ON:  # `verify`'s own code: no run ends with it
+            with pytest.raises(ValueError, match="no run ends with exit code 8"):
+                Outcome.of(status, dry_run=False)
+            continue
         assert Outcome.of(status, dry_run=False).exit_status is status
     assert Outcome.INTERRUPTED.exit_status is None
 
@@ -170,6 +188,130 @@ def test_an_interruption_may_carry_any_exit_code(tmp_path: Path) -> None:
     assert (record.outcome, record.exit_code) == (Outcome.INTERRUPTED, 130) and record.ended_at is not None
 
 
+# --- Flows and settings ---------------------------------------------------------------------------------------
+
+
+def finish(ledger: Ledger, run_id: int, outcome: Outcome, before: str | None = None, after: str | None = None) -> None:
+    status = outcome.exit_status
+    assert status is not None
+    url = "https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement?trk=x"
+    ledger.finish_run(run_id, outcome, int(status), url, "r", None, None, setting_before=before, setting_after=after)
+
+
+def test_the_flow_is_recorded_and_a_confirmation_counts_for_its_own_flow_only(tmp_path: Path) -> None:
+    with Ledger.open(tmp_path / "ledger.sqlite3") as ledger:
+        own = ledger.start_run("jane", "facebook", dry_run=False)
+        finish(ledger, own, Outcome.CONFIRMED)
+        other = ledger.start_run("jane", "facebook", dry_run=False, flow="third-party")
+        finish(ledger, other, Outcome.NOT_SUBMITTED)
+        assert [(r.id, r.flow) for r in ledger.runs()] == [(own, "own"), (other, "third-party")]
+        confirmed = ledger.confirmed("jane", "facebook")
+        assert confirmed is not None and confirmed.id == own
+        assert ledger.confirmed("jane", "facebook", flow="own") == confirmed
+        assert ledger.confirmed("jane", "facebook", flow="third-party") is None
+        # The latest run of each flow: the third-party attempt does not hide the own objection.
+        assert [(r.flow, r.outcome) for r in ledger.last_runs()] == [
+            ("own", Outcome.CONFIRMED),
+            ("third-party", Outcome.NOT_SUBMITTED),
+        ]
+
+
+def test_a_settings_states_are_recorded_with_the_run(tmp_path: Path) -> None:
+    with Ledger.open(tmp_path / "ledger.sqlite3") as ledger:
+        switched = ledger.start_run("jane", "linkedin", dry_run=False)
+        finish(ledger, switched, Outcome.CONFIRMED, "on", "off")
+        closed = ledger.start_run("jane", "linkedin", dry_run=False)
+        finish(ledger, closed, Outcome.NOT_SUBMITTED, "on", None)
+        form = ledger.start_run("jane", "instagram", dry_run=False)
+        finish(ledger, form, Outcome.CONFIRMED)
+        first, second, third = ledger.runs()
+    assert (first.setting_before, first.setting_after, first.is_setting) == ("on", "off", True)
+    assert (second.setting_before, second.setting_after, second.is_setting) == ("on", None, True)
+    assert (third.setting_before, third.setting_after, third.is_setting) == (None, None, False)
+    assert first.form_url == "https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement"
+
+
+def test_a_state_is_on_or_off_and_nothing_else(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite3"
+    with Ledger.open(path) as ledger:
+        run_id = ledger.start_run("jane", "x", dry_run=False)
+        with pytest.raises(ValueError, match="setting_after is 'on', 'off' or None, not 'Off'"):
+            finish(ledger, run_id, Outcome.CONFIRMED, "on", "Off")
+        with pytest.raises(ValueError, match="'on' or 'off', not 'unknown'"):
+            ledger.record_check("jane", "x", "unknown", None)
+        assert ledger.runs()[0].ended_at is None and ledger.checks() == []
+    # And the file itself refuses it, whatever program writes to it.
+    conn = raw(path)
+    for statement in (
+        "UPDATE runs SET setting_before = 'maybe'",
+        "UPDATE runs SET setting_after = ''",
+        "INSERT INTO setting_checks (account, platform, checked_at, state) VALUES ('a', 'x', '2025-01-01', 'ON')",
+        "INSERT INTO setting_checks (account, platform, checked_at, state) VALUES ('a', 'x', '2025-01-01', NULL)",
+        "UPDATE runs SET flow = ''",
+    ):
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute(statement)
+
+
+def test_a_check_is_recorded_at_once_without_the_query(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at(monkeypatch, "2025-07-01T08:00:00+00:00")
+    with Ledger.open(tmp_path / "ledger.sqlite3") as ledger:
+        check_id = ledger.record_check("jane", "x", "on", "https://x.com/settings/grok_settings?token=secret#top")
+    with Ledger.open(tmp_path / "ledger.sqlite3") as ledger:
+        assert ledger.checks() == [
+            SettingCheck(check_id, "jane", "x", datetime(2025, 7, 1, 8, tzinfo=UTC), "on", "https://x.com/settings/grok_settings")
+        ]  # fmt: skip
+        assert ledger.checks("jane", "linkedin") == [] and len(ledger.checks("jane")) == 1
+
+
+def test_setting_states_say_the_latest_state_and_when_it_was_last_seen_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def moment(day: int) -> datetime:
+        return datetime(2025, 7, day, 9, tzinfo=UTC)
+
+    with Ledger.open(tmp_path / "ledger.sqlite3") as ledger:
+
+        def run(account: str, platform: str, day: int, outcome: Outcome, before: str | None, after: str | None,
+                dry_run: bool = False) -> None:  # fmt: skip
+            at(monkeypatch, moment(day).isoformat())
+            finish(ledger, ledger.start_run(account, platform, dry_run), outcome, before, after)
+
+        def check(account: str, platform: str, day: int, state: str) -> None:
+            at(monkeypatch, moment(day).isoformat())
+            ledger.record_check(account, platform, state, None)
+
+        # ann switched LinkedIn's setting off on the 1st; verify saw it off on the 5th, then on again on the 9th.
+        run("ann", "linkedin", 1, Outcome.CONFIRMED, "on", "off")
+        check("ann", "linkedin", 5, "off")
+        check("ann", "linkedin", 9, "on")
+        run("ann", "instagram", 2, Outcome.CONFIRMED, None, None)  # a form: no state
+        # bob's X setting: only a rehearsal that found it on.
+        run("bob", "x", 3, Outcome.DRY_RUN_READY, "on", None, dry_run=True)
+        # cat's was already off on the 2nd; a later run failed before it could read it.
+        run("cat", "linkedin", 2, Outcome.CONFIRMED, "off", "off")
+        run("cat", "linkedin", 6, Outcome.NOT_RECOGNISED, None, None)
+        # dan switched it off, but it was on again by the next run, which he left before switching it off.
+        run("dan", "x", 1, Outcome.CONFIRMED, "on", "off")
+        run("dan", "x", 4, Outcome.NOT_SUBMITTED, "on", "on")
+        # eve: on at a check, then switched off by a run the next day.
+        check("eve", "linkedin", 6, "on")
+        run("eve", "linkedin", 7, Outcome.CONFIRMED, "on", "off")
+
+        states = {(s.account, s.platform): s for s in ledger.setting_states()}
+        checks = ledger.checks()
+
+    assert list(states) == [("ann", "linkedin"), ("bob", "x"), ("cat", "linkedin"), ("dan", "x"), ("eve", "linkedin")]
+    ann, bob, cat, dan, eve = states.values()
+    assert (ann.state, ann.seen_at, ann.last_off, ann.back_on) == ("on", moment(9), moment(5), True)
+    assert ann.last_check == checks[1]
+    assert (bob.state, bob.seen_at, bob.last_off, bob.back_on, bob.last_check) == ("on", moment(3), None, False, None)
+    assert (cat.state, cat.seen_at, cat.last_off, cat.back_on) == ("off", moment(2), moment(2), False)
+    assert (dan.state, dan.seen_at, dan.last_off, dan.back_on) == ("on", moment(4), moment(1), True)
+    assert (eve.state, eve.last_off, eve.back_on) == ("off", moment(7), False)
+    assert eve.last_check is not None and eve.last_check.state == "on"
+
+
 # --- The file -------------------------------------------------------------------------------------------------
 
 
@@ -210,9 +352,10 @@ def test_the_default_place_is_the_user_data_folder(tmp_path: Path, monkeypatch: 
 def test_the_api_has_no_place_for_secrets() -> None:
     """No password, code, cookie or token field: the record's fields are exactly these."""
     assert list(RunRecord.__dataclass_fields__) == [
-        "id", "account", "platform", "dry_run", "started_at", "ended_at", "outcome", "exit_code",
-        "form_url", "route", "confirmation_text", "receipt_path",
+        "id", "account", "platform", "flow", "dry_run", "started_at", "ended_at", "outcome", "exit_code",
+        "form_url", "route", "confirmation_text", "receipt_path", "setting_before", "setting_after",
     ]  # fmt: skip
+    assert list(SettingCheck.__dataclass_fields__) == ["id", "account", "platform", "checked_at", "state", "url"]
 
 
 # --- Migrations -----------------------------------------------------------------------------------------------
@@ -230,6 +373,7 @@ def test_a_stored_v1_ledger_is_migrated_keeping_its_runs(tmp_path: Path) -> None
             id=1,
             account="personal",
             platform="instagram",
+            flow="own",
             dry_run=False,
             started_at=datetime(2025, 5, 20, 9, 14, 3, tzinfo=UTC),
             ended_at=datetime(2025, 5, 20, 9, 16, 41, tzinfo=UTC),
@@ -239,11 +383,14 @@ def test_a_stored_v1_ledger_is_migrated_keeping_its_runs(tmp_path: Path) -> None
             route=None,
             confirmation_text="Thank you. We've received your objection.",
             receipt_path=Path("/home/jane/.local/share/optout-bot/receipts/20250520-111641-instagram-confirmation.png"),
+            setting_before=None,
+            setting_after=None,
         ),
         RunRecord(
             id=2,
             account="work",
             platform="facebook",
+            flow="own",
             dry_run=False,
             started_at=datetime(2025, 5, 21, 18, 2, 11, tzinfo=UTC),
             ended_at=None,
@@ -253,10 +400,12 @@ def test_a_stored_v1_ledger_is_migrated_keeping_its_runs(tmp_path: Path) -> None
             route=None,
             confirmation_text=None,
             receipt_path=None,
+            setting_before=None,
+            setting_after=None,
         ),
     ]
     conn = raw(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert mode(path) == 0o600
@@ -282,13 +431,55 @@ def test_the_first_step_still_builds_the_released_v1_schema(tmp_path: Path) -> N
     path = tmp_path / "fresh-v1.sqlite3"
     conn = raw(path)
     ledger_module._migrate(conn, target=1)
-
-    def schema(c: sqlite3.Connection) -> list[tuple[str, str]]:
-        rows = c.execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall()
-        return [(name, " ".join(sql.split())) for name, sql in rows]
-
     assert schema(conn) == schema(raw(DATA / "ledger-v1.sqlite3"))
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_the_first_two_steps_still_build_the_released_v2_schema(tmp_path: Path) -> None:
+    conn = raw(tmp_path / "fresh-v2.sqlite3")
+    ledger_module._migrate(conn, target=2)
+    assert schema(conn) == schema(raw(DATA / "ledger-v2.sqlite3"))
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+
+
+def test_a_stored_v2_ledger_is_migrated_keeping_its_runs(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite3"
+    shutil.copyfile(DATA / "ledger-v2.sqlite3", path)
+    assert raw(path).execute("PRAGMA user_version").fetchone()[0] == 2
+    stored = data_script("make_ledger_v2").ROWS
+
+    with Ledger.open(path) as ledger:
+        records = ledger.runs()
+        assert ledger.checks() == [] and ledger.setting_states() == []
+    assert [
+        (r.id, r.account, r.platform, r.started_at.isoformat(), r.ended_at.isoformat() if r.ended_at else None,
+         r.outcome.value, r.exit_code, r.form_url, r.confirmation_text, str(r.receipt_path) if r.receipt_path else None,
+         r.route, int(r.dry_run))
+        for r in records
+    ] == stored  # fmt: skip
+    # Every run before version 3 walked the own-information form; none of them read a setting.
+    assert {(r.flow, r.setting_before, r.setting_after) for r in records} == {("own", None, None)}
+    conn = raw(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with Ledger.open(path) as ledger:
+        confirmed = ledger.confirmed("personal", "instagram")
+        assert confirmed is not None and confirmed.id == 2  # the rehearsal before it is no objection
+        assert ledger.confirmed("personal", "instagram", "third-party") is None
+        assert ledger.start_run("work", "facebook", dry_run=False, flow="third-party") == 5
+
+
+def test_the_v2_to_v3_step_adds_the_columns_and_the_checks_table(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite3"
+    shutil.copyfile(DATA / "ledger-v2.sqlite3", path)
+    Ledger.open(path).close()
+    conn = raw(path)
+    columns = {row[1]: (row[2], row[3], row[4]) for row in conn.execute("PRAGMA table_info(runs)")}
+    assert columns["flow"] == ("TEXT", 1, "'own'")
+    assert columns["setting_before"] == columns["setting_after"] == ("TEXT", 0, None)
+    checks = [row[1] for row in conn.execute("PRAGMA table_info(setting_checks)")]
+    assert checks == ["id", "account", "platform", "checked_at", "state", "url"]
+    assert "setting_checks_by_account" in [row[1] for row in conn.execute("PRAGMA index_list(setting_checks)")]
 
 
 def test_a_failing_step_leaves_the_previous_version_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -308,6 +499,28 @@ def test_a_failing_step_leaves_the_previous_version_intact(tmp_path: Path, monke
     monkeypatch.undo()
     with Ledger.open(path) as ledger:
         assert len(ledger.runs()) == 2
+
+
+def test_a_failing_v2_to_v3_step_leaves_version_2_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "ledger.sqlite3"
+    shutil.copyfile(DATA / "ledger-v2.sqlite3", path)
+
+    def half_done(conn: sqlite3.Connection) -> None:
+        conn.execute("ALTER TABLE runs ADD COLUMN flow TEXT NOT NULL DEFAULT 'own'")
+        conn.execute("CREATE TABLE setting_checks (id INTEGER PRIMARY KEY)")
+        raise RuntimeError("power cut")
+
+    steps = ledger_module._MIGRATIONS
+    monkeypatch.setattr(ledger_module, "_MIGRATIONS", [*steps[:2], half_done])
+    with pytest.raises(RuntimeError, match="power cut"):
+        Ledger.open(path)
+    conn = raw(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert "flow" not in [row[1] for row in conn.execute("PRAGMA table_info(runs)")]
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'setting_checks'").fetchone()[0] == 0
+    monkeypatch.undo()
+    with Ledger.open(path) as ledger:
+        assert len(ledger.runs()) == 4
 
 
 def test_a_ledger_from_a_newer_optout_bot_is_refused_untouched(tmp_path: Path) -> None:

@@ -16,7 +16,17 @@ from optout_bot.config import Account, Config, load_config, write_config
 from optout_bot.errors import ExitStatus, UsageError
 from optout_bot.ledger import Ledger, Outcome
 from optout_bot.report import md_escape, md_quote, new_report_path, render_report, write_report
-from tests.test_status import CONFIRMATION, FORM_URL, local_time_zone, png, receipt_file, record
+from tests.test_status import (
+    CONFIRMATION,
+    FORM_URL,
+    SETTING_URL,
+    ledger_clock,
+    local_time_zone,
+    png,
+    receipt_file,
+    record,
+    setting_record,
+)
 
 HOSTILE = "Thanks <script>alert('pwned')</script> & *bold* [click](javascript:alert(1)) | `code`\n# Not a heading"
 NO_RUN = "no run recorded yet: run `optout-bot run --platform instagram` (or facebook) first"
@@ -102,6 +112,78 @@ def test_times_are_local_and_utc(history: Path, settings: Config) -> None:
     with local_time_zone("IST-5:30"):
         text = render_report(settings, "html", history)
     assert "(local time, UTC+05:30)" in text
+
+
+# --- Other flows, and settings ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mixed(ledger_path: Path, receipt: Path) -> Path:
+    """work: Meta's own form not offered, the third-party form confirmed; pro: a LinkedIn setting switched off,
+    then found on again by `verify`; tweets: an X setting only ever seen on."""
+    with local_time_zone("UTC0"), Ledger.open(ledger_path) as ledger:
+        with ledger_clock("2025-06-01T09:00:00"):
+            record(ledger, "work", "facebook", Outcome.NOT_OFFERED)
+            record(ledger, "work", "facebook", Outcome.CONFIRMED, receipt, CONFIRMATION, flow="third-party")
+            setting_record(ledger, "pro", "linkedin", "on", "off", receipt=receipt)
+            setting_record(ledger, "tweets", "x", "on", None, Outcome.DRY_RUN_READY)
+        with ledger_clock("2025-06-10T09:00:00"):
+            ledger.record_check("pro", "linkedin", "off", SETTING_URL)
+        with ledger_clock("2025-07-01T09:00:00"):
+            ledger.record_check("pro", "linkedin", "on", SETTING_URL)
+    return ledger_path
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_settings_and_other_flows_are_in_the_report(fmt: str, settings: Config, mixed: Path) -> None:
+    with local_time_zone("UTC0"):
+        text = render_report(settings, "html" if fmt == "html" else "md", mixed)
+    unescape = (lambda t: t.replace("&#x27;", "'")) if fmt == "html" else (lambda t: t.replace("\\", ""))
+    plain = unescape(text)
+
+    # Several companies: a title for all of them; what the person did, for forms and for settings.
+    assert "Objections to the use of personal data for AI training: proof" in plain
+    assert "submitted Meta's objection form themselves" in plain
+    assert "optout-bot never switches a setting: where a setting was on, the person switched it off themselves" in plain
+    # Each flow of an account is its own section, with its own attempts.
+    assert "work — Facebook (third-party)" in plain and "Objection confirmed by Meta" in plain
+    assert "work — Facebook" in plain and "not offered by Meta" in plain
+    # The setting switched back on comes first in its section, with what to do.
+    pro = plain[plain.index("pro — LinkedIn") :]
+    warning = "SWITCHED BACK ON: off on 2025-06-10, on again by 2025-07-01. Switch it off yourself: optout-bot run"
+    assert pro.index(warning) < pro.index("Setting seen off by optout-bot")
+    assert "Setting in that run" in pro and "on → off" in pro
+    assert "Screenshot of the setting switched off, for pro on LinkedIn" in pro
+    assert "Checks by optout-bot verify" in pro
+    assert "2025-06-10 09:00" in pro and "2025-07-01 09:00" in pro
+    tweets = plain[plain.index("tweets — X") :]
+    assert "on, never seen off. Switch it off yourself: optout-bot run --account tweets --platform x" in tweets
+    assert "dry run: on" in tweets and "No confirmed objection" not in tweets
+    # In the summary.
+    assert "setting SWITCHED BACK ON: off on 2025-06-10, on again by 2025-07-01" in plain
+    assert "setting on, never seen off" in plain
+
+
+def test_a_setting_seen_on_stands_out_in_html(settings: Config, mixed: Path) -> None:
+    text = render_report(settings, "html", mixed)
+    assert '<p class="problem">SWITCHED BACK ON' in text
+    assert '<tr class="problem"><td>2025-07-01 09:00</td><td>on</td></tr>' in text
+    assert "<tr><td>2025-06-10 09:00</td><td>off</td></tr>" in text
+
+
+def test_a_setting_seen_on_stands_out_in_markdown(settings: Config, mixed: Path) -> None:
+    text = render_report(settings, "md", mixed)
+    assert "**SWITCHED BACK ON: off on 2025-06-10, on again by 2025-07-01. Switch it off yourself:" in text
+    assert "| **2025-07-01 09:00** | **on** |" in text and "| 2025-06-10 09:00 | off |" in text
+
+
+def test_a_report_of_one_companys_settings_names_it(ledger_path: Path, receipt: Path) -> None:
+    with Ledger.open(ledger_path) as ledger:
+        setting_record(ledger, "pro", "linkedin", "off", "off", receipt=receipt)
+    text = render_report(Config(), "md", ledger_path).replace("\\", "")
+    assert text.startswith("# Objection to LinkedIn's use of personal data for AI training: proof")
+    assert "objection form" not in text  # no form in this report
+    assert "Setting in that run:** already off" in text
 
 
 # --- Escaping ---------------------------------------------------------------------------------------------------

@@ -11,11 +11,18 @@ from click.testing import CliRunner
 
 from optout_bot.config import Account, Config
 from optout_bot.errors import UsageError
+from optout_bot.flows import load_flow
+from optout_bot.platforms import PLATFORMS
 from optout_bot.setup_questions import (
+    NO_LOGIN_PLATFORMS,
+    SETTING_PLATFORMS,
     account_email,
     ask_accounts,
     ask_country,
+    ask_full_name,
+    ask_phone,
     ask_reason,
+    asks_account_email,
     check_new_name,
     confirm,
     country_label,
@@ -91,7 +98,12 @@ def test_account_options_are_read() -> None:
     assert parse_account_option("perso:instagram") == Account(name="perso", platform="instagram")
     assert parse_account_option("w.2:Facebook:j@w.org") == Account(name="w.2", platform="facebook", email="j@w.org")
     assert parse_account_option("w:facebook:") == Account(name="w", platform="facebook")
-    with pytest.raises(UsageError, match=r"^--account 'x:threads': the platform must be instagram or facebook$"):
+    assert parse_account_option("wa:WhatsApp") == Account(name="wa", platform="whatsapp")
+    assert parse_account_option("pro:linkedin") == Account(name="pro", platform="linkedin")
+    assert parse_account_option("x:x") == Account(name="x", platform="x")
+    with pytest.raises(
+        UsageError, match=r"^--account 'x:threads': the platform must be instagram, facebook, whatsapp, linkedin or x$"
+    ):
         parse_account_option("x:threads")
     with pytest.raises(UsageError, match=r"^--account 'x:facebook:j@': 'j@' is not an email address"):
         parse_account_option("x:facebook:j@")
@@ -120,9 +132,13 @@ def test_the_summary_says_what_is_missing_in_plain_words() -> None:
         "  country:   (none: chosen in the form if Meta asks)",
         "  language:  en",
         "  reason:    (none: Meta does not require one)",
+        "  name:      (none: only Meta's form for information others shared asks for it)",
+        "  phone:     (none: only WhatsApp's form asks for it)",
         "  accounts:",
         "    (none yet)",
     ]
+    mine = summary(Config(name="Jane Doe", phone="+33 6 12 34 56 78"))
+    assert mine[5:7] == ["  name:      Jane Doe", "  phone:     +33 6 12 34 56 78"]
     long = Config(reason="word " * 30, accounts=(Account(name="w", platform="facebook", email="j@w.org"),))
     lines = summary(long)
     assert lines[4] == "  reason:    " + ("word " * 12)[:59] + "…"
@@ -131,12 +147,16 @@ def test_the_summary_says_what_is_missing_in_plain_words() -> None:
 
 def test_the_next_step_depends_on_the_accounts() -> None:
     one = (Account(name="perso", platform="instagram"),)
-    assert next_step(Config()).startswith("Next: optout-bot run --platform instagram")
+    assert next_step(Config()).startswith(
+        "Next: optout-bot run --platform instagram (or facebook, whatsapp, linkedin, x). "
+    )
     assert (
         next_step(Config(accounts=one)) == "Next: optout-bot login --account perso, then optout-bot run --account perso"
     )
     two = (*one, Account(name="work", platform="facebook"))
     assert next_step(Config(accounts=two)).endswith("then optout-bot run --all")
+    whatsapp = (Account(name="wa", platform="whatsapp"),)
+    assert next_step(Config(accounts=whatsapp)) == "Next: optout-bot run --account wa (WhatsApp's form needs no login)"
 
 
 def test_only_the_persons_own_comments_count() -> None:
@@ -172,6 +192,37 @@ def test_a_reason_too_long_is_asked_again() -> None:
     assert "Error: this text is 5001 characters long: keep it under 5000" in out
 
 
+def test_the_full_name_is_optional_and_said_what_it_is_for() -> None:
+    name, out = typed([""], lambda: ask_full_name(None))
+    assert name is None
+    assert "only Meta's form for information about you that others shared asks for it" in out
+    assert "It is optional: press Enter to skip it.\nYour first and last names: " in out
+    assert typed(["  Jane   Doe "], lambda: ask_full_name(None))[0] == "Jane Doe"
+
+
+def test_a_wrong_full_name_is_asked_again() -> None:
+    name, out = typed(["jane@example.com", "Jane Doe"], lambda: ask_full_name(None))
+    assert name == "Jane Doe"
+    assert "Error: 'jane@example.com' does not look like a name: type your first and last names" in out
+
+
+@pytest.mark.parametrize(
+    ("line", "phone"), [("", "+33 6 12 34 56 78"), ("-", None), (" +32 470 12 34 56 ", "+32 470 12 34 56")]
+)
+def test_the_saved_phone_is_kept_removed_or_replaced(line: str, phone: str | None) -> None:
+    answer, out = typed([line], lambda: ask_phone("+33 6 12 34 56 78"))
+    assert answer == phone
+    assert "press Enter to keep the saved answer, or type - to remove it" in out
+    assert "(such as +33 6 12 34 56 78) [+33 6 12 34 56 78]: " in out
+
+
+def test_a_phone_number_without_its_country_code_is_asked_again() -> None:
+    phone, out = typed(["06 12 34 56 78", "+33 6 12 34 56 78"], lambda: ask_phone(None))
+    assert phone == "+33 6 12 34 56 78"
+    assert "only WhatsApp's form asks for it" in out
+    assert "Error: '06 12 34 56 78' is not a phone number with its country code: type it like +33 6" in out
+
+
 def test_yes_or_no_is_understood_in_english_and_french() -> None:
     answer, out = typed(["maybe", "oui"], lambda: confirm("Go on?", default=False))
     assert answer is True
@@ -186,6 +237,25 @@ def test_saved_accounts_are_kept_and_new_ones_added() -> None:
     assert accounts == (*saved, Account(name="instagram-2", platform="instagram"))
     assert "Accounts already saved (kept):\n    instagram (instagram)\n" in out
     assert "Add another account? [y/N]" in out
+
+
+def test_every_platform_is_offered_and_a_setting_needs_no_email() -> None:
+    answers = ["", "linkedin", "", "y", "WhatsApp", "", "wa@example.org", "n"]
+    accounts, out = typed(answers, lambda: ask_accounts((), "jane@example.com"))
+    assert accounts == (
+        Account(name="linkedin", platform="linkedin"),
+        Account(name="whatsapp", platform="whatsapp", email="wa@example.org"),
+    )
+    assert "Which platform is this account on? (instagram, facebook, whatsapp, linkedin, x): " in out
+    assert out.count("Its email, if it is not jane@example.com") == 1  # asked for WhatsApp's form only
+
+
+def test_the_rules_about_platforms_agree_with_the_flows() -> None:
+    """What init says of each platform (no email for a setting, no login) is what its flow file says."""
+    for platform in PLATFORMS:
+        flow = load_flow(platform)
+        assert (flow.kind == "setting") == (platform in SETTING_PLATFORMS) != asks_account_email(platform), platform
+        assert (flow.login is None) == (platform in NO_LOGIN_PLATFORMS), platform
 
 
 def test_no_account_is_added_when_the_person_says_no() -> None:

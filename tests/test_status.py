@@ -13,12 +13,15 @@ from pathlib import Path
 
 import pytest
 
+from optout_bot import ledger as ledger_module
 from optout_bot.config import Account, Config, load_config, write_config
 from optout_bot.errors import ExitStatus, UsageError
 from optout_bot.ledger import Ledger, Outcome, RunRecord
+from optout_bot.platforms import PLATFORMS, site_of
 from optout_bot.status import OUTCOME_WORDS, status_output
 
 FORM_URL = "https://help.instagram.com/contact/767264225370182"
+SETTING_URL = "https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement"
 CONFIRMATION = "We've received your objection. We'll honour it from now on."
 
 # --- Helpers, shared with test_report.py and e2e/test_records.py ------------------------------------------------
@@ -43,15 +46,45 @@ def record(
     receipt: Path | None = None,
     confirmation_text: str | None = None,
     dry_run: bool | None = None,
+    flow: str = "own",
 ) -> RunRecord:
     """One run, started and finished as the runner records it; returns it as the ledger reads it back."""
     dry_run = outcome is Outcome.DRY_RUN_READY if dry_run is None else dry_run
-    run_id = ledger.start_run(account, platform, dry_run)
+    run_id = ledger.start_run(account, platform, dry_run, flow)
     if outcome is not Outcome.INTERRUPTED:
         status = outcome.exit_status
         assert status is not None
         ledger.finish_run(run_id, outcome, int(status), FORM_URL, "settings-privacy-center", confirmation_text, receipt)
     return next(run for run in ledger.runs(account) if run.id == run_id)
+
+
+def setting_record(
+    ledger: Ledger,
+    account: str,
+    platform: str,
+    before: str | None,
+    after: str | None,
+    outcome: Outcome = Outcome.CONFIRMED,
+    receipt: Path | None = None,
+) -> RunRecord:
+    """One run of a setting's flow (LinkedIn's, X's), with the states it saw, as the runner records it."""
+    dry_run = outcome is Outcome.DRY_RUN_READY
+    status = outcome.exit_status
+    assert status is not None
+    run_id = ledger.start_run(account, platform, dry_run)
+    ledger.finish_run(
+        run_id, outcome, int(status), SETTING_URL, "setting-address", None, receipt,
+        setting_before=before, setting_after=after,
+    )  # fmt: skip
+    return next(run for run in ledger.runs(account) if run.id == run_id)
+
+
+@contextmanager
+def ledger_clock(moment: str) -> Iterator[None]:
+    """Every write to the ledger dated `moment` (UTC, e.g. "2025-06-01T09:00:00"), then the real clock again."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ledger_module, "_now", lambda: f"{moment}+00:00")
+        yield
 
 
 def receipt_file(folder: Path, name: str = "receipt.png") -> Path:
@@ -105,6 +138,13 @@ def local_time_zone(rule: str) -> Iterator[None]:
 def india_time() -> Iterator[None]:
     """Local time UTC+05:30: local must differ from UTC, by a fraction of an hour too."""
     with local_time_zone("IST-5:30"):
+        yield
+
+
+@pytest.fixture
+def utc_time() -> Iterator[None]:
+    """Local time is UTC: dates written in the ledger read the same in the output."""
+    with local_time_zone("UTC0"):
         yield
 
 
@@ -178,7 +218,10 @@ def test_the_table_fits_80_columns_for_usual_names(settings: Config, ledger_path
     table = lines[: lines.index("")]
     assert max(len(line) for line in table) <= 80
     assert "dry run: pages not recognised" in table[2]  # a failed rehearsal does not read as a real attempt
-    assert max(len(words) for words in OUTCOME_WORDS.values()) <= len("pages not recognised")
+    # The longest outcome words, with the longest company name: "not offered by LinkedIn".
+    companies = {site_of(platform).company for platform in PLATFORMS}
+    longest = max(len(words.format(company=company)) for words in OUTCOME_WORDS.values() for company in companies)
+    assert longest <= len("not offered by LinkedIn")
 
 
 def test_an_interrupted_run_and_a_missing_receipt_are_said_plainly(settings: Config, ledger_path: Path) -> None:
@@ -201,11 +244,94 @@ def test_times_are_shown_in_local_time(india_time: None, ledger_path: Path) -> N
     assert text.endswith("Times are local (UTC+05:30).\n")
 
 
+# --- Other flows, and settings ---------------------------------------------------------------------------------
+
+
+def test_each_flow_of_an_account_has_its_own_row_and_its_own_confirmation(
+    settings: Config, ledger_path: Path, tmp_path: Path
+) -> None:
+    receipt = receipt_file(tmp_path)
+    with Ledger.open(ledger_path) as ledger:
+        own = record(ledger, "work", "facebook", Outcome.CONFIRMED, receipt, CONFIRMATION)
+        other = record(ledger, "work", "facebook", Outcome.NOT_SUBMITTED, flow="third-party")
+    lines = status_output(settings, as_json=False, ledger_path=ledger_path).splitlines()
+    assert re.fullmatch(rf"work\s+facebook\s+confirmed\s+{local_minute(own)}\s+{local_day(own)}", lines[2])
+    assert re.fullmatch(rf"work\s+facebook \(third-party\)\s+not submitted\s+{local_minute(other)}\s+never", lines[3])
+    assert f"  work (facebook): {receipt}" in lines
+    document = json.loads(status_output(settings, as_json=True, ledger_path=ledger_path))
+    flows = [(a["account"], a["flow"], a["last_outcome"]) for a in document["accounts"]]
+    assert flows == [("personal", "own", None), ("work", "own", "confirmed"), ("work", "third-party", "not_submitted")]
+
+
+def test_a_setting_shows_its_state_before_and_after_and_what_verify_saw_since(
+    utc_time: None, ledger_path: Path, tmp_path: Path
+) -> None:
+    receipt = receipt_file(tmp_path)
+    config = Config(accounts=(Account(name="pro", platform="linkedin"), Account(name="tweets", platform="x")))
+    with Ledger.open(ledger_path) as ledger:
+        with ledger_clock("2025-06-01T09:00:00"):
+            setting_record(ledger, "pro", "linkedin", "on", "off", receipt=receipt)  # the person switched it off
+            setting_record(ledger, "tweets", "x", "off", "off", receipt=receipt)  # it was off already
+            setting_record(ledger, "default", "x", "on", "on", Outcome.NOT_SUBMITTED)  # left on
+        with ledger_clock("2025-06-10T09:00:00"):
+            ledger.record_check("pro", "linkedin", "off", SETTING_URL)
+            ledger.record_check("tweets", "x", "off", SETTING_URL)
+        with ledger_clock("2025-07-01T09:00:00"):
+            ledger.record_check("pro", "linkedin", "on", SETTING_URL)  # switched back on
+    text = status_output(config, as_json=False, ledger_path=ledger_path)
+    lines = text.splitlines()
+
+    assert re.fullmatch(r"pro\s+linkedin\s+on → off\s+2025-06-01 09:00\s+ON AGAIN", lines[1])
+    assert re.fullmatch(r"tweets\s+x\s+already off\s+2025-06-01 09:00\s+2025-06-10", lines[2])
+    assert re.fullmatch(r"default\s+x\s+on, not switched off\s+2025-06-01 09:00\s+never", lines[3])
+    settings_part = lines[lines.index("AI-training settings (`optout-bot verify` checks that they stay off):") :]
+    assert settings_part[1:6] == [
+        "  pro (linkedin): SWITCHED BACK ON: off on 2025-06-10, on again by 2025-07-01; last check 2025-07-01: on",
+        "    Switch it off yourself: optout-bot run --account pro",
+        "  tweets (x): off, last seen off 2025-06-10; last check 2025-06-10: off",
+        "  default (x): on, never seen off; not checked yet",
+        "    Switch it off yourself: optout-bot run --account default --platform x",
+    ]
+    # Receipts of settings are screenshots of the setting, not of a confirmation.
+    assert "Receipts (screenshots of each confirmation, or of the setting once off):" in lines
+    assert f"  pro (linkedin): {receipt}" in lines and f"  tweets (x): {receipt}" in lines
+    assert max(len(line) for line in lines[: lines.index("")]) <= 80
+
+
+def test_json_gives_a_settings_states(utc_time: None, ledger_path: Path) -> None:
+    with Ledger.open(ledger_path) as ledger:
+        with ledger_clock("2025-06-01T09:00:00"):
+            setting_record(ledger, "pro", "linkedin", "on", "off")
+        with ledger_clock("2025-07-01T09:00:00"):
+            ledger.record_check("pro", "linkedin", "on", SETTING_URL)
+    (pro,) = json.loads(status_output(Config(), as_json=True, ledger_path=ledger_path))["accounts"]
+    assert set(pro) == JSON_KEYS
+    assert (pro["last_outcome"], pro["last_setting_before"], pro["last_setting_after"]) == ("confirmed", "on", "off")
+    assert pro["confirmed_at"] == "2025-06-01T09:00:00+00:00" and pro["form_url"] == SETTING_URL
+    assert pro["setting"] == {
+        "state": "on",
+        "seen_at": "2025-07-01T09:00:00+00:00",
+        "last_seen_off": "2025-06-01T09:00:00+00:00",
+        "switched_back_on": True,
+        "last_check_at": "2025-07-01T09:00:00+00:00",
+        "last_check_state": "on",
+    }
+
+
+def test_not_offered_names_the_platforms_company(ledger_path: Path) -> None:
+    with Ledger.open(ledger_path) as ledger:
+        record(ledger, "pro", "linkedin", Outcome.NOT_OFFERED)
+        record(ledger, "perso", "whatsapp", Outcome.NOT_OFFERED)
+    text = status_output(Config(), as_json=False, ledger_path=ledger_path)
+    assert re.search(r"^pro\s+linkedin\s+not offered by LinkedIn\s", text, re.MULTILINE)
+    assert re.search(r"^perso\s+whatsapp\s+not offered by Meta\s", text, re.MULTILINE)
+
+
 # --- JSON -------------------------------------------------------------------------------------------------------
 
 JSON_KEYS = {
-    "account", "platform", "configured", "last_outcome", "last_run_at", "last_dry_run", "last_receipt",
-    "confirmed_at", "receipt", "form_url", "confirmation_text",
+    "account", "platform", "flow", "configured", "last_outcome", "last_run_at", "last_dry_run", "last_receipt",
+    "last_setting_before", "last_setting_after", "confirmed_at", "receipt", "form_url", "confirmation_text", "setting",
 }  # fmt: skip
 
 
@@ -226,15 +352,19 @@ def test_json_has_the_documented_shape(india_time: None, settings: Config, ledge
     assert personal == {
         "account": "personal",
         "platform": "instagram",
+        "flow": "own",
         "configured": True,
         "last_outcome": "dry_run_ready",
         "last_run_at": rehearsal.ended_at.isoformat(),  # UTC, whatever the local time zone
         "last_dry_run": True,
         "last_receipt": str(screenshot),
+        "last_setting_before": None,
+        "last_setting_after": None,
         "confirmed_at": confirmed.ended_at.isoformat(),
         "receipt": str(receipt),
         "form_url": FORM_URL,
         "confirmation_text": CONFIRMATION,
+        "setting": None,
     }
     assert personal["last_run_at"].endswith("+00:00")
     assert (work["account"], work["last_outcome"], work["last_run_at"], work["receipt"]) == ("work", None, None, None)

@@ -201,6 +201,8 @@ def test_init_asks_in_french_and_understands_oui(home: Home) -> None:
         "oui",  # BE, confirmed by its French name
         "",  # language: French, guessed from the computer
         "",  # no reason
+        "",  # no full name (optional)
+        "",  # no phone number (optional)
         "o",
         "instagram",
         "",
@@ -225,7 +227,8 @@ def test_init_asks_in_french_and_understands_oui(home: Home) -> None:
     assert "BE — Belgique : est-ce bien cela ? [O/n]" in out
     assert "Ajouter un compte ? [O/n]" in out and "Ajouter un autre compte ? [o/N]" in out
     assert "répondez o pour oui ou n pour non" in out
-    assert "  pays :    BE — Belgique\n" in out and "  langue :  fr\n" in out
+    assert "  pays :       BE — Belgique\n" in out and "  langue :     fr\n" in out
+    assert "Sur quelle plateforme est ce compte ? (instagram, facebook, whatsapp, linkedin, x) : " in out
     assert f"Enregistré dans {settings_file(home)}\n" in out
     assert out.endswith("Ensuite : optout-bot login --account instagram, puis optout-bot run --account instagram\n")
     assert 'language = "fr"' in settings_file(home).read_text(encoding="utf-8")

@@ -60,6 +60,8 @@ TWO_ACCOUNTS = Config(
     country="BE",
     language="fr",
     reason="Mes photos sont à moi.",
+    name="Jeanne Dupont",
+    phone="+32 470 12 34 56",
     accounts=(Account(name="perso", platform="instagram"), Account(name="work", platform="facebook", email="j@w.org")),
 )
 
@@ -70,6 +72,7 @@ def test_the_answers_typed_are_saved_after_wrong_ones_are_asked_again(home: Home
         "by", "n", "be", "",            # country: BY is Belarus, not what she meant; BE is
         "fr",                           # language
         "Mes photos sont à moi.",       # reason
+        "", "",                         # no full name, no phone number (optional)
         "", "instagram", "", "",        # add an account (yes by default); platform; name "instagram"; same email
         "y", "facebook", "Instagram", "work", "jane@work.example.org",  # a second one; the name is taken
         "",                             # no third account
@@ -116,32 +119,83 @@ def test_a_script_gives_everything_as_options(home: Home) -> None:
     assert result.stdout.endswith("Next: optout-bot login --account perso, then optout-bot run --account perso\n")
 
 
+def test_the_name_and_phone_number_are_asked_with_what_they_are_for(home: Home) -> None:
+    result = answer(home, "--email", "jane@example.com", "--country", "FR", "--language", "en", "--reason", "", lines=[
+        "Jane <b>", "  Jane   Doe ",            # full name: a mistake, asked again; spaces tidied
+        "06 12 34 56 78", "+33 6 12 34 56 78",  # phone: without its country code, asked again
+        "", "whatsapp", "", "",                 # one account on WhatsApp: name "whatsapp", the same email
+        "y", "x", "", "n",                      # one on X: no email asked (nothing is typed there); no third one
+        "",                                     # save
+    ])  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert load_config(settings_file(home)) == Config(
+        email="jane@example.com",
+        country="FR",
+        language="en",
+        name="Jane Doe",
+        phone="+33 6 12 34 56 78",
+        accounts=(Account(name="whatsapp", platform="whatsapp"), Account(name="x", platform="x")),
+    )
+    out = result.stdout
+    assert "Your full name: only Meta's form for information about you that others shared asks for it.\n" in out
+    assert "Your phone number: only WhatsApp's form asks for it (the number of your WhatsApp account).\n" in out
+    assert out.count("It is optional: press Enter to skip it.\n") == 2
+    assert "Error: 'Jane <b>' does not look like a name: type your first and last names, such as Jane Doe" in out
+    assert "Error: '06 12 34 56 78' is not a phone number with its country code: type it like +33 6 12 34 56 78" in out
+    assert out.count("Which platform is this account on? (instagram, facebook, whatsapp, linkedin, x): ") == 2
+    assert "  name:      Jane Doe\n  phone:     +33 6 12 34 56 78\n" in out
+    text = settings_file(home).read_text(encoding="utf-8")
+    assert 'name = "Jane Doe"\nphone = "+33 6 12 34 56 78"\n' in text
+    assert '[[accounts]]\nname = "x"\nplatform = "x"\n' in text
+
+
+def test_a_script_gives_the_name_and_phone_number_as_options(home: Home) -> None:
+    saved(home, TWO_ACCOUNTS)
+    result = no_input(home, "--name", " Jane  Doe ", "--phone", "+41 79 123 45 67", "--yes")
+    assert result.returncode == 0, result.stderr
+    assert load_config(settings_file(home)) == TWO_ACCOUNTS.model_copy(
+        update={"name": "Jane Doe", "phone": "+41 79 123 45 67"}
+    )
+    # Empty options remove them, like --reason "".
+    result = no_input(home, "--name", "", "--phone", "", "--yes")
+    assert result.returncode == 0, result.stderr
+    config = load_config(settings_file(home))
+    assert (config.name, config.phone) == (None, None)
+    # In French, as the saved settings say; the values aligned after the longest name, "téléphone :".
+    assert "  pays :       BE — Belgique\n" in result.stdout
+    assert "  téléphone :  (aucun : seul le formulaire de WhatsApp le demande)\n" in result.stdout
+
+
 def test_with_yes_the_language_is_guessed_from_the_locale(home: Home) -> None:
     result = run_cli(home, "init", "--yes", LC_ALL="", LC_MESSAGES="fr_BE.UTF-8", LANG="en_US.UTF-8")
     assert result.returncode == 0, result.stderr
     assert load_config(settings_file(home)) == Config(language="fr")
     # The locale chose French for init's own words too.
-    assert "Ensuite : optout-bot run --platform instagram (ou facebook)" in result.stdout
+    assert "Ensuite : optout-bot run --platform instagram (ou facebook, whatsapp, linkedin, x)." in result.stdout
 
 
 def test_running_again_keeps_the_saved_answers_and_accounts(home: Home) -> None:
     saved(home, TWO_ACCOUNTS)
     # Enter everywhere (an unchanged country is not confirmed again), then one more account.
-    result = answer(home, lines=["", "", "", "", "y", "instagram", "", "", "", ""])
+    result = answer(home, lines=["", "", "", "", "", "", "y", "instagram", "", "", "", ""])
     assert result.returncode == 0, result.stderr
     assert load_config(settings_file(home)) == TWO_ACCOUNTS.model_copy(
         update={"accounts": (*TWO_ACCOUNTS.accounts, Account(name="instagram", platform="instagram"))}
     )
     assert "Email address of your Meta account [jane@example.com]:" in result.stdout
+    assert "Your first and last names [Jeanne Dupont]:" in result.stdout
+    assert "(such as +33 6 12 34 56 78) [+32 470 12 34 56]:" in result.stdout
     assert "Accounts already saved (kept):\n    perso (instagram)\n    work (facebook, j@w.org)\n" in result.stdout
 
 
-def test_a_dash_removes_the_saved_reason_and_options_replace_an_account_of_the_same_name(home: Home) -> None:
+def test_a_dash_removes_a_saved_answer_and_options_replace_an_account_of_the_same_name(home: Home) -> None:
     saved(home, TWO_ACCOUNTS)
-    result = answer(home, "--account", "WORK:instagram", "--country", "FR", lines=["", "", "-", ""])
+    # email, language: Enter; reason: removed; name: Enter (kept); phone: removed; save: Enter
+    result = answer(home, "--account", "WORK:instagram", "--country", "FR", lines=["", "", "-", "", "-", ""])
     assert result.returncode == 0, result.stderr
     config = load_config(settings_file(home))
     assert config.reason is None and config.country == "FR"
+    assert (config.name, config.phone) == ("Jeanne Dupont", None)
     assert config.accounts == (Account(name="perso", platform="instagram"), Account(name="WORK", platform="instagram"))
     assert "Add an account?" not in result.stdout  # accounts given as options are not asked about
 
@@ -163,12 +217,12 @@ def test_an_invalid_file_is_reported_at_its_line_and_left_alone(home: Home) -> N
 def test_force_starts_from_scratch_but_asks_before_replacing(home: Home) -> None:
     before = saved(home, TWO_ACCOUNTS)
     options = ["--force", "--email", "new@example.com", "--country", "CH", "--reason", "", "--account", "x:facebook"]
-    result = answer(home, *options, lines=["", "n"])  # language: Enter (guessed); then no
+    result = answer(home, *options, lines=["", "", "", "n"])  # language: Enter (guessed); no name, no phone; no
     assert result.returncode == 0, result.stderr
     assert f"Replace the settings in {settings_file(home)}? [Y/n]: Nothing was saved.\n" in result.stdout
     assert settings_file(home).read_bytes() == before
 
-    result = answer(home, *options, lines=["", "y"])
+    result = answer(home, *options, lines=["", "", "", "y"])
     assert result.returncode == 0, result.stderr
     assert load_config(settings_file(home)) == Config(
         email="new@example.com", country="CH", language="en", accounts=(Account(name="x", platform="facebook"),)
@@ -188,9 +242,8 @@ def test_hand_written_comments_are_said_to_be_lost_before_saving(home: Home) -> 
     path = settings_file(home)
     path.parent.mkdir(parents=True)
     path.write_text('# mine\nemail = "jane@example.com"\n', encoding="utf-8")
-    result = answer(home, "--country", "FR", "--language", "en", "--reason", "", "--account", "a:facebook", lines=[
-        "", "n"
-    ])  # fmt: skip
+    result = answer(home, "--country", "FR", "--language", "en", "--reason", "", "--name", "", "--phone", "",
+                    "--account", "a:facebook", lines=["", "n"])  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "the comments you wrote in that file will not be kept" in result.stdout
     assert path.read_text(encoding="utf-8") == '# mine\nemail = "jane@example.com"\n'
@@ -214,7 +267,12 @@ def test_no_input_and_no_yes_is_a_usage_error(home: Home) -> None:
         (["--email", "jane@"], "optout-bot: --email 'jane@' is not an email address"),
         (["--country", "XX"], "optout-bot: --country 'XX' is not a two-letter country code"),
         (["--account", "perso"], "optout-bot: --account 'perso': write it as NAME:PLATFORM or NAME:PLATFORM:EMAIL"),
-        (["--account", "p:tiktok"], "optout-bot: --account 'p:tiktok': the platform must be instagram or facebook"),
+        (
+            ["--account", "p:tiktok"],
+            "optout-bot: --account 'p:tiktok': the platform must be instagram, facebook, whatsapp, linkedin or x\n",
+        ),
+        (["--name", "jane@example.com"], "optout-bot: --name 'jane@example.com' does not look like a person's name"),
+        (["--phone", "06 12 34 56 78"], "optout-bot: --phone '06 12 34 56 78' is not a phone number with its country"),
         (["--account", "p:facebook:x@"], "optout-bot: --account 'p:facebook:x@': 'x@' is not an email address"),
         (["--account", "../p:facebook"], "optout-bot: --account '../p:facebook': '../p' cannot be used"),
         (["--account", "a:facebook", "--account", "A:instagram"], "optout-bot: --account 'A' is given twice"),

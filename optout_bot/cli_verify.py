@@ -1,0 +1,96 @@
+"""`optout-bot verify`: the command. cli.py registers it; optout_bot.verify does the work.
+
+The settings and the ledger are read first, without a browser: with nothing to verify the command says so
+and exits 0 without starting Playwright. Otherwise Playwright's driver starts while the code of the walk is
+loaded (optout_bot.driver), and each account's setting is looked at in turn.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+from optout_bot.errors import exit_code_help
+from optout_bot.i18n import _
+
+# The same epilog as cli.py's (importing it from there would be circular: cli.py imports this module).
+EPILOG = "\b\n" + exit_code_help()
+
+
+@click.command(
+    epilog=EPILOG,
+    help=_(
+        "Check that your AI-training settings are still off.\n\n"
+        "For every account whose setting (LinkedIn, X) optout-bot has seen, opens that account's own browser "
+        "profile, reads the setting and records what it saw in the ledger. It never switches anything: a setting "
+        "found on is for you to switch off, with the command it prints. Exit code 8 when a setting is on."
+    ),
+)
+@click.option("--account", help=_("Only this account (default: every account with a setting in the ledger)."))
+@click.option("--headless", is_flag=True, help=_("No visible window (if the site asks you to log in, it stops)."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print JSON for scripts (schema 1, see optout_bot/verify.py)."))
+@click.option(
+    "--step-timeout",
+    type=click.FloatRange(min=0.5),
+    default=15,
+    show_default=True,
+    help=_("Seconds to wait for each page element before trying another route."),
+)
+@click.option(
+    "--login-timeout",
+    type=click.FloatRange(min=1),
+    default=600,
+    show_default=True,
+    help=_("Seconds to wait for you to log in when the site asks."),
+)
+@click.option("--browser-channel", type=click.Choice(["chrome", "msedge", "chromium"]), help=_("Which browser."))
+@click.option("--executable-path", type=click.Path(dir_okay=False), help=_("Path of the browser to use."))
+@click.option("--browser-arg", "browser_args", multiple=True, metavar="FLAG", help=_("Extra Chromium flag (advanced)."))
+def verify(**params: Any) -> None:  # fmt: skip
+    """`optout-bot verify` (its help is in the decorator, to be translated)."""
+    from optout_bot.config import load_config
+    from optout_bot.options import Timeouts
+    from optout_bot.ui import Ui
+    from optout_bot.verify import VerifyOptions, nothing_to_verify, planned
+
+    visits = planned(load_config(), params["account"])
+    if not visits:
+        click.echo(nothing_to_verify(params["account"]), err=params["as_json"])
+        if params["as_json"]:
+            from optout_bot.verify import render_json
+
+            click.echo(render_json([]), nl=False)
+        return
+    options = VerifyOptions(
+        headless=params["headless"],
+        timeouts=Timeouts(step=params["step_timeout"], login=params["login_timeout"]),
+        channel=params["browser_channel"],
+        executable_path=params["executable_path"],
+        browser_args=tuple(params["browser_args"]),
+    )
+    from optout_bot.driver import driver_while
+
+    with driver_while(_load_the_walk) as (pw, _loaded):
+        from optout_bot.logfile import configure_logging
+        from optout_bot.verify import exit_status, look_at_settings, render_json, say_summary
+
+        configure_logging(os.environ.get("OPTOUT_BOT_DEBUG") == "1")
+        # With --json, standard output is the document alone: what the walk says goes to standard error.
+        ui = Ui(out=sys.stderr) if params["as_json"] else Ui()
+        results = look_at_settings(pw, visits, options, ui)
+        say_summary(results, ui)
+        ui.close()
+    if params["as_json"]:
+        click.echo(render_json(results), nl=False)
+    sys.exit(int(exit_status(results)))
+
+
+def _load_the_walk() -> None:
+    """The code the walk needs, loaded while Playwright's driver starts (see optout_bot.driver)."""
+    import importlib
+
+    for module in ("optout_bot.logfile", "optout_bot.engine", "optout_bot.setting", "optout_bot.browser"):
+        importlib.import_module(module)
