@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import socket
 import ssl
 import urllib.error
 import urllib.request
@@ -21,7 +23,7 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import pytest
 import yaml
-from playwright.sync_api import Page, Playwright, expect
+from playwright.sync_api import FilePayload, Page, Playwright, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from optout_bot.mock_meta import MockMeta, RecordedRequest, Scenario
@@ -32,6 +34,9 @@ from tests.support.chromium import QUIET_ARGS, system_chromium
 # Strings files still being translated from an older en.yaml: the keys added since are listed in the report
 # of the change that added them. Remove a language from here once its file has every English key.
 INCOMPLETE_LANGUAGES: set[str] = set()  # de, es, it, nl, pt, pl were completed while issue 3 was built
+# Texts written in English and French only so far (WhatsApp, LinkedIn, X and the reworked third-party form's
+# choice): the other languages' files may lack them, and their pages show the English text (pages.strings).
+EN_FR_ONLY = ("third_party.request.", "cookie.wa_title", "whatsapp.", "linkedin.", "x.")
 
 IG_FORM = "https://help.instagram.com/contact/767264225370182"
 FB_FORM = "https://www.facebook.com/help/contact/712876720715583"
@@ -212,6 +217,121 @@ TEXTS["fr"].update(
 )
 
 
+# The reworked third-party form, WhatsApp, LinkedIn and X (wording ours or *inferred*, except where the facts doc
+# quotes it: LinkedIn's heading and switch label, X's section name and checkbox label).
+TEXTS["en"].update(
+    {
+        "tp_question": "What would you like to do?",
+        "tp_access": "Access, download or correct my personal information that appears in a response from AI at Meta",
+        "tp_object": "Object to or restrict the processing of my personal information from third parties for AI at "
+        "Meta",
+        "tp_other": "I have a different request",
+        "tp_access_details": "Which response from AI at Meta is it, and what would you like us to do?",
+        "tp_details": "Tell us more about your request.",
+        "full_name": "Full name",
+        "tp_prompts": "Prompts you entered that returned your personal information",
+        "tp_screenshot": "Screenshot of the response",
+        "tp_impact": "How does this processing impact you?",
+        "tp_received": "We received your request",
+        "wa_privacy": "Privacy",
+        "wa_policy": "WhatsApp Privacy Policy",
+        "wa_rights": "Your rights",
+        "wa_contact_us": "contact us",
+        "wa_form": "Privacy and data protection request",
+        "wa_request_type": "Request type",
+        "wa_object": "Object to processing of my data",
+        "wa_phone": "Phone number, including country code",
+        "wa_message": "Your message",
+        "wa_send": "Send",
+        "wa_received": "Thanks, we received your request",
+        "wa_cookies": "Allow the use of cookies from WhatsApp on this browser?",
+        "li_me": "Me",
+        "li_settings_privacy": "Settings & Privacy",
+        "li_account": "Account preferences",
+        "li_security": "Sign in & security",
+        "li_data_privacy": "Data privacy",
+        "li_ai": "Data for Generative AI Improvement",
+        "li_switch": "Use my data for training content creation AI models",
+        "li_on": "On",
+        "li_off": "Off",
+        "li_user": "Email or phone",
+        "li_sign_in": "Sign in",
+        "saved": "Saved",
+        "x_settings_privacy": "Settings and privacy",
+        "x_your_account": "Your account",
+        "x_privacy_safety": "Privacy and safety",
+        "x_grok": "Grok & Third-party Collaborators",
+        "x_checkbox": "Allow your public data as well as your interactions, inputs, and results with Grok and xAI to "
+        "be used for training and fine-tuning",
+        "x_user": "Phone, email, or username",
+    }
+)
+TEXTS["fr"].update(
+    {
+        "tp_question": "Que souhaitez-vous faire ?",
+        "tp_access": "Accéder à mes informations personnelles figurant dans une réponse de l’IA chez Meta, les "
+        "télécharger ou les corriger",
+        "tp_object": "M’opposer au traitement de mes informations personnelles provenant de tiers pour l’IA chez "
+        "Meta, ou le limiter",
+        "tp_other": "J’ai une autre demande",
+        "tp_access_details": "De quelle réponse de l’IA chez Meta s’agit-il, et que souhaitez-vous que nous fassions ?",
+        "tp_details": "Donnez-nous plus de détails sur votre demande.",
+        "full_name": "Nom complet",
+        "tp_prompts": "Requêtes que vous avez saisies et qui ont renvoyé vos informations personnelles",
+        "tp_screenshot": "Capture d’écran de la réponse",
+        "tp_impact": "Quel est l’impact de ce traitement sur vous ?",
+        "tp_received": "Nous avons bien reçu votre demande",
+        "wa_privacy": "Confidentialité",
+        "wa_policy": "Politique de confidentialité de WhatsApp",
+        "wa_rights": "Vos droits",
+        "wa_contact_us": "nous contacter",
+        "wa_form": "Demande relative à la confidentialité et à la protection des données",
+        "wa_request_type": "Type de demande",
+        "wa_object": "M’opposer au traitement de mes données",
+        "wa_phone": "Numéro de téléphone, avec l’indicatif du pays",
+        "wa_message": "Votre message",
+        "wa_send": "Envoyer",
+        "wa_received": "Merci, nous avons bien reçu votre demande",
+        "wa_cookies": "Autoriser l’utilisation des cookies de WhatsApp sur ce navigateur ?",
+        "li_me": "Vous",
+        "li_settings_privacy": "Préférences et confidentialité",
+        "li_account": "Préférences du compte",
+        "li_security": "Connexion et sécurité",
+        "li_data_privacy": "Confidentialité des données",
+        "li_ai": "Données pour l’amélioration de l’IA générative",
+        "li_switch": "Utiliser mes données pour entraîner des modèles d’IA de création de contenu",
+        "li_on": "Activé",
+        "li_off": "Désactivé",
+        "li_user": "E-mail ou téléphone",
+        "li_sign_in": "S’identifier",
+        "saved": "Enregistré",
+        "x_settings_privacy": "Paramètres et confidentialité",
+        "x_your_account": "Votre compte",
+        "x_privacy_safety": "Confidentialité et sécurité",
+        "x_grok": "Grok et collaborateurs tiers",
+        "x_checkbox": "Autoriser l’utilisation de vos données publiques ainsi que de vos interactions, entrées et "
+        "résultats avec Grok et xAI pour l’entraînement et l’affinage",
+        "x_user": "Numéro de téléphone, adresse email ou nom d’utilisateur",
+    }
+)
+
+WA_HOME = "https://www.whatsapp.com/"
+WA_POLICY = "https://www.whatsapp.com/legal/privacy-policy-eea"
+WA_FORM = "https://www.whatsapp.com/contact/forms/382532939919295/"
+LI_FEED = "https://www.linkedin.com/feed/"
+LI_LOGIN = "https://www.linkedin.com/login"
+LI_ACCOUNT = "https://www.linkedin.com/mypreferences/d/categories/account"
+LI_PRIVACY = "https://www.linkedin.com/mypreferences/d/categories/privacy"
+LI_SETTING = "https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement"
+X_HOME = "https://x.com/home"
+X_LOGIN = "https://x.com/i/flow/login"
+X_SETTINGS = "https://x.com/settings"
+X_PRIVACY = "https://x.com/settings/privacy_and_safety"
+X_SETTING = "https://x.com/settings/grok_settings"
+OTHER_PLATFORM_PAGES = [WA_HOME, WA_POLICY, WA_FORM, LI_FEED, LI_LOGIN, LI_ACCOUNT, LI_PRIVACY, LI_SETTING]
+OTHER_PLATFORM_PAGES += [X_HOME, X_LOGIN, X_SETTINGS, X_PRIVACY, X_SETTING]
+
+
 @pytest.fixture
 def site() -> Iterator[MockMeta]:
     with MockMeta() as server:
@@ -300,12 +420,21 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None  # a redirect is an answer to check, not to follow (it names Meta's real hosts)
 
 
-def fetch(site: MockMeta, url: str, form: dict[str, str] | None = None, cookie: str = "") -> Reply:
-    """GET (or POST `form` to) `url` on the mock, as Chromium would reach it through --host-resolver-rules."""
+def fetch(
+    site: MockMeta,
+    url: str,
+    form: dict[str, str] | None = None,
+    cookie: str = "",
+    upload: tuple[bytes, str] | None = None,
+) -> Reply:
+    """GET (or POST `form`, or an `upload`: a body and its Content-Type, to) `url` on the mock, as Chromium would reach
+    it through --host-resolver-rules."""
     parts = urlsplit(url)
     local = f"https://127.0.0.1:{site.port}{parts.path}" + (f"?{parts.query}" if parts.query else "")
     headers = {"Host": parts.netloc, **({"Cookie": cookie} if cookie else {})}
     data = urlencode(form).encode() if form is not None else None
+    if upload is not None:
+        data, headers["Content-Type"] = upload
     opener = urllib.request.build_opener(
         urllib.request.HTTPSHandler(context=ssl._create_unverified_context()), _NoRedirects()
     )
@@ -323,6 +452,33 @@ def fetch(site: MockMeta, url: str, form: dict[str, str] | None = None, cookie: 
 def cookie_header(reply: Reply) -> str:
     """The Cookie header a browser would send back after this reply's Set-Cookie headers."""
     return "; ".join(value.split(";")[0] for value in reply.headers.get_all("Set-Cookie") or [])
+
+
+def templates(page: Reply, within: str = "<body") -> list[str]:
+    """The markup each <template> of the page holds, in order (what a script draws on demand), from `within`
+    (the body, or "<form": the form's) to its end."""
+    start = page.body.index(within)
+    end = page.body.index("</form>", start) if within == "<form" else len(page.body)
+    body = re.sub(r"<!--.*?-->", "", page.body[start:end], flags=re.DOTALL)  # no comments
+    return re.findall(r"<template>(.*?)</template>", body, flags=re.DOTALL)
+
+
+def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+    """A multipart/form-data body, as a browser sends a form with a file input."""
+    boundary = "----optoutbotBoundary7MA4YWxkTrZu0gW"
+    chunks: list[bytes] = []
+    for name, value in fields.items():
+        chunks.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, (filename, content) in files.items():
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+        chunks.append(head.encode() + b"Content-Type: image/png\r\n\r\n" + content + b"\r\n")
+    chunks.append(f"--{boundary}--\r\n".encode())
+    return b"".join(chunks), f"multipart/form-data; boundary={boundary}"
+
+
+def hidden_fields(page: Reply) -> dict[str, str]:
+    """Meta's tokens in the page's forms."""
+    return {e.attrs["name"]: e.attrs["value"] for e in page.by_tag("input") if e.attrs.get("type") == "hidden"}
 
 
 def form_fields(page: Reply) -> dict[str, str]:
@@ -551,7 +707,10 @@ def _keys(tree: dict[str, Any], prefix: str = "") -> set[str]:
 def test_every_strings_file_has_exactly_the_english_keys(lang: str) -> None:
     english, data = _strings_file("en"), _strings_file(lang)
     assert data["language"] == lang
-    assert sorted(_keys(english["strings"]) - _keys(data["strings"])) == [], "missing"
+    missing = sorted(_keys(english["strings"]) - _keys(data["strings"]))
+    if lang not in ("en", "fr"):
+        missing = [key for key in missing if not key.startswith(EN_FR_ONLY)]
+    assert missing == [], "missing"
     assert sorted(_keys(data["strings"]) - _keys(english["strings"])) == [], "not in en.yaml"
     assert set(data["countries"]) == set(english["countries"])
 
@@ -885,25 +1044,74 @@ def test_a_facebook_page_is_told_it_cannot_object(site: MockMeta, lang: str) -> 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize("url", [IG_THIRD_PARTY, FB_THIRD_PARTY])
-def test_the_third_party_form_speaks_of_information_others_shared(site: MockMeta, url: str, lang: str) -> None:
+def test_the_third_party_form_asks_first_what_the_person_wants(site: MockMeta, url: str, lang: str) -> None:
     site.reset(Scenario(lang=lang))
     words = TEXTS[lang]
     form = fetch(site, url)
 
-    assert form.named("heading", words["third_party"]).tag == "h2"
+    heading = form.named("heading", words["third_party"])
+    assert heading.tag == "h2"
+    # The words by which the own-information flow refuses this form (flows/words, key third_party_form).
+    assert ("from third parties" if lang == "en" else "provenant de tiers") in heading.name
     assert words["form"] not in form.text  # not the person's own form
-    options = [form.field(e.name).attrs for e in form.by_tag("label") if form.field(e.name).tag == "input"]
-    radios = [o for o in options if o.get("type") == "radio"]
-    labels = " ".join(e.name for e in form.by_tag("label"))
-    assert len(radios) == 2
-    if lang == "en":
-        assert "information about you that others shared" in labels.lower() and "from third parties" in labels
-    else:
-        assert "partagées par d’autres" in labels and "provenant de tiers" in labels
+    (element,) = form.by_tag("form")
+    assert (element.attrs["method"], element.attrs["enctype"]) == ("post", "multipart/form-data")
+    (legend,) = form.by_tag("legend")
+    assert legend.name == words["tp_question"]
+    radios = [form.field(words[key]) for key in ("tp_access", "tp_object", "tp_other")]
+    assert [(r.attrs["type"], r.attrs["name"], r.attrs["value"]) for r in radios] == [
+        ("radio", "request", "access"),
+        ("radio", "request", "object"),
+        ("radio", "request", "other"),
+    ]
+    assert not any("checked" in radio.attrs for radio in radios)
+    assert "__mm.branches(" in form.body
+
+    # The fields wait in <template>s, one per answer in the radios' order: objecting draws the second.
+    access, object_, other = templates(form, within="<form")
+    for label in ("full_name", "email", "country", "tp_prompts", "tp_screenshot", "tp_impact"):
+        assert f">{words[label]}</label>" in object_, label
+        assert words[label] not in access + other, label
+    assert f">{words['tp_access_details']}</label>" in access and f">{words['tp_details']}</label>" in other
+    name = form.field(words["full_name"]).attrs
+    assert (name["type"], name["name"], name["autocomplete"], name.get("value")) == ("text", "full_name", "name", None)
     email = form.field(words["email"]).attrs
-    assert (email["type"], email["value"]) == ("email", "jane.doe@example.com")
-    assert len(form.by_tag("textarea")) == 1
-    assert form.named("button", words["submit"]).attrs["type"] == "submit"
+    assert (email["type"], email["value"], email["autocomplete"]) == ("email", "jane.doe@example.com", "email")
+    country = form.field(words["country"])
+    assert (country.tag, country.attrs["name"]) == ("select", "country")
+    codes = [o.attrs["value"] for o in form.by_tag("option")]
+    assert codes[0] == "" and {"FR", "DE", "GB"} <= set(codes) and all(len(code) == 2 for code in codes[1:])
+    assert (form.field(words["tp_prompts"]).tag, form.field(words["tp_prompts"]).attrs["name"]) == (
+        "textarea",
+        "prompts",
+    )
+    screenshot = form.field(words["tp_screenshot"]).attrs
+    assert (screenshot["type"], screenshot["name"]) == ("file", "screenshot")
+    assert form.field(words["tp_impact"]).tag == "textarea"
+    buttons = [e for e in form.elements if e.role == "button" and e.name == words["submit"]]
+    assert len(buttons) == 3 and all(b.attrs["type"] == "submit" for b in buttons)  # one per answer
+
+
+@pytest.mark.parametrize(("url", "lang"), [(FB_THIRD_PARTY, "en"), (IG_THIRD_PARTY, "fr")])
+def test_a_third_party_request_is_recorded_and_acknowledged(site: MockMeta, url: str, lang: str) -> None:
+    site.reset(Scenario(lang=lang))
+    words = TEXTS[lang]
+    tokens = hidden_fields(fetch(site, url))
+    fields = {"request": "object", "full_name": "Jane Doe", "email": "jane.doe@example.com", "country": "FR"}
+    fields |= {"prompts": "Who is Jane Doe?", "impact": ""}
+    body, content_type = multipart({**tokens, **fields}, {"screenshot": ("answer.png", b"\x89PNG\r\n")})
+
+    reply = fetch(site, url, upload=(body, content_type))
+
+    assert reply.status == 200 and reply.named("heading", words["thanks"])
+    assert words["tp_received"] in reply.text and words["confirmation"] not in reply.text
+    (post,) = site.posts()
+    assert (post.host, post.path) == (urlsplit(url).netloc, urlsplit(url).path)
+    assert {name: post.form[name] for name in fields} == {name: [value] for name, value in fields.items()}
+    assert post.form["screenshot"] == ["answer.png"]  # a file's value is its name
+    assert post.form["fb_dtsg"] == [site.secrets()["fb_dtsg"]]
+    plain = fetch(site, url, form={**tokens, "request": "other", "details": "Hello"})  # sent by script: urlencoded
+    assert words["tp_received"] in plain.text and site.posts()[-1].form["details"] == ["Hello"]
 
 
 @pytest.mark.parametrize(
@@ -1063,6 +1271,361 @@ def test_reset_forgets_cookie_choices_relogins_and_codes_sent(site: MockMeta) ->
     )
     reply = fetch(site, IG_FORM, form={"code": "123456"}, cookie=login)
     assert reply.named("heading", "Check your email")  # the code sent before the reset counts no more
+
+
+# --- WhatsApp, LinkedIn and X ---------------------------------------------------------------------------
+
+
+def setting_switch(page: Reply) -> Element:
+    (switch,) = [e for e in page.elements if e.role == "switch"]
+    return switch
+
+
+def labelled_by(page: Reply, element: Element) -> str:
+    (label,) = [e for e in page.elements if e.attrs.get("id") == element.attrs["aria-labelledby"]]
+    return label.name
+
+
+def save_setting(site: MockMeta, url: str, value: str, cookie: str = "") -> Reply:
+    """What the page script sends when the person flips the setting."""
+    return fetch(site, url, form={"enabled": value}, cookie=cookie)
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_the_other_platforms_pages_are_html_in_the_scenario_language(site: MockMeta, lang: str) -> None:
+    site.reset(Scenario(lang=lang))
+    for url in OTHER_PLATFORM_PAGES:
+        page = fetch(site, url)
+        assert page.status == 200, url
+        assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert page.by_tag("html")[0].attrs["lang"] == lang
+        assert "data-testid" not in page.body and "${" not in page.body, url
+        assert "data-sjs" not in page.body, url  # no page data: none of these pages knows the person's ids
+        if "whatsapp" not in url:  # WhatsApp's form carries Meta's tokens; LinkedIn and X have none of them
+            assert "fb_dtsg" not in page.body, url
+        assert not [e for e in page.elements if "id" in e.attrs and not e.attrs["id"].startswith("_r_")], url
+
+
+def test_the_front_doors_of_linkedin_and_x_lead_to_the_feed(site: MockMeta) -> None:
+    assert fetch(site, "https://www.linkedin.com/").headers["Location"] == LI_FEED
+    assert fetch(site, "https://x.com/").headers["Location"] == X_HOME
+    assert fetch(site, "https://www.linkedin.com/feed").headers["Location"] == LI_FEED  # the slash added
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_whatsapp_leads_from_the_footer_and_the_privacy_policy_to_its_form(site: MockMeta, lang: str) -> None:
+    site.reset(Scenario(lang=lang, require_login=True))  # WhatsApp's web pages have no login
+    words = TEXTS[lang]
+
+    home = fetch(site, WA_HOME)
+    assert home.status == 200
+    (footer,) = home.by_tag("footer")
+    assert words["wa_privacy"] in footer.text
+    assert home.link(words["wa_privacy"]) == "/legal/privacy-policy-eea"
+
+    policy = fetch(site, WA_POLICY)
+    assert policy.named("heading", words["wa_policy"]).tag == "h1"
+    start = policy.body.index(f">{words['wa_rights']}</h2>")
+    section = policy.body[policy.body.rindex("<section", 0, start) : policy.body.index("</section>", start)]
+    assert '<a href="/contact/forms/382532939919295/" role="link"' in section
+    assert policy.link(words["wa_contact_us"]) == "/contact/forms/382532939919295/"
+
+    form = fetch(site, WA_FORM)
+    assert form.named("heading", words["wa_form"]).tag == "h1"
+    (legend,) = form.by_tag("legend")
+    assert legend.name == words["wa_request_type"]
+    radios = [e for e in form.by_tag("input") if e.attrs.get("type") == "radio"]
+    assert [r.attrs["value"] for r in radios] == ["access", "rectify", "erase", "object", "other"]
+    assert {r.attrs["name"] for r in radios} == {"request_type"} and not any("checked" in r.attrs for r in radios)
+    assert form.field(words["wa_object"]).attrs["value"] == "object"
+    phone = form.field(words["wa_phone"]).attrs
+    assert (phone["type"], phone["name"], phone["autocomplete"]) == ("tel", "phone_number", "tel")
+    email = form.field(words["email"]).attrs
+    assert (email["type"], email["name"], email["value"]) == ("email", "email", "")  # nobody is logged in
+    assert form.field(words["wa_message"]).tag == "textarea"
+    assert form.named("button", words["wa_send"]).attrs["type"] == "submit"
+    assert "Jane Doe" not in form.text
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_whatsapps_form_is_recorded_and_acknowledged(site: MockMeta, lang: str) -> None:
+    site.reset(Scenario(lang=lang))
+    words = TEXTS[lang]
+    fields = {"request_type": "object", "phone_number": "+33612345678", "email": "jane.doe@example.com"}
+    fields["message"] = "I object to the processing of my data for AI at Meta."
+
+    reply = fetch(site, WA_FORM, form={**form_fields(fetch(site, WA_FORM)), **fields})
+
+    assert reply.status == 200 and reply.named("heading", words["wa_received"]).tag == "h1"
+    assert reply.by_tag("form") == []
+    (post,) = site.posts()
+    assert (post.host, post.path) == ("www.whatsapp.com", "/contact/forms/382532939919295/")
+    assert {name: post.form[name] for name in fields} == {name: [value] for name, value in fields.items()}
+
+
+def test_whatsapp_has_metas_cookie_wall_and_redesign_but_not_its_page_data(site: MockMeta) -> None:
+    site.reset(Scenario(cookie_wall="decline"))
+    page = fetch(site, WA_HOME)
+    assert page.named("dialog", TEXTS["en"]["wa_cookies"]) and "__mm.consent(" in cookie_wall(page)
+    assert cookie_wall(fetch(site, WA_FORM, cookie="cookie_consent=declined")) == ""
+    assert site.cookie_choice("www.whatsapp.com") == "declined"
+    assert "data-sjs" not in page.body  # WhatsApp's web pages do not know the person
+    site.reset(Scenario(layout="changed"))
+    assert fetch(site, WA_FORM).by_tag("form") == []
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_linkedin_leads_from_the_me_menu_to_the_ai_setting(site: MockMeta, lang: str) -> None:
+    site.reset(Scenario(lang=lang))
+    words = TEXTS[lang]
+
+    feed = fetch(site, LI_FEED)
+    me = feed.named("button", words["li_me"])
+    assert (me.tag, me.attrs["aria-haspopup"], me.attrs["aria-expanded"]) == ("button", "menu", "false")
+    assert me.attrs["type"] == "button"
+    (menu,) = templates(feed)  # the menu is drawn by script when "Me" is clicked
+    assert 'href="/mypreferences/d/categories/account" role="link"' in menu
+    assert feed.link(words["li_settings_privacy"]) == "/mypreferences/d/categories/account"
+    assert "Jane Doe" in feed.text
+
+    account = fetch(site, LI_ACCOUNT)
+    (nav,) = [e for e in account.by_tag("nav") if words["li_data_privacy"] in e.text]
+    assert words["li_account"] in nav.text and words["li_security"] in nav.text
+    assert account.link(words["li_account"]) == "/mypreferences/d/categories/account"
+    assert account.link(words["li_security"])
+    assert account.link(words["li_data_privacy"]) == "/mypreferences/d/categories/privacy"
+
+    privacy = fetch(site, LI_PRIVACY)
+    assert privacy.link(words["li_ai"]) == "/mypreferences/d/settings/data-for-ai-improvement"
+    assert privacy.named("link", words["li_ai"]) in [e for e in privacy.elements if e.role == "link"]
+
+    setting = fetch(site, LI_SETTING)
+    assert setting.named("heading", words["li_ai"]).tag == "h2"
+    switch = setting_switch(setting)
+    assert (switch.tag, switch.attrs["type"], switch.attrs["aria-checked"]) == ("button", "button", "true")
+    assert labelled_by(setting, switch) == words["li_switch"]
+    assert f'<span class="xo1l8bm">{words["li_on"]}</span>' in setting.body  # visible beside the switch
+    assert [e.text for e in setting.elements if e.role == "status"] == [""]
+    assert "__mm.setting(" in setting.body
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_x_leads_from_settings_and_privacy_to_the_grok_checkbox(site: MockMeta, lang: str) -> None:
+    site.reset(Scenario(lang=lang))
+    words = TEXTS[lang]
+
+    assert fetch(site, X_HOME).link(words["x_settings_privacy"]) == "/settings"
+    settings = fetch(site, X_SETTINGS)
+    assert settings.link(words["x_your_account"])
+    assert settings.link(words["x_privacy_safety"]) == "/settings/privacy_and_safety"
+    assert fetch(site, X_PRIVACY).link(words["x_grok"]) == "/settings/grok_settings"
+
+    grok = fetch(site, X_SETTING)
+    assert grok.named("heading", words["x_grok"]).tag == "h2"
+    box = grok.field(words["x_checkbox"])
+    assert (box.tag, box.attrs["type"]) == ("input", "checkbox") and "checked" in box.attrs
+    assert [e.text for e in grok.elements if e.role == "status"] == [""]
+    assert "__mm.setting(" in grok.body
+
+
+@pytest.mark.parametrize(("url", "platform"), [(LI_SETTING, "linkedin"), (X_SETTING, "x")])
+def test_flipping_a_setting_saves_it_and_is_recorded(site: MockMeta, url: str, platform: str) -> None:
+    assert site.setting(platform) is True  # on by default, as the platforms ship it
+
+    reply = save_setting(site, url, "false")
+
+    assert reply.status == 200 and reply.headers["Content-Type"].startswith("application/json")
+    assert json.loads(reply.body) == {"enabled": False}
+    assert site.setting(platform) is False
+    page = fetch(site, url)
+    if platform == "linkedin":
+        assert setting_switch(page).attrs["aria-checked"] == "false"
+        assert f'<span class="xo1l8bm">{TEXTS["en"]["li_off"]}</span>' in page.body
+    else:
+        assert "checked" not in page.field(TEXTS["en"]["x_checkbox"]).attrs
+    (post,) = site.posts()
+    assert (post.method, f"https://{post.host}{post.path}", post.form) == ("POST", url, {"enabled": ["false"]})
+
+    assert json.loads(save_setting(site, url, "true").body) == {"enabled": True} and site.setting(platform)
+    assert save_setting(site, url, "maybe").status == 400 and site.setting(platform)
+    other = "x" if platform == "linkedin" else "linkedin"
+    assert site.setting(other) is True  # each platform keeps its own
+
+
+@pytest.mark.parametrize(("url", "platform"), [(LI_SETTING, "linkedin"), (X_SETTING, "x")])
+def test_a_fresh_site_may_start_with_the_setting_off(site: MockMeta, url: str, platform: str) -> None:
+    site.reset(Scenario(ai_setting_on=False))
+    assert site.setting(platform) is False
+    page = fetch(site, url)
+    if platform == "linkedin":
+        assert setting_switch(page).attrs["aria-checked"] == "false"
+    else:
+        assert "checked" not in page.field(TEXTS["en"]["x_checkbox"]).attrs
+
+
+@pytest.mark.parametrize(
+    ("url", "platform", "login_url", "login_form"),
+    [
+        (LI_SETTING, "linkedin", LI_LOGIN, {"session_key": "jane", "session_password": "pw"}),
+        (X_SETTING, "x", X_LOGIN, {"text": "jane", "password": "pw"}),
+    ],
+)
+def test_a_platform_may_switch_the_setting_back_on_without_logging_the_person_out(
+    site: MockMeta, url: str, platform: str, login_url: str, login_form: dict[str, str]
+) -> None:
+    site.reset(Scenario(require_login=True))
+    session = cookie_header(fetch(site, login_url, form=login_form))
+    assert json.loads(save_setting(site, url, "false", cookie=session).body) == {"enabled": False}
+
+    site.set_setting(platform, True)  # "platforms have reset such settings before"
+
+    assert site.setting(platform) is True
+    page = fetch(site, url, cookie=session)
+    assert page.status == 200  # still logged in
+    if platform == "linkedin":
+        assert setting_switch(page).attrs["aria-checked"] == "true"
+    else:
+        assert "checked" in page.field(TEXTS["en"]["x_checkbox"]).attrs
+    assert len(site.posts()) == 2  # the login and the save are kept
+    site.set_setting(platform, False)
+    assert site.setting(platform) is False
+
+    site.reset()
+    assert site.setting(platform) is True  # a reset forgets the settings saved
+
+
+def test_only_linkedin_and_x_have_a_setting(site: MockMeta) -> None:
+    for wrong in ("instagram", "facebook", "LinkedIn"):
+        with pytest.raises(ValueError, match=repr(wrong)):
+            site.set_setting(wrong, False)
+        with pytest.raises(ValueError, match=repr(wrong)):
+            site.setting(wrong)
+
+
+def test_the_setting_may_be_given_on_the_command_line() -> None:
+    from optout_bot.mock_meta.__main__ import _parse
+
+    assert Scenario().ai_setting_on is True
+    assert _parse(["--set", "ai_setting_on=false"]).ai_setting_on is False
+
+
+@pytest.mark.parametrize(
+    ("url", "login_url", "param"),
+    [
+        (LI_SETTING, LI_LOGIN, "session_redirect"),
+        (LI_FEED, LI_LOGIN, "session_redirect"),
+        (X_SETTING, X_LOGIN, "redirect_after_login"),
+        (X_HOME, X_LOGIN, "redirect_after_login"),
+    ],
+)
+def test_logged_out_linkedin_and_x_pages_send_the_person_to_their_own_login(
+    site: MockMeta, url: str, login_url: str, param: str
+) -> None:
+    site.reset(Scenario(require_login=True))
+    reply = fetch(site, url)
+    assert reply.status == 302 and reply.headers["Location"] == f"{login_url}?{urlencode({param: url})}"
+    assert fetch(site, login_url).status == 200
+
+    saved = save_setting(site, url, "false")  # a save without a login is not kept
+    assert saved.status == 303 and saved.headers["Location"].startswith(login_url + "?")
+    assert site.setting("linkedin") and site.setting("x")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_logging_in_to_linkedin_sets_li_at_and_returns_to_session_redirect(site: MockMeta, lang: str) -> None:
+    site.reset(Scenario(lang=lang, require_login=True))
+    words = TEXTS[lang]
+    login_url = f"{LI_LOGIN}?{urlencode({'session_redirect': LI_SETTING})}"
+    page = fetch(site, login_url)
+    assert page.named("button", words["li_sign_in"]).attrs["type"] == "submit"
+    assert [e for e in page.by_tag("label") if e.name == words["li_user"]]  # the field is inside its label
+    assert {e.attrs["name"] for e in page.by_tag("input")} == {"session_key", "session_password"}
+    assert "data-sjs" not in page.body and "fb_dtsg" not in page.body  # none of Meta's tokens
+
+    refused = fetch(site, login_url, form={"session_key": "jane", "session_password": ""})
+    assert refused.status == 200 and [e for e in refused.elements if e.role == "alert"]
+
+    reply = fetch(site, login_url, form={"session_key": "jane", "session_password": "secret"})
+    assert reply.status == 303 and reply.headers["Location"] == LI_SETTING
+    (cookie,) = reply.headers.get_all("Set-Cookie") or []
+    attributes = [part.strip() for part in cookie.split(";")]
+    assert attributes[0].startswith("li_at=") and len(attributes[0]) > len("li_at=") + 16
+    assert {"Domain=.linkedin.com", "Path=/", "Secure", "HttpOnly"} <= set(attributes)
+    assert fetch(site, LI_SETTING, cookie=cookie_header(reply)).status == 200
+    assert fetch(site, X_SETTING, cookie=cookie_header(reply)).status == 302  # LinkedIn's login is not X's
+    assert [(p.host, p.path) for p in site.posts()] == [("www.linkedin.com", "/login")] * 2
+
+
+def test_logging_in_to_x_sets_auth_token_and_returns_to_redirect_after_login(site: MockMeta) -> None:
+    site.reset(Scenario(require_login=True, checkpoint=True, two_factor=True))  # Meta's checks are Meta's
+    login_url = f"{X_LOGIN}?{urlencode({'redirect_after_login': X_SETTING})}"
+    page = fetch(site, login_url)
+    assert [e for e in page.by_tag("label") if e.name == TEXTS["en"]["x_user"]]  # the field is inside its label
+    assert {e.attrs["name"] for e in page.by_tag("input")} == {"text", "password"}
+
+    reply = fetch(site, login_url, form={"text": "jane", "password": "secret"})
+
+    assert reply.status == 303 and reply.headers["Location"] == X_SETTING
+    (cookie,) = reply.headers.get_all("Set-Cookie") or []
+    assert cookie.startswith("auth_token=") and "Domain=.x.com" in cookie and "HttpOnly" in cookie
+    assert fetch(site, X_SETTING, cookie=cookie_header(reply)).status == 200
+    assert fetch(site, LI_SETTING, cookie=cookie_header(reply)).status == 302
+
+
+@pytest.mark.parametrize(
+    ("login_url", "param", "fields", "home"),
+    [
+        (LI_LOGIN, "session_redirect", {"session_key": "j", "session_password": "p"}, LI_FEED),
+        (X_LOGIN, "redirect_after_login", {"text": "j", "password": "p"}, X_HOME),
+    ],
+)
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "https://www.facebook.com/", "http://x.com/home", "/settings", "javascript:1"]
+)
+def test_a_linkedin_or_x_login_returns_only_to_the_platforms_own_pages(
+    site: MockMeta, login_url: str, param: str, fields: dict[str, str], home: str, target: str
+) -> None:
+    reply = fetch(site, f"{login_url}?{urlencode({param: target})}", form=fields)
+    assert reply.headers["Location"] == home
+
+
+def test_linkedin_and_x_have_no_cookie_wall_relogin_or_redesign(site: MockMeta) -> None:
+    site.reset(Scenario(cookie_wall="decline", relogin_at="/", layout="changed"))
+    for url in (LI_SETTING, X_SETTING):
+        page = fetch(site, url)
+        assert page.status == 200 and cookie_wall(page) == "", url
+        assert [e for e in page.elements if e.role in ("switch",) or e.attrs.get("type") == "checkbox"], url
+
+
+def test_posts_include_the_other_platforms_but_not_the_browsers_own_traffic(site: MockMeta) -> None:
+    save_setting(site, LI_SETTING, "false")
+    fetch(site, WA_FORM, form={"email": "jane.doe@example.com"})
+    fetch(site, "https://www.linkedin.com/no/such/page", form={"x": "1"})  # a 404 on LinkedIn's host still counts
+    fetch(site, "https://api.x.com/1.1/jot/client_event.json", form={"log": "1"})  # not a host the mock serves
+    fetch(site, f"{LOOKALIKE}/contact/712876720715583", form={"email": "j"})
+    assert [(p.host, p.path) for p in site.posts()] == [
+        ("www.linkedin.com", "/mypreferences/d/settings/data-for-ai-improvement"),
+        ("www.whatsapp.com", "/contact/forms/382532939919295/"),
+        ("www.linkedin.com", "/no/such/page"),
+    ]
+
+
+@pytest.mark.parametrize("host", ["www.linkedin.com", "x.com", "www.whatsapp.com", "www.instagram.com"])
+def test_the_certificate_covers_every_host_name(site: MockMeta, host: str) -> None:
+    from cryptography import x509
+
+    context = ssl._create_unverified_context()
+    with (
+        socket.create_connection(("127.0.0.1", site.port), timeout=10) as raw,
+        context.wrap_socket(raw, server_hostname=host) as connection,
+    ):
+        der = connection.getpeercert(binary_form=True)
+    assert der is not None
+    names = x509.load_der_x509_certificate(der).extensions.get_extension_for_class(x509.SubjectAlternativeName)
+    dns = names.value.get_values_for_type(x509.DNSName)
+    parent = host.split(".", 1)[1] if host.count(".") > 1 else host
+    assert host in dns or f"*.{parent}" in dns
+    assert {"linkedin.com", "*.linkedin.com", "x.com", "*.x.com", "whatsapp.com", "*.whatsapp.com"} <= set(dns)
 
 
 # --- in a real browser ----------------------------------------------------------------------------------
@@ -1243,3 +1806,105 @@ def test_latency_is_a_whole_number_of_milliseconds_on_the_command_line() -> None
     for wrong in ("latency_ms=slow", "latency_ms=-5", "latency_ms=1.5"):
         with pytest.raises(SystemExit):
             _parse(["--set", wrong])
+
+
+# --- in a real browser: the reworked third-party form, WhatsApp, LinkedIn and X --------------------------
+
+
+def test_choosing_to_object_draws_the_third_party_forms_fields(tab: Page, site: MockMeta) -> None:
+    site.reset(Scenario(lang="fr"))
+    words = TEXTS["fr"]
+    tab.goto(FB_THIRD_PARTY)
+    expect(tab.get_by_role("heading", name=words["third_party"])).to_be_visible()
+    email = tab.get_by_label(words["email"], exact=True)
+    expect(email).to_have_count(0)  # drawn only once the person says what they want
+    expect(tab.get_by_role("button", name=words["submit"])).to_have_count(0)
+
+    tab.get_by_role("radio", name=words["tp_access"], exact=True).check()
+    expect(tab.get_by_label(words["tp_access_details"])).to_be_visible()
+    tab.get_by_role("radio", name=words["tp_object"], exact=True).check()
+    expect(tab.get_by_label(words["tp_access_details"])).to_have_count(0)
+    expect(email).to_have_value("jane.doe@example.com")
+    tab.get_by_label(words["full_name"]).fill("Jane Doe")
+    tab.get_by_label(words["country"]).select_option("FR")
+    tab.get_by_label(words["tp_prompts"]).fill("Qui est Jane Doe ?")
+    shot: FilePayload = {"name": "reponse.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n"}
+    tab.get_by_label(words["tp_screenshot"]).set_input_files(shot)
+    expect(tab.get_by_label(words["tp_impact"])).to_have_value("")
+    tab.get_by_role("button", name=words["submit"], exact=True).click()
+
+    expect(tab.get_by_text(words["tp_received"])).to_be_visible()
+    (post,) = site.posts()
+    assert post.path == "/help/contact/510058597920541"
+    expected = {"request": "object", "full_name": "Jane Doe", "email": "jane.doe@example.com", "country": "FR"}
+    assert {name: post.form[name] for name in expected} == {name: [value] for name, value in expected.items()}
+    assert post.form["prompts"] == ["Qui est Jane Doe ?"] and post.form["screenshot"] == ["reponse.png"]
+    assert post.form["impact"] == [""]
+
+
+def test_a_person_sends_whatsapps_form_from_the_privacy_policy(tab: Page, site: MockMeta) -> None:
+    words = TEXTS["en"]
+    tab.goto(WA_HOME)
+    tab.get_by_role("contentinfo").get_by_role("link", name=words["wa_privacy"], exact=True).click()
+    tab.get_by_role("link", name=words["wa_contact_us"], exact=True).click()
+
+    expect(tab.get_by_role("heading", name=words["wa_form"])).to_be_visible()
+    assert tab.url == WA_FORM
+    tab.get_by_role("group", name=words["wa_request_type"]).get_by_role("radio", name=words["wa_object"]).check()
+    tab.get_by_label(words["wa_phone"]).fill("+33612345678")
+    tab.get_by_label(words["email"], exact=True).fill("jane.doe@example.com")
+    tab.get_by_label(words["wa_message"]).fill("I object.")
+    tab.get_by_role("button", name=words["wa_send"], exact=True).click()
+
+    expect(tab.get_by_role("heading", name=words["wa_received"])).to_be_visible()
+    (post,) = site.posts()
+    assert post.form["request_type"] == ["object"] and post.form["phone_number"] == ["+33612345678"]
+
+
+def test_a_person_switches_linkedins_ai_training_off(tab: Page, site: MockMeta) -> None:
+    site.reset(Scenario(lang="fr"))
+    words = TEXTS["fr"]
+    tab.goto(LI_FEED)
+    settings = tab.get_by_role("link", name=words["li_settings_privacy"], exact=True)
+    expect(settings).to_have_count(0)  # not in the page until "Me" is clicked
+    tab.get_by_role("button", name=words["li_me"], exact=True).click()
+    settings.click()
+    tab.get_by_role("link", name=words["li_data_privacy"], exact=True).click()
+    tab.get_by_role("link", name=words["li_ai"], exact=True).click()
+
+    assert tab.url == LI_SETTING
+    switch = tab.get_by_role("switch", name=words["li_switch"])
+    expect(switch).to_have_attribute("aria-checked", "true")
+    expect(tab.get_by_text(words["li_on"], exact=True)).to_be_visible()
+    assert site.posts() == []
+    switch.click()
+
+    expect(tab.get_by_role("status")).to_have_text(words["saved"])
+    expect(switch).to_have_attribute("aria-checked", "false")
+    expect(tab.get_by_text(words["li_off"], exact=True)).to_be_visible()
+    assert site.setting("linkedin") is False
+    (post,) = site.posts()
+    assert (post.host, post.path, post.form) == ("www.linkedin.com", urlsplit(LI_SETTING).path, {"enabled": ["false"]})
+    tab.reload()
+    expect(tab.get_by_role("switch", name=words["li_switch"])).to_have_attribute("aria-checked", "false")
+
+
+def test_a_person_unticks_xs_grok_training_and_a_failed_save_is_undone(tab: Page, site: MockMeta) -> None:
+    words = TEXTS["en"]
+    tab.goto(X_HOME)
+    tab.get_by_role("link", name=words["x_settings_privacy"], exact=True).click()
+    tab.get_by_role("link", name=words["x_privacy_safety"], exact=True).click()
+    tab.get_by_role("link", name=words["x_grok"], exact=True).click()
+
+    assert tab.url == X_SETTING
+    box = tab.get_by_role("checkbox", name=words["x_checkbox"])
+    expect(box).to_be_checked()
+    box.uncheck()
+    expect(tab.get_by_role("status")).to_have_text(words["saved"])
+    assert site.setting("x") is False and len(site.posts()) == 1
+
+    site.reset(Scenario(require_login=True))  # the session ends: the next save is answered by the login page
+    box.check()
+    expect(tab.get_by_role("status")).to_have_text("Couldn’t save your setting. Try again.")
+    expect(box).not_to_be_checked()  # put back as it was
+    assert site.setting("x") is True  # the reset's default: nothing was saved

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -53,6 +54,12 @@ def async_payload(payload: str) -> Response:
     """An answer to a form sent by script: JSON behind Meta's `for (;;);` guard against JSON hijacking."""
     headers = (("Content-Type", "application/json; charset=utf-8"), *_NO_CACHE)
     return Response(200, ("for (;;);" + payload).encode("utf-8"), headers)
+
+
+def json_response(payload: object, status: int = 200) -> Response:
+    """A plain JSON answer, as LinkedIn's and X's settings give the page script that saved them."""
+    headers = (("Content-Type", "application/json; charset=utf-8"), *_NO_CACHE)
+    return Response(status, json.dumps(payload).encode("utf-8"), headers)
 
 
 def not_found() -> Response:

@@ -126,6 +126,9 @@ def page_values(visit: Visit) -> dict[str, str]:
     }
     values["account"] = fill("account", values) if visit.logged_in else ""
     values["privacy_nav"] = fill("privacy_nav", values)
+    # The side navigation of LinkedIn's and X's settings pages.
+    values["li_settings_nav"] = fill("li_settings_nav", values) if platform.code == "li" else ""
+    values["x_settings_nav"] = fill("x_settings_nav", values) if platform.code == "x" else ""
     tokens = visit.state.secrets
     values["tokens"] = fill("tokens", {"fb_dtsg": tokens.fb_dtsg, "lsd": tokens.lsd, "jazoest": tokens.jazoest})
     # A form sent by script: the script right after the form takes over its submit.
@@ -135,7 +138,7 @@ def page_values(visit: Visit) -> dict[str, str]:
 
 def _page_data(visit: Visit) -> str:
     """Meta's inline page data: its tokens and the person's ids, which no diagnostic may keep."""
-    if not visit.host.meta:
+    if not visit.host.meta or not visit.platform.accounts:
         return ""
     scenario, tokens = visit.scenario, visit.state.secrets
     user = {"ACCOUNT_ID": scenario.account_id, "USER_ID": scenario.account_id, "NAME": scenario.account_name}
@@ -176,13 +179,21 @@ def _cookie_wall(visit: Visit, values: Mapping[str, str]) -> str:
 # --- forms ----------------------------------------------------------------------------------------------
 
 
+# The fields whose generated ids the form templates use, as ${<name>_id}.
+_FIELDS = (
+    *("email", "reason", "details", "other", "choice_a", "choice_b", "choice_c", "choice_d", "choice_e"),
+    *("full_name", "prompts", "screenshot", "impact", "access_details"),  # the third-party form
+    *("phone", "phone_hint", "message"),  # WhatsApp's form
+)
+
+
 def form_values(visit: Visit) -> dict[str, str]:
     """The fields' generated ids and the pre-filled email."""
     scenario = visit.scenario
     email = scenario.account_email if visit.logged_in and scenario.prefill_email else ""
     return {
         # Ids change on every load, as React's generated ones do: the tool must find fields by their label.
-        **{f"{name}_id": dom_id() for name in ("email", "reason", "details", "other", "choice_a", "choice_b")},
+        **{f"{name}_id": dom_id() for name in _FIELDS},
         "email_value": html.escape(email),
         "country_field": country_field(visit) if visit.page.country else "",
     }

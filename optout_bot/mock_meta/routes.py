@@ -1,4 +1,5 @@
-"""What each address answers in the scenario being played: pages, logins and their checks, forms and codes.
+"""What each address answers in the scenario being played: pages, logins and their checks, forms and codes,
+and the AI-training settings of LinkedIn and X, which the page saves by script.
 
 `respond()` takes one request to a known address and decides, in this order: the login itself (login
 page, checkpoint, two-factor), whether the person must log in (again) first, a redesigned site, and then
@@ -11,27 +12,27 @@ import html
 import json
 import re
 from collections.abc import Callable, Mapping
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
-from optout_bot.domains import is_meta_url
 from optout_bot.mock_meta import pages
 from optout_bot.mock_meta.messages import (
     Response,
     async_payload,
     first,
     html_page,
+    json_response,
     method_not_allowed,
     not_found,
     redirect,
 )
-from optout_bot.mock_meta.scenario import Scenario
 from optout_bot.mock_meta.site import (
     FACEBOOK,
-    FORM_PAGES,
     GENERAL_FORM,
     LOOKALIKE_HOST,
     LOOKALIKE_OBJECT_URL,
+    POST_PAGES,
     THIRD_PARTY_FORM,
+    WHATSAPP_FORM_URL,
     Check,
     PageName,
     Visit,
@@ -50,7 +51,7 @@ def respond(visit: Visit) -> Response:
         return gate
     if visit.scenario.layout == "changed" and visit.host.meta:
         return _redesigned(visit)
-    if visit.request.method == "POST" and name not in FORM_PAGES:
+    if visit.request.method == "POST" and name not in POST_PAGES:
         return method_not_allowed()
     return _PAGES[name](visit)
 
@@ -67,15 +68,16 @@ def _texts(visit: Visit) -> dict[str, str]:
 
 
 def _login_gate(visit: Visit) -> Response | None:
-    """Send the person to log in: when the page needs a login they lack, or (`relogin_at`) the first time
-    they reach that path, even logged in — the server then forgets their login."""
-    if not visit.host.meta:
-        return None
+    """Send the person to log in: when the page needs a login they lack, or (`relogin_at`, on Meta's hosts
+    only) the first time they reach that path, even logged in — the server then forgets their login."""
+    if not visit.host.genuine or not visit.platform.accounts:
+        return None  # the look-alike and WhatsApp's web pages have no login
     if not visit.logged_in:
         return _to_login(visit)
     prefix = visit.scenario.relogin_at
     if (
         prefix
+        and visit.host.meta
         and visit.request.method == "GET"
         and visit.request.path.startswith(prefix)
         and visit.state.relogin_once(visit.platform.name, visit.session_token)
@@ -85,7 +87,10 @@ def _login_gate(visit: Visit) -> Response | None:
 
 
 def _to_login(visit: Visit) -> Response:
-    return redirect(f"{visit.platform.login_url}?{urlencode({'next': visit.url})}", visit.request.method)
+    """The platform's login page, told where to return: Meta's `next`, LinkedIn's `session_redirect`, X's
+    `redirect_after_login`."""
+    platform = visit.platform
+    return redirect(f"{platform.login_url}?{urlencode({platform.next_param: visit.url})}", visit.request.method)
 
 
 def _login(visit: Visit) -> Response:
@@ -96,7 +101,7 @@ def _login(visit: Visit) -> Response:
     form = visit.request.form
     if not first(form, user_field) or not first(form, password_field):
         return _page(visit, {"error": pages.fill("login_error", _texts(visit))})
-    token = visit.state.start_login(visit.platform.name, list(_checks(visit.scenario)))
+    token = visit.state.start_login(visit.platform.name, list(_checks(visit)))
     cookies = tuple(("Set-Cookie", cookie) for cookie in _session_cookies(visit, token))
     return redirect(_after(visit, None), "POST", cookies)
 
@@ -110,8 +115,11 @@ def _session_cookies(visit: Visit, token: str) -> list[str]:
     return cookies
 
 
-def _checks(scenario: Scenario) -> tuple[Check, ...]:
-    """The checks after the password, in Meta's order: approve on another device, then a code."""
+def _checks(visit: Visit) -> tuple[Check, ...]:
+    """The checks after the password, in Meta's order: approve on another device, then a code (Meta's only)."""
+    scenario = visit.scenario
+    if not visit.host.meta:
+        return ()
     checks: list[Check] = []
     if scenario.checkpoint:
         checks.append("checkpoint")
@@ -122,7 +130,7 @@ def _checks(scenario: Scenario) -> tuple[Check, ...]:
 
 def _after(visit: Visit, done: Check | None) -> str:
     """Where the login goes after `done` (None: after the password): the next check, or `next`."""
-    checks = _checks(visit.scenario)
+    checks = _checks(visit)
     remaining = checks if done is None else checks[checks.index(done) + 1 :] if done in checks else ()
     if remaining:
         return f"{visit.platform.check_url(remaining[0])}?{urlencode({'next': _next_url(visit)})}"
@@ -130,9 +138,11 @@ def _after(visit: Visit, done: Check | None) -> str:
 
 
 def _next_url(visit: Visit) -> str:
-    """`next` from the address, if it is one of Meta's https pages; the platform's home otherwise."""
-    wanted = first(parse_qs(visit.request.query), "next")
-    return wanted if is_meta_url(wanted) else visit.platform.home_url
+    """`next` (LinkedIn: `session_redirect`, X: `redirect_after_login`) from the address, if it is an https
+    page of the platform's (for Meta's platforms: any of Meta's); the platform's home otherwise."""
+    platform = visit.platform
+    wanted = first(parse_qs(visit.request.query), platform.next_param)
+    return wanted if platform.may_return_to(wanted) else platform.home_url
 
 
 def _checkpoint(visit: Visit) -> Response:
@@ -212,6 +222,11 @@ def _policy(visit: Visit) -> Response:
     return _page(visit, {"object_href": html.escape(_form_link(visit, target))})
 
 
+def _root(visit: Visit) -> Response:
+    """LinkedIn's and X's front door: a logged-in person is sent on to the feed."""
+    return redirect(visit.platform.home_url)
+
+
 def _redesigned(visit: Visit) -> Response:
     """layout="changed": unrelated words on every page; every other address is an unrelated Help Center."""
     if visit.request.method == "POST":
@@ -229,7 +244,7 @@ def _redesigned(visit: Visit) -> Response:
 
 def _own_form(visit: Visit) -> Response:
     scenario, method = visit.scenario, visit.request.method
-    if not visit.host.meta:
+    if not visit.host.genuine:
         return _form(visit)  # the look-alike's copy
     if scenario.third_party_everywhere:
         return redirect(visit.platform.form_url(THIRD_PARTY_FORM), method)
@@ -252,7 +267,7 @@ def _form(visit: Visit) -> Response:
 
 def _withheld(visit: Visit) -> Response | None:
     """The notice Meta shows instead of any objection form: outside its regions, or to a Facebook Page."""
-    if not visit.host.meta:
+    if not visit.host.genuine:
         return None
     if not visit.scenario.region_offered:
         key = "not_offered_region"
@@ -270,7 +285,7 @@ def _posted(visit: Visit) -> Response:
     if "code" in visit.request.form:
         return _code_entered(visit, form_key)
     confirmation = _confirmation_key(visit)
-    if visit.scenario.code_after_submit and visit.host.meta:
+    if visit.scenario.code_after_submit and visit.host.genuine:
         visit.state.send_code(form_key, confirmation)
         return _code_prompt(visit, error=False)
     return _answer(visit, "confirmation", "titles_confirmation", {"confirmation_message": _texts(visit)[confirmation]})
@@ -310,9 +325,64 @@ def _answer(visit: Visit, template: str, title: str, extra: Mapping[str, str]) -
     return html_page(200, pages.render(visit, template, title, extra))
 
 
+# --- WhatsApp's data protection request -------------------------------------------------------------------
+
+
+def _wa_policy(visit: Visit) -> Response:
+    return _page(visit, {"form_href": html.escape(urlsplit(WHATSAPP_FORM_URL).path)})
+
+
+def _wa_form(visit: Visit) -> Response:
+    """WhatsApp's form: anyone may send it (no login, nothing pre-filled); then "Thanks, we received …"."""
+    if visit.request.method == "POST":
+        return html_page(200, pages.render(visit, "wa_confirmation", "whatsapp_titles_form"))
+    return _page(visit, pages.form_values(visit))
+
+
+# --- the AI-training settings of LinkedIn and X ---------------------------------------------------------
+
+
+def _ai_setting(visit: Visit) -> Response:
+    """The setting's page, drawn in its current state; the page's script POSTs `enabled=true|false` here when
+    the person flips it, and the server keeps the new state (MockMeta.setting)."""
+    platform = visit.platform.name
+    if visit.request.method == "POST":
+        value = first(visit.request.form, "enabled")
+        if value not in ("true", "false"):
+            return json_response({"error": "enabled must be true or false"}, status=400)
+        visit.state.set_setting(platform, value == "true")
+        return json_response({"enabled": value == "true"})
+    on = visit.state.setting(platform, visit.scenario.ai_setting_on)
+    texts = _texts(visit)
+    if platform == "linkedin":  # a switch with "On"/"Off" beside it
+        keys = {"on": "linkedin_setting_state_on", "off": "linkedin_setting_state_off"}
+        state_text = texts[keys["on" if on else "off"]]
+    else:  # X: a plain checkbox
+        keys, state_text = {}, ""
+    keys.update({"saved": f"{platform}_setting_saved", "not_saved": f"{platform}_setting_not_saved"})
+    words = {word: html.unescape(texts[key]) for word, key in keys.items()}
+    return _page(
+        visit,
+        {
+            "checked": "true" if on else "false",
+            "checked_attribute": " checked" if on else "",
+            "state_text": state_text,
+            "label_id": pages.dom_id(),
+            "control_id": pages.dom_id(),
+            # A JavaScript object inside <script>, where HTML escapes do not apply.
+            "setting_words": json.dumps(words, ensure_ascii=False).replace("</", "<\\/"),
+        },
+    )
+
+
 _PAGES: dict[PageName, Callable[[Visit], Response]] = {
+    "root": _root,
     "home": _page,
     "settings": _page,
+    "settings_category": _page,
+    "ai_setting": _ai_setting,
+    "wa_policy": _wa_policy,
+    "wa_form": _wa_form,
     "privacy_center": _privacy_center,
     "privacy_topics": _privacy_topics,
     "privacy_genai": _privacy_genai,

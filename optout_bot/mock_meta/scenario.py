@@ -1,4 +1,4 @@
-"""What the mock Meta site pretends about the person and their account, one knob per situation to test."""
+"""What the mock site pretends about the person and their accounts, one knob per situation to test."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ class Scenario:
     as Meta's real ones are (shared/docs/meta-objection-facts.md, "Scope and obstacles").
     """
 
-    # Language of every page; a strings file `fixtures/strings/<lang>.yaml` must exist for it.
+    # Language of every page (LinkedIn's, X's and WhatsApp's too); a strings file `fixtures/strings/<lang>.yaml`
+    # must exist for it.
     lang: str = "en"
-    # Pages redirect to the platform's login page until the person has logged in there (a cookie).
+    # Pages redirect to the platform's login page until the person has logged in there (a cookie): Instagram,
+    # Facebook, LinkedIn and X each have their own. WhatsApp's web pages have no login.
     require_login: bool = False
     account_email: str = "jane.doe@example.com"
     # Shown in the page headers of a logged-in person.
@@ -27,15 +29,15 @@ class Scenario:
     prefill_email: bool = True
 
     # --- obstacles: consent, logins ---------------------------------------------------------------------
-    # A cookie consent dialog over every page of a platform until answered: "decline" offers "Decline
-    # optional cookies" and "Allow all cookies", "accept_only" only the latter.
+    # A cookie consent dialog over every page of a Meta platform (WhatsApp's too, not LinkedIn's or X's) until
+    # answered: "decline" offers "Decline optional cookies" and "Allow all cookies", "accept_only" only the latter.
     cookie_wall: Literal["none", "decline", "accept_only"] = "none"
     # A path prefix ("/help/contact/"): the first GET there by a logged-in person forgets that login and sends
-    # them to log in again ("Meta asks to log in again right before the form").
+    # them to log in again ("Meta asks to log in again right before the form"). Meta's hosts only.
     relogin_at: str | None = None
-    # After a login: "Approve your login on another phone or computer", then Continue.
+    # After a login to Instagram or Facebook: "Approve your login on another phone or computer", then Continue.
     checkpoint: bool = False
-    # After a login (and the checkpoint): a 6-digit security code.
+    # After a login to Instagram or Facebook (and the checkpoint): a 6-digit security code.
     two_factor: bool = False
 
     # --- obstacles: the form itself -----------------------------------------------------------------------
@@ -62,6 +64,12 @@ class Scenario:
     policy_route_only: bool = False
     # "changed": Meta redesigned everything; nothing the tool knows is on any page.
     layout: Literal["2025", "changed"] = "2025"
+
+    # --- LinkedIn's and X's AI-training settings ----------------------------------------------------------
+    # The state of LinkedIn's "Data for Generative AI Improvement" switch and X's Grok training checkbox on a
+    # fresh site (after reset()), until the person saves another or a test calls MockMeta.set_setting. True, as
+    # both platforms ship it (meta-objection-facts.md "Other AI-training opt-outs": LinkedIn's is on by default).
+    ai_setting_on: bool = True
 
     # --- the network ----------------------------------------------------------------------------------
     # Milliseconds the server waits before every response, as a slow connection to Meta would (scripts/bench.py

@@ -1,4 +1,4 @@
-"""A local HTTPS imitation of Meta's pages, served on Meta's real host names.
+"""A local HTTPS imitation of Meta's pages (and LinkedIn's and X's AI settings), served on the real host names.
 
 Chromium started with `chromium_args()` sends every host name to this server, so the tool runs unchanged
 on `https://www.instagram.com/...` addresses (shared/docs/browser-and-tests.md). The server routes on the
@@ -9,6 +9,8 @@ What each address answers is in `routes.py`, how pages are drawn in `pages.py`, 
 from __future__ import annotations
 
 import contextlib
+import email.parser
+import email.policy
 import socket
 import ssl
 import threading
@@ -21,12 +23,20 @@ from urllib.parse import parse_qs, urlsplit
 
 import trustme
 
-from optout_bot.domains import META_DOMAINS, is_meta_host
+from optout_bot.domains import is_meta_host
 from optout_bot.mock_meta.messages import RecordedRequest, Response, not_found, redirect
 from optout_bot.mock_meta.pages import check_language, languages
 from optout_bot.mock_meta.routes import respond
 from optout_bot.mock_meta.scenario import Scenario
-from optout_bot.mock_meta.site import CONSENT_CHOICES, CONSENT_COOKIE, HOSTS, LOOKALIKE_HOST, ROUTES, Visit
+from optout_bot.mock_meta.site import (
+    CERTIFICATE_DOMAINS,
+    CONSENT_CHOICES,
+    CONSENT_COOKIE,
+    HOSTS,
+    ROUTES,
+    SETTING_PLATFORMS,
+    Visit,
+)
 from optout_bot.mock_meta.state import SiteState
 
 __all__ = ["MockMeta", "RecordedRequest", "check_language", "languages"]
@@ -39,9 +49,10 @@ _IDLE_TIMEOUT = 60.0  # seconds an idle keep-alive connection is kept open
 
 
 def _tls_context() -> ssl.SSLContext:
-    """A throwaway CA and a certificate for Meta's names (Chromium also runs with --ignore-certificate-errors)."""
+    """A throwaway CA and a certificate for every name served (Chromium also runs with
+    --ignore-certificate-errors)."""
     authority = trustme.CA(organization_name="optout-bot mock Meta")
-    names = [name for domain in (*META_DOMAINS, LOOKALIKE_HOST) for name in (domain, f"*.{domain}")]
+    names = [name for domain in CERTIFICATE_DOMAINS for name in (domain, f"*.{domain}")]
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     authority.issue_cert(*names).configure_cert(context)
     context.set_alpn_protocols(["http/1.1"])  # the server speaks HTTP/1.1 only, no HTTP/2
@@ -55,6 +66,28 @@ def _host_name(header: str) -> str:
         return host[: host.find("]") + 1]
     name, _, port = host.rpartition(":")
     return (name if name and port.isdigit() else host).rstrip(".")
+
+
+def _multipart_form(content_type: str, body: bytes) -> dict[str, list[str]]:
+    """The fields of a multipart/form-data body (a form with a file input); a file's value is its file name."""
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body
+    )
+    form: dict[str, list[str]] = {}
+    if not message.is_multipart():
+        return form
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            continue
+        filename = part.get_filename()
+        if filename is not None:
+            value = filename
+        else:
+            payload = part.get_payload(decode=True)
+            value = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+        form.setdefault(name, []).append(value)
+    return form
 
 
 def _cookies(headers: list[str]) -> dict[str, str]:
@@ -96,8 +129,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _read_request(self) -> RecordedRequest:
         length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length).decode("utf-8", "replace") if length > 0 else ""
-        is_form = (self.headers.get("Content-Type") or "").startswith("application/x-www-form-urlencoded")
+        raw = self.rfile.read(length) if length > 0 else b""
+        body = raw.decode("utf-8", "replace")
+        content_type = self.headers.get("Content-Type") or ""
+        form: dict[str, list[str]] = {}
+        if content_type.startswith("application/x-www-form-urlencoded"):
+            form = parse_qs(body, keep_blank_values=True)
+        elif content_type.startswith("multipart/form-data"):
+            form = _multipart_form(content_type, raw)
         target = urlsplit(self.path)
         return RecordedRequest(
             time=time.monotonic(),
@@ -106,7 +145,7 @@ class _Handler(BaseHTTPRequestHandler):
             path=target.path,
             query=target.query,
             body=body,
-            form=parse_qs(body, keep_blank_values=True) if is_form else {},
+            form=form,
         )
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -210,7 +249,8 @@ class MockMeta:
     # state
 
     def reset(self, scenario: Scenario | None = None) -> None:
-        """Forget recorded requests, logins, codes sent and cookie choices; play `scenario` (the default if None)."""
+        """Forget recorded requests, logins, codes sent, cookie choices and the settings saved; play `scenario`
+        (the default if None)."""
         scenario = scenario or Scenario()
         check_language(scenario.lang)
         with self._lock:
@@ -225,12 +265,25 @@ class MockMeta:
             return list(self._requests)
 
     def posts(self) -> list[RecordedRequest]:
-        """The POSTs to Meta's hosts (the browser's own background traffic and look-alike sites left out)."""
-        return [r for r in self.requests if r.method == "POST" and is_meta_host(r.host)]
+        """The POSTs to Meta's hosts and to the other platforms served (LinkedIn, X): forms, logins and
+        settings saved by script. The browser's own background traffic and look-alike sites are left out."""
+        return [r for r in self.requests if r.method == "POST" and _platform_host(r.host)]
 
     def cookie_choice(self, host: str) -> str | None:
         """What the cookie dialog's cookie said on the latest request to `host`: "declined" or "accepted"."""
         return self._state.cookie_choice(host)
+
+    def setting(self, platform: str) -> bool:
+        """The AI-training setting of "linkedin" or "x" now: as last saved by the page or `set_setting`, else
+        `Scenario.ai_setting_on`."""
+        _check_setting_platform(platform)
+        return self._state.setting(platform, self.scenario.ai_setting_on)
+
+    def set_setting(self, platform: str, on: bool) -> None:
+        """Switch the AI-training setting of "linkedin" or "x" on or off, as the platform itself may do between
+        runs ("platforms have reset such settings before"); logins and recorded requests are kept."""
+        _check_setting_platform(platform)
+        self._state.set_setting(platform, on)
 
     def secrets(self) -> dict[str, str]:
         """Meta's session tokens seeded in every page (name -> value); they change with every reset()."""
@@ -255,3 +308,14 @@ class MockMeta:
         if host.meta and choice in CONSENT_CHOICES:
             self._state.record_cookie_choice(request.host, choice)
         return respond(Visit(request, scenario, host, page, self._state, cookies))
+
+
+def _platform_host(host: str) -> bool:
+    """One of Meta's hosts, or a genuine host of another platform the mock serves (LinkedIn, X)."""
+    served = HOSTS.get(host)
+    return is_meta_host(host) or (served is not None and served.genuine)
+
+
+def _check_setting_platform(platform: str) -> None:
+    if platform not in SETTING_PLATFORMS:
+        raise ValueError(f"no AI-training setting for {platform!r}; there is one for: {', '.join(SETTING_PLATFORMS)}")

@@ -1,7 +1,9 @@
-"""The mock site's map: Meta's platforms, their host names and addresses, and which page each address is.
+"""The mock site's map: the platforms, their host names and addresses, and which page each address is.
 
-Addresses and form IDs are the real ones from shared/docs/meta-objection-facts.md ("Addresses"); a
-look-alike host stands for the phishing copies of the Privacy Center that exist.
+Meta's platforms (Instagram, Facebook, WhatsApp) and two others with an AI-training setting of the same shape
+(LinkedIn, X: meta-objection-facts.md "Other AI-training opt-outs"). Addresses and form IDs are the real ones
+from shared/docs/meta-objection-facts.md ("Addresses"); a look-alike host stands for the phishing copies of
+the Privacy Center that exist.
 """
 
 from __future__ import annotations
@@ -9,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
+from optout_bot.domains import META_DOMAINS
 from optout_bot.mock_meta.messages import RecordedRequest
 from optout_bot.mock_meta.scenario import Scenario
 from optout_bot.mock_meta.state import SiteState
@@ -22,11 +25,19 @@ THIRD_PARTY_FORM = "510058597920541"  # information about you that others shared
 # The general objection form behind the Privacy Policy's "Your right to object" (German sources, May 2025).
 # Instagram's copy of it reuses Facebook's ID: *inferred*, no source quotes Instagram's address.
 GENERAL_FORM = "1994830130782319"
+# WhatsApp has no AI-specific form: its general GDPR request form asks for an email and a phone number.
+WHATSAPP_FORM = "382532939919295"
+WHATSAPP_FORM_URL = f"https://www.whatsapp.com/contact/forms/{WHATSAPP_FORM}/"
+# The AI-training settings (meta-objection-facts.md "Other AI-training opt-outs").
+LINKEDIN_AI_SETTING = "/mypreferences/d/settings/data-for-ai-improvement"
+X_AI_SETTING = "/settings/grok_settings"
 
 LOOKALIKE_HOST = "meta-privacy-center.example"
 LOOKALIKE_OBJECT_URL = f"https://{LOOKALIKE_HOST}/contact/712876720715583"
 
 Check = Literal["checkpoint", "two_factor"]
+# The platforms whose AI-training setting is a switch the site remembers (MockMeta.set_setting / setting).
+SETTING_PLATFORMS = ("linkedin", "x")
 
 
 @dataclass(frozen=True)
@@ -46,6 +57,22 @@ class Platform:
     checkpoint_path: str
     two_factor_path: str
     user_id_cookie: str | None = None  # Facebook also sets the account's numeric id
+    # The domains a login may send the person back to (its return address is checked against them).
+    domains: tuple[str, ...] = META_DOMAINS
+    next_param: str = "next"  # the login page's query parameter naming where to go afterwards
+    accounts: bool = True  # False: the site has no login and never knows the person (WhatsApp's web pages)
+
+    def may_return_to(self, url: str) -> bool:
+        """An https address on this platform's domains, without credentials or an odd port."""
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError:
+            return False
+        if parts.scheme != "https" or parts.username or parts.password or port not in (None, 443):
+            return False
+        host = (parts.hostname or "").rstrip(".")
+        return any(host == domain or host.endswith("." + domain) for domain in self.domains)
 
     def form_url(self, form_id: str) -> str:
         return f"https://{self.form_host}{self.form_prefix}{form_id}"
@@ -93,6 +120,62 @@ FACEBOOK = Platform(
     two_factor_path="/two_step_verification/two_factor/",
     user_id_cookie="c_user",
 )
+# WhatsApp's web site: no login; its data protection request form is open to anyone.
+WHATSAPP = Platform(
+    name="whatsapp",
+    code="wa",
+    cookie_domain=".whatsapp.com",
+    home_url="https://www.whatsapp.com/",
+    login_url="https://www.whatsapp.com/",
+    privacy_center_url="https://www.whatsapp.com/legal/privacy-policy-eea",
+    policy_url="https://www.whatsapp.com/legal/privacy-policy-eea",
+    form_host="www.whatsapp.com",
+    form_prefix="/contact/forms/",
+    own_forms=(),
+    login_fields=("", ""),
+    session_cookie="",
+    checkpoint_path="/",
+    two_factor_path="/",
+    accounts=False,
+)
+# Not Meta's: their own logins, session cookies and return parameters. The login checks (checkpoint, code)
+# and the forms' obstacles are Meta's and do not apply to them.
+LINKEDIN = Platform(
+    name="linkedin",
+    code="li",
+    cookie_domain=".linkedin.com",
+    home_url="https://www.linkedin.com/feed/",
+    login_url="https://www.linkedin.com/login",
+    privacy_center_url="https://www.linkedin.com/mypreferences/d/categories/privacy",
+    policy_url="https://www.linkedin.com/legal/privacy-policy",
+    form_host="www.linkedin.com",
+    form_prefix="/",
+    own_forms=(),
+    login_fields=("session_key", "session_password"),
+    session_cookie="li_at",
+    checkpoint_path="/checkpoint/",
+    two_factor_path="/checkpoint/",
+    domains=("linkedin.com",),
+    next_param="session_redirect",
+)
+X = Platform(
+    name="x",
+    code="x",
+    cookie_domain=".x.com",
+    home_url="https://x.com/home",
+    login_url="https://x.com/i/flow/login",
+    privacy_center_url="https://x.com/settings/privacy_and_safety",
+    policy_url="https://x.com/en/privacy",
+    form_host="x.com",
+    form_prefix="/",
+    own_forms=(),
+    login_fields=("text", "password"),
+    session_cookie="auth_token",
+    checkpoint_path="/account/access",
+    two_factor_path="/account/access",
+    domains=("x.com",),
+    next_param="redirect_after_login",
+)
 # The phishing copy: never logged in, never Meta's. Its "addresses" only fill the templates it shares.
 LOOKALIKE = Platform(
     name="lookalike",
@@ -116,7 +199,8 @@ LOOKALIKE = Platform(
 class Host:
     platform: Platform
     frame: str  # template of the header and navigation around this host's pages
-    meta: bool = True  # one of Meta's own hosts (the look-alike is not)
+    meta: bool = True  # one of Meta's own hosts: Meta's obstacles (cookie walls, checks, redesign) apply
+    genuine: bool = True  # the platform's own host (the look-alike is not): it knows the person, its POSTs count
 
 
 HOSTS: dict[str, Host] = {
@@ -124,8 +208,13 @@ HOSTS: dict[str, Host] = {
     "privacycenter.instagram.com": Host(INSTAGRAM, "ig_privacy"),
     "help.instagram.com": Host(INSTAGRAM, "ig_help"),
     "www.facebook.com": Host(FACEBOOK, "fb_app"),
-    LOOKALIKE_HOST: Host(LOOKALIKE, "lookalike_help", meta=False),
+    "www.whatsapp.com": Host(WHATSAPP, "wa_app"),
+    "www.linkedin.com": Host(LINKEDIN, "li_app", meta=False),
+    "x.com": Host(X, "x_app", meta=False),
+    LOOKALIKE_HOST: Host(LOOKALIKE, "lookalike_help", meta=False, genuine=False),
 }
+# The names the server's certificate covers: every domain above, and their subdomains.
+CERTIFICATE_DOMAINS: tuple[str, ...] = (*META_DOMAINS, *LINKEDIN.domains, *X.domains, LOOKALIKE_HOST)
 
 PageName = Literal[
     "home",
@@ -141,10 +230,17 @@ PageName = Literal[
     "own_form",
     "third_party_form",
     "general_form",
+    "root",
+    "settings_category",
+    "ai_setting",
+    "wa_policy",
+    "wa_form",
 ]
 # Pages of the login itself: reachable logged out, drawn without the site's header and navigation.
 SIGN_IN_PAGES: frozenset[PageName] = frozenset({"login", "checkpoint", "checkpoint_continue", "two_factor"})
 FORM_PAGES: frozenset[PageName] = frozenset({"own_form", "third_party_form", "general_form"})
+# Pages that take a POST besides the login: the forms, WhatsApp's form, the settings saved by script.
+POST_PAGES: frozenset[PageName] = FORM_PAGES | {"wa_form", "ai_setting"}
 
 
 @dataclass(frozen=True)
@@ -166,7 +262,7 @@ _POLICY = Page("policy", "policy", "titles_policy")
 _CHECKPOINT = Page("checkpoint", "checkpoint", "titles_checkpoint")
 _CHECKPOINT_CONTINUE = Page("checkpoint_continue", "checkpoint", "titles_checkpoint")
 _TWO_FACTOR = Page("two_factor", "two_factor", "titles_two_factor")
-_THIRD_PARTY_FORM = Page("third_party_form", "third_party_form", "titles_form")
+_THIRD_PARTY_FORM = Page("third_party_form", "third_party_form", "titles_form", country=True)
 _GENERAL_FORM = Page("general_form", "general_form", "titles_form")
 
 
@@ -201,6 +297,28 @@ ROUTES: dict[tuple[str, str], Page] = {
     ("www.facebook.com", "/privacy/genai/"): _PRIVACY_GENAI,
     ("www.facebook.com", "/privacy/policy/"): _POLICY,
     **_forms("www.facebook.com", "/help/contact/", FB_OWN_FORMS, country=True),
+    # WhatsApp: home → footer "Privacy" → the EEA Privacy Policy → "Your rights" → "contact us" → the form.
+    ("www.whatsapp.com", "/"): Page("home", "wa_home", "whatsapp_titles_home"),
+    ("www.whatsapp.com", "/legal/privacy-policy-eea"): Page("wa_policy", "wa_policy", "whatsapp_titles_policy"),
+    ("www.whatsapp.com", urlsplit(WHATSAPP_FORM_URL).path): Page("wa_form", "wa_form", "whatsapp_titles_form"),
+    # LinkedIn: feed → "Me" → Settings & Privacy → Data privacy → Data for Generative AI Improvement.
+    ("www.linkedin.com", "/"): Page("root", "li_home", "linkedin_titles_feed"),
+    ("www.linkedin.com", "/feed/"): Page("home", "li_home", "linkedin_titles_feed"),
+    ("www.linkedin.com", "/login"): Page("login", "li_login", "linkedin_titles_login"),
+    ("www.linkedin.com", "/mypreferences/d/categories/account"): Page(
+        "settings", "li_account", "linkedin_titles_settings"
+    ),
+    ("www.linkedin.com", "/mypreferences/d/categories/privacy"): Page(
+        "settings_category", "li_privacy", "linkedin_titles_settings"
+    ),
+    ("www.linkedin.com", LINKEDIN_AI_SETTING): Page("ai_setting", "li_ai_setting", "linkedin_titles_settings"),
+    # X: home → Settings and privacy → Privacy and safety → Grok & Third-party Collaborators.
+    ("x.com", "/"): Page("root", "x_home", "x_titles_home"),
+    ("x.com", "/home"): Page("home", "x_home", "x_titles_home"),
+    ("x.com", "/i/flow/login"): Page("login", "x_login", "x_titles_login"),
+    ("x.com", "/settings"): Page("settings", "x_settings", "x_titles_settings"),
+    ("x.com", "/settings/privacy_and_safety"): Page("settings_category", "x_privacy", "x_titles_settings"),
+    ("x.com", X_AI_SETTING): Page("ai_setting", "x_grok", "x_titles_settings"),
     # The look-alike copies the own form wherever the links and redirects into it lead.
     **{
         (LOOKALIKE_HOST, path): Page("own_form", "objection_form", "titles_form")
@@ -240,8 +358,9 @@ class Visit:
     @property
     def logged_in(self) -> bool:
         """A session the server issued counts. Without `require_login` everyone counts as logged in, until
-        the server forgot the login (`relogin_at`). A look-alike site never knows the person."""
-        if not self.host.meta:
+        the server forgot the login (`relogin_at`). A look-alike site, or one without logins, never knows the
+        person."""
+        if not self.host.genuine or not self.platform.accounts:
             return False
         if self.state.is_session(self.platform.name, self.session_token):
             return True

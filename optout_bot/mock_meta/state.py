@@ -1,4 +1,5 @@
-"""What the mock site remembers between requests: logins, login checks under way, codes sent, cookie choices.
+"""What the mock site remembers between requests: logins, login checks under way, codes sent, cookie choices,
+and the AI-training settings of LinkedIn and X.
 
 All of it is forgotten by `MockMeta.reset()`, so each test starts from a site that has never seen the browser.
 Connection threads call in concurrently, hence the lock.
@@ -48,6 +49,7 @@ class SiteState:
             self._relogins_done: set[str] = set()
             self._codes_sent: dict[Key, str] = {}  # form -> the confirmation to show once the code is typed
             self._cookie_choices: dict[str, str] = {}  # host -> "declined" / "accepted"
+            self._settings: dict[str, bool] = {}  # platform -> its AI-training setting, once saved or set
             self._secrets = Secrets.new()
 
     @property
@@ -115,3 +117,14 @@ class SiteState:
     def cookie_choice(self, host: str) -> str | None:
         with self._lock:
             return self._cookie_choices.get(host)
+
+    # the AI-training settings (LinkedIn, X)
+
+    def setting(self, platform: str, default: bool) -> bool:
+        """The setting as last saved or set; `default` (Scenario.ai_setting_on) until then."""
+        with self._lock:
+            return self._settings.get(platform, default)
+
+    def set_setting(self, platform: str, on: bool) -> None:
+        with self._lock:
+            self._settings[platform] = on
