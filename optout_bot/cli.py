@@ -77,9 +77,10 @@ def _walk_options(command: F) -> F:
     epilog=EPILOG,
     context_settings={"help_option_names": ["-h", "--help"]},
     help=_(
-        "Object to Meta using your posts and photos to train its AI.\n\n"
-        "optout-bot opens your own browser, walks to Meta's objection form, pre-fills it and stops: you review it "
-        "and click Submit yourself. It never submits, never sees your password, and acts only on Meta's own sites."
+        "Object to Meta (and WhatsApp, LinkedIn, X) using your posts and data to train AI.\n\n"
+        "optout-bot opens your own browser, walks to the objection form or setting, pre-fills it and stops: you "
+        "review it and click Submit (or the switch) yourself. It never submits, never sees your password, and acts "
+        "only on each platform's own sites."
     ),
 )
 @click.version_option(__version__, prog_name="optout-bot")
@@ -164,12 +165,12 @@ def _prepare_run(params: dict[str, Any]) -> Any:
 
 
 @cli.command(
-    epilog=EPILOG, help=_("The same walk on a bundled imitation of Meta's site: no account, no internet needed.")
+    epilog=EPILOG, help=_("The same walk on a bundled imitation of the platforms' sites: no account, no internet needed.")
 )
-@click.option("--platform", type=click.Choice(PLATFORMS), required=True, help=_("Which of Meta's sites to imitate."))
+@click.option("--platform", type=click.Choice(PLATFORMS), required=True, help=_("Which site to imitate."))
 @_walk_options
 @click.option("--page-lang", type=click.Choice(["en", "fr"]), default="en", show_default=True,
-              help=_("Language of the mock Meta pages."))  # fmt: skip
+              help=_("Language of the imitation pages."))  # fmt: skip
 def demo(page_lang: str, **params: Any) -> None:
     """`optout-bot demo`: the walk on the mock site, with only what is typed."""
     options = _demo_options(params)

@@ -106,7 +106,7 @@ def test_run_all_goes_through_the_accounts_not_yet_confirmed_and_survives_one_fa
         busy.stop()
 
     assert result.returncode == 7, result.stderr  # the first failure's code: the profile in use
-    assert "personal (instagram): Meta already confirmed the objection" in result.stdout
+    assert "personal (Instagram): Meta already confirmed the objection" in result.stdout
     assert "same Meta Accounts Center" in result.stdout
     assert "Account 1 of 2: work (Facebook)" in result.stdout and "Account 2 of 2: art (Instagram)" in result.stdout
     assert "in use" in result.stderr

@@ -72,7 +72,7 @@ def test_the_command_list_and_init_help_are_french_with_lang_fr(home: Home) -> N
     result = run_cli(home, "--lang", "fr", "--help", **ENGLISH)
     assert result.returncode == 0, result.stderr
     text = one_line(result.stdout)
-    assert "Opposez-vous à l’utilisation de vos publications et photos par Meta" in text
+    assert "Refusez que Meta (et WhatsApp, LinkedIn, X) utilise vos publications et vos données" in text
     assert "status Afficher, pour chaque compte, le dernier résultat" in text
     init = run_cli(home, "init", "--help", "--lang=fr", **ENGLISH)
     assert "--account NOM:PLATEFORME[:EMAIL]" in init.stdout
@@ -185,7 +185,7 @@ def test_run_all_with_every_objection_confirmed_says_so_in_french(home: Home) ->
         record(ledger, "travail", "facebook", Outcome.CONFIRMED, None, CONFIRMATION)
     result = run_cli(home, "run", "--all", **ENGLISH)
     assert result.returncode == 0, result.stderr
-    assert "perso (instagram) : Meta a déjà confirmé l’opposition le " in result.stdout
+    assert "perso (Instagram) : Meta a déjà confirmé l’opposition le " in result.stdout
     assert "rien à faire (--force pour vous opposer à nouveau)." in result.stdout
     assert "même Espace comptes de Meta" in result.stdout
 
