@@ -165,7 +165,8 @@ def _prepare_run(params: dict[str, Any]) -> Any:
 
 
 @cli.command(
-    epilog=EPILOG, help=_("The same walk on a bundled imitation of the platforms' sites: no account, no internet needed.")
+    epilog=EPILOG,
+    help=_("The same walk on a bundled imitation of the platforms' sites: no account, no internet needed."),
 )
 @click.option("--platform", type=click.Choice(PLATFORMS), required=True, help=_("Which site to imitate."))
 @_walk_options

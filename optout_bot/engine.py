@@ -54,9 +54,11 @@ _PLACES = {
     "object_link": N_("Opening the objection form…"),
     "submit_objection": N_("Opening the objection form…"),
     "contact_us": N_("Opening the contact form…"),
-    "settings_and_privacy_li": N_("Opening Settings…"),
     "data_privacy": N_("Opening Data privacy…"),
     "privacy_and_safety": N_("Opening Privacy and safety…"),
+    "privacy_link": N_("Opening the Privacy Policy…"),
+    "li_ai_setting_title": N_("Opening the setting…"),
+    "x_grok_title": N_("Opening the setting…"),
 }
 _NEXT_PAGE = N_("Opening the next page…")
 _MENU = N_("Opening the menu…")
@@ -351,7 +353,7 @@ class Walker:
         no route finds the right form, the person is told they were only offered the wrong one (exit 6), not
         that pages changed.
         """
-        label = "recognise the form"
+        label = "recognise the objection form"
         step_ms = Timeouts.ms(self.timeouts.step)
         found = self._await(None, step_ms)  # looks for the other form before the heading both forms share
         if found == "wrong_form":
