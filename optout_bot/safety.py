@@ -14,7 +14,7 @@ from playwright.sync_api import Locator
 from optout_bot.domains import is_site_url
 from optout_bot.errors import RefusedError
 from optout_bot.i18n import _
-from optout_bot.platforms import META, Site
+from optout_bot.platforms import Site
 
 # Controls that send their form when clicked: submit and image inputs, and a <button> that belongs to a form
 # (inside it, or naming it with form=) unless it is type="button" or "reset" (a <button> without a type,
@@ -35,7 +35,7 @@ _ITS_LINK = "xpath=ancestor-or-self::a[@href][1]"
 # every click of the walk the person waits through (scripts/bench.py).
 
 
-def refuse_unsafe_click(target: Locator, site: Site = META) -> None:
+def refuse_unsafe_click(target: Locator, site: Site) -> None:
     """RefusedError if clicking `target` could submit a form or follow a link off the site's domains."""
     page = target.page
     if target.and_(page.locator(_SENDS_A_FORM)).count():
@@ -59,7 +59,7 @@ def refuse_unsafe_click(target: Locator, site: Site = META) -> None:
         )
 
 
-def click_safely(target: Locator, timeout_ms: float, site: Site = META) -> None:
+def click_safely(target: Locator, timeout_ms: float, site: Site) -> None:
     refuse_unsafe_click(target, site)
     # A tab behind another one does not draw, and a click waits for the element to be drawn (stable): if the
     # person went to another tab meanwhile, the tool's tab comes back to the front first, or the walk stalls.

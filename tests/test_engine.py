@@ -16,6 +16,7 @@ from optout_bot.engine import FormNotFound, Walker
 from optout_bot.errors import NotOfferedError, RefusedError
 from optout_bot.flows import Flow, Vocabulary, load_flow, load_vocabulary
 from optout_bot.options import Timeouts
+from optout_bot.platforms import META, site_of
 from optout_bot.safety import click_safely
 from optout_bot.ui import Ui
 from tests.support.chromium import system_chromium
@@ -118,7 +119,7 @@ def test_no_click_can_submit_a_form_or_leave_metas_domains(serve: Serve, html: s
     page = serve({"https://www.facebook.com/": html})
     page.goto("https://www.facebook.com/")
     with pytest.raises(RefusedError, match=r"would submit a form|not one of Meta's sites"):
-        click_safely(page.locator("#it"), 1500)
+        click_safely(page.locator("#it"), 1500, META)
 
 
 @pytest.mark.parametrize("html", SAFE_CONTROLS.values(), ids=SAFE_CONTROLS.keys())
@@ -126,8 +127,17 @@ def test_other_controls_are_clicked(serve: Serve, html: str) -> None:
     page = serve({"https://www.facebook.com/": html, "https://www.facebook.com/privacy/center/": "ok"})
     page.goto("https://www.facebook.com/")
     page.evaluate("document.getElementById('it').onclick = () => { location.hash = 'clicked'; }")
-    click_safely(page.locator("#it"), 1500)
+    click_safely(page.locator("#it"), 1500, META)
     page.wait_for_url("**#clicked", timeout=1500)
+
+
+def test_each_platforms_walk_is_confined_to_its_own_site(serve: Serve) -> None:
+    # A link to Meta is off-site for LinkedIn's walk: the site comes from the code (platforms.site_of).
+    page = serve({"https://www.linkedin.com/feed/": '<a href="https://www.facebook.com/" id="it">go</a>'})
+    page.goto("https://www.linkedin.com/feed/")
+    with pytest.raises(RefusedError, match=r"www\.facebook\.com, which is not one of LinkedIn's sites"):
+        click_safely(page.locator("#it"), 1500, site_of("linkedin"))
+    assert page.url == "https://www.linkedin.com/feed/"
 
 
 def test_a_link_off_metas_domains_is_not_followed(serve: Serve, vocabulary: Vocabulary) -> None:
