@@ -25,7 +25,15 @@ from optout_bot.options import RunOptions
 from optout_bot.paths import make_private, profile_dir, timestamped_file
 from optout_bot.platforms import platform_name, site_of
 from optout_bot.recording import RunReport, recorded_run
-from optout_bot.setting import OFF, Watch, await_switched_off, present_setting, read_state, setting_label
+from optout_bot.setting import (
+    OFF,
+    Watch,
+    await_switched_off,
+    find_setting,
+    present_setting,
+    read_state,
+    setting_label,
+)
 from optout_bot.ui import Ui, duration
 
 
@@ -210,16 +218,7 @@ def _setting_walk(walker: Walker, options: RunOptions, ui: Ui, report: RunReport
     """A setting (LinkedIn's, X's): find it, read it, and if it is on, let the person switch it off."""
     platform = platform_name(options.platform)
     ui.say(_("Looking for the AI-training setting on {platform}…").format(platform=platform))
-    try:
-        found = walker.find_setting()
-    except FormNotFound as missing:
-        folder = save_diagnostic(walker.page, options.platform, missing.trail, None)
-        raise NotRecognisedError(
-            _(
-                "optout-bot did not recognise {platform}'s pages (they may have changed); nothing was changed. "
-                "A diagnostic without your personal data is in {folder} — please attach it to a report."
-            ).format(platform=platform, folder=folder)
-        ) from None
+    found = find_setting(walker, options.platform)
     report.form_url, report.route = found.url, found.route
     walker.show_reading()
     name = setting_label(found.control) or _("the AI-training setting")

@@ -12,10 +12,29 @@ import enum
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, expect
 
+from optout_bot.diagnostics import save_diagnostic
+from optout_bot.engine import FormNotFound, FoundSetting, Walker
+from optout_bot.errors import NotRecognisedError
 from optout_bot.handover import highlight, show_banner
-from optout_bot.i18n import _
+from optout_bot.i18n import N_, _
+from optout_bot.platforms import platform_name
 
 ON, OFF = "on", "off"  # "on": the platform uses the person's data for AI training (flows/model.SettingSpec)
+
+
+NOT_RECOGNISED = N_(
+    "optout-bot did not recognise {platform}'s pages (they may have changed); nothing was changed. "
+    "A diagnostic without your personal data is in {folder} — please attach it to a report."
+)
+
+
+def find_setting(walker: Walker, platform: str) -> FoundSetting:
+    """The walk to the platform's setting (`run` and `verify`); pages not recognised: a diagnostic, exit 5."""
+    try:
+        return walker.find_setting()
+    except FormNotFound as missing:
+        folder = save_diagnostic(walker.page, platform, missing.trail, None)
+        raise NotRecognisedError(_(NOT_RECOGNISED).format(platform=platform_name(platform), folder=folder)) from None
 
 
 def read_state(control: Locator) -> str:

@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from optout_bot.config import Config
-from optout_bot.errors import ExitStatus, NotRecognisedError, NotSubmittedError, OptoutError, UsageError
+from optout_bot.errors import ExitStatus, NotSubmittedError, OptoutError, UsageError
 from optout_bot.i18n import N_, _
 from optout_bot.ledger import SETTING_OFF, SETTING_ON, Ledger
 from optout_bot.options import Timeouts
@@ -83,10 +83,6 @@ LOGIN_NEEDS_A_WINDOW = N_(
     "then `optout-bot verify` again (without --headless)"
 )
 NO_SCREEN = N_("No screen found for a browser window: looking without one (--headless).")
-NOT_RECOGNISED = N_(
-    "optout-bot did not recognise {platform}'s pages (they may have changed); nothing was changed. "
-    "A diagnostic without your personal data is in {folder} — please attach it to a report."
-)
 
 
 # --- What to visit ------------------------------------------------------------------------------------------------
@@ -249,12 +245,11 @@ def look_at_settings(
 def _look(pw: Playwright, visit: Visit, options: VerifyOptions, ui: Ui) -> tuple[str, str]:
     """Walk to the setting in the account's profile and read it: ("on" or "off", the setting page's address)."""
     from optout_bot.browser import SessionRequest, find_browser, open_session
-    from optout_bot.diagnostics import save_diagnostic
-    from optout_bot.engine import FormNotFound, Walker
+    from optout_bot.engine import Walker
     from optout_bot.flows import load_flow, load_vocabulary
     from optout_bot.handover import ask_to_log_in
     from optout_bot.paths import profile_dir
-    from optout_bot.setting import read_state
+    from optout_bot.setting import find_setting, read_state
 
     platform = platform_name(visit.platform)
 
@@ -277,10 +272,6 @@ def _look(pw: Playwright, visit: Visit, options: VerifyOptions, ui: Ui) -> tuple
         on_login = cannot_log_in_headless if options.headless else ask_to_log_in
         walker = Walker(session.page, flow, vocabulary, ui, options.timeouts, on_login_needed=on_login)
         ui.say(_(LOOKING).format(platform=platform))
-        try:
-            found = walker.find_setting()
-        except FormNotFound as missing:
-            folder = save_diagnostic(walker.page, visit.platform, missing.trail, None)
-            raise NotRecognisedError(_(NOT_RECOGNISED).format(platform=platform, folder=folder)) from None
+        found = find_setting(walker, visit.platform)
         walker.show_reading()
         return read_state(found.control), found.url
