@@ -16,15 +16,16 @@ from typing import Any, TypeVar
 import click
 
 from optout_bot import __version__
-from optout_bot.errors import ExitStatus, OptoutError, UsageError, exit_code_help
+from optout_bot.cli_shared import browser_args, browser_choice, exit_code_epilog
+from optout_bot.errors import ExitStatus, OptoutError, UsageError
 from optout_bot.i18n import LANGUAGES, _, ngettext
 from optout_bot.platforms import PLATFORMS, platform_name, site_of
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# "\b" keeps click from re-wrapping the table of exit codes. The help texts and this table are translated when
-# this module is imported: optout_bot.entry chooses the person's language before importing it.
-EPILOG = "\b\n" + exit_code_help()
+# The help texts and the table of exit codes are translated when this module is imported: optout_bot.entry
+# chooses the person's language before importing it.
+EPILOG = exit_code_epilog()
 
 
 def _walk_options(command: F) -> F:
@@ -111,8 +112,7 @@ def cli(debug: bool, lang: str | None) -> None:
 @click.option("--from-link", metavar="URL", help=_("Start from the link in Meta's email (checked to be Meta's)."))
 @_walk_options
 @click.option("--cdp", "cdp_url", metavar="URL", help=_("Attach to your running Chrome (see README) instead."))
-@click.option("--browser-channel", type=click.Choice(["chrome", "msedge", "chromium"]), help=_("Which browser."))
-@click.option("--executable-path", type=click.Path(dir_okay=False), help=_("Path of the browser to use."))
+@browser_choice
 def run(**params: Any) -> None:
     """`optout-bot run`: plan every run first (nothing opens on a mistake), then walk each one."""
     from optout_bot.driver import driver_while
@@ -205,9 +205,8 @@ def demo(page_lang: str, **params: Any) -> None:
     show_default=True,
     help=_("Seconds to wait for Meta's page to load."),
 )
-@click.option("--browser-channel", type=click.Choice(["chrome", "msedge", "chromium"]), help=_("Which browser."))
-@click.option("--executable-path", type=click.Path(dir_okay=False), help=_("Path of the browser to use."))
-@click.option("--browser-arg", "browser_args", multiple=True, metavar="FLAG", help=_("Extra Chromium flag (advanced)."))
+@browser_choice
+@browser_args
 def login(**params: Any) -> None:
     """`optout-bot login`: the account's profile, opened for the person to log in."""
     from optout_bot.accounts import choose_account

@@ -10,13 +10,10 @@ import sys
 
 import click
 
-from optout_bot.errors import exit_code_help
+from optout_bot.cli_shared import exit_code_epilog
 from optout_bot.i18n import _
 
-# The same epilog as cli.py's (importing it from there would be circular: cli.py imports this module).
-# "\b" keeps click from re-wrapping the table of exit codes. Like the help texts, it is translated when the
-# commands are built, after optout_bot.entry chose the language.
-EPILOG = "\b\n" + exit_code_help()
+EPILOG = exit_code_epilog()
 
 STDOUT = "-"
 

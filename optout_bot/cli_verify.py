@@ -13,15 +13,12 @@ from typing import Any
 
 import click
 
-from optout_bot.errors import exit_code_help
+from optout_bot.cli_shared import browser_args, browser_choice, exit_code_epilog
 from optout_bot.i18n import _
-
-# The same epilog as cli.py's (importing it from there would be circular: cli.py imports this module).
-EPILOG = "\b\n" + exit_code_help()
 
 
 @click.command(
-    epilog=EPILOG,
+    epilog=exit_code_epilog(),
     help=_(
         "Check that your AI-training settings are still off.\n\n"
         "For every account whose setting (LinkedIn, X) optout-bot has seen, opens that account's own browser "
@@ -46,9 +43,8 @@ EPILOG = "\b\n" + exit_code_help()
     show_default=True,
     help=_("Seconds to wait for you to log in when the site asks."),
 )
-@click.option("--browser-channel", type=click.Choice(["chrome", "msedge", "chromium"]), help=_("Which browser."))
-@click.option("--executable-path", type=click.Path(dir_okay=False), help=_("Path of the browser to use."))
-@click.option("--browser-arg", "browser_args", multiple=True, metavar="FLAG", help=_("Extra Chromium flag (advanced)."))
+@browser_choice
+@browser_args
 def verify(**params: Any) -> None:  # fmt: skip
     """`optout-bot verify` (its help is in the decorator, to be translated)."""
     from optout_bot.config import load_config
