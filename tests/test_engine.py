@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, Playwright, Route
 
 from optout_bot.engine import FormNotFound, Walker
 from optout_bot.errors import NotOfferedError, RefusedError
-from optout_bot.flows import Flow, Vocabulary, load_flow, load_vocabulary
+from optout_bot.flows import Flow, Vocabulary, load_flow
 from optout_bot.options import Timeouts
 from optout_bot.platforms import META, site_of
 from optout_bot.safety import click_safely
@@ -59,11 +59,6 @@ def serve(browser: Browser) -> Iterator[Serve]:
     yield open_site
     for context in contexts:
         context.close()
-
-
-@pytest.fixture(scope="module")
-def vocabulary() -> Vocabulary:
-    return load_vocabulary()
 
 
 def walker(page: Page, flow: Flow, vocabulary: Vocabulary) -> Walker:

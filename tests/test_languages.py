@@ -8,10 +8,8 @@ each platform the walker runs in-process and must take the first route, the pers
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, Playwright
+from playwright.sync_api import Browser
 
 from optout_bot.engine import Walker
 from optout_bot.flows import Vocabulary, load_flow, load_vocabulary
@@ -20,7 +18,6 @@ from optout_bot.mock_meta import MockMeta, Scenario
 from optout_bot.mock_meta.server import languages
 from optout_bot.options import Timeouts
 from optout_bot.ui import Ui
-from tests.support.chromium import QUIET_ARGS, system_chromium
 
 # The languages optout-bot supports. Adding one means a words file *and* a mock strings file.
 LANGUAGES = ("en", "fr", "de", "es", "it", "nl", "pt", "pl")
@@ -30,33 +27,14 @@ FIRST_ROUTE = "settings-privacy-center"
 META_OBJECTION = [p for p in bundled_platforms() if any(r.id == FIRST_ROUTE for r in load_flow(p).routes)]
 
 
-@pytest.fixture(scope="module")
-def site() -> Iterator[MockMeta]:
-    with MockMeta() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright, site: MockMeta) -> Iterator[Browser]:
-    # One browser for the module: --host-resolver-rules names the port of this module's one server.
-    browser = playwright.chromium.launch(executable_path=system_chromium(), args=[*QUIET_ARGS, *site.chromium_args()])
-    yield browser
-    browser.close()
-
-
-@pytest.fixture(scope="module")
-def vocabulary() -> Vocabulary:
-    return load_vocabulary()
-
-
 @pytest.mark.parametrize("platform", META_OBJECTION)
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_walker_reaches_the_ready_form_in_every_language(
-    site: MockMeta, browser: Browser, vocabulary: Vocabulary, lang: str, platform: str
+    mock_site: MockMeta, mock_browser: Browser, vocabulary: Vocabulary, lang: str, platform: str
 ) -> None:
     scenario = Scenario(lang=lang)
-    site.reset(scenario)
-    context = browser.new_context(ignore_https_errors=True)
+    mock_site.reset(scenario)
+    context = mock_browser.new_context(ignore_https_errors=True)
     try:
         page = context.new_page()
         flow = load_flow(platform, vocabulary)
@@ -65,7 +43,7 @@ def test_the_walker_reaches_the_ready_form_in_every_language(
         assert page.locator("html").get_attribute("lang") == lang  # the pages really were in this language
         assert found.route == FIRST_ROUTE, [vars(entry) for entry in found.trail]
         assert found.email.input_value() == scenario.account_email
-        assert site.posts() == []
+        assert mock_site.posts() == []
     finally:
         context.close()
 

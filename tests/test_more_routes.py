@@ -10,14 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Playwright
+from playwright.sync_api import Browser
 
 from optout_bot.engine import Walker
-from optout_bot.flows import Flow, Vocabulary, load_flow, load_vocabulary
+from optout_bot.flows import Flow, Vocabulary, load_flow
 from optout_bot.mock_meta import MockMeta, Scenario
 from optout_bot.options import Timeouts
 from optout_bot.ui import Ui
-from tests.support.chromium import QUIET_ARGS, system_chromium
 
 FLOWS = [("facebook", "third-party"), ("whatsapp", "own"), ("linkedin", "own"), ("x", "own")]
 # Routes the mock does not imitate: an older address of the third-party form that no source shows working.
@@ -31,24 +30,6 @@ def routes() -> Iterator[tuple[str, str, str]]:
                 yield platform, flow, route.id
 
 
-@pytest.fixture(scope="module")
-def site() -> Iterator[MockMeta]:
-    with MockMeta() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright, site: MockMeta) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(executable_path=system_chromium(), args=[*QUIET_ARGS, *site.chromium_args()])
-    yield browser
-    browser.close()
-
-
-@pytest.fixture(scope="module")
-def vocabulary() -> Vocabulary:
-    return load_vocabulary()
-
-
 def only_route(flow: Flow, route_id: str) -> Flow:
     return flow.model_copy(update={"routes": [r for r in flow.routes if r.id == route_id]})
 
@@ -56,10 +37,16 @@ def only_route(flow: Flow, route_id: str) -> Flow:
 @pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize(("platform", "flow_name", "route_id"), list(routes()))
 def test_each_route_reaches_its_place(
-    site: MockMeta, browser: Browser, vocabulary: Vocabulary, lang: str, platform: str, flow_name: str, route_id: str
+    mock_site: MockMeta,
+    mock_browser: Browser,
+    vocabulary: Vocabulary,
+    lang: str,
+    platform: str,
+    flow_name: str,
+    route_id: str,
 ) -> None:
-    site.reset(Scenario(lang=lang))
-    context = browser.new_context(ignore_https_errors=True)
+    mock_site.reset(Scenario(lang=lang))
+    context = mock_browser.new_context(ignore_https_errors=True)
     try:
         page = context.new_page()
         flow = only_route(load_flow(platform, vocabulary, flow=flow_name), route_id)
@@ -75,6 +62,6 @@ def test_each_route_reaches_its_place(
             else:
                 assert found_form.full_name is not None and len(found_form.left_to_person) == 2
         assert page.locator("html").get_attribute("lang") == lang
-        assert site.posts() == []  # nothing sent, nothing switched
+        assert mock_site.posts() == []  # nothing sent, nothing switched
     finally:
         context.close()
