@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from optout_bot.errors import UsageError
+from optout_bot.flows.clicks import unsafe_clicks
 from optout_bot.flows.model import OWN_FLOW, SCHEMA_VERSION, Flow, WordKey
 from optout_bot.flows.vocabulary import Vocabulary
 from optout_bot.platforms import site_of
@@ -242,6 +243,10 @@ def _read_flow(path: Path, vocabulary: Vocabulary, check_words: bool = True) -> 
                 f"{flow_file_name(flow.platform, flow.flow)}, not {path.name}",
             )
         )
+    # Promise 1: no click the flow describes may be the Submit control or the setting's switch.
+    for loc, message in unsafe_clicks(flow, vocabulary if check_words else None):
+        line, _ = _locate(parsed.root, loc)
+        problems.append(Problem(path, line, _dotted(loc), message))
     for loc, key in flow.word_keys() if check_words else []:
         if key not in vocabulary.phrases:
             line, _ = _locate(parsed.root, loc)

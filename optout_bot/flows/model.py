@@ -4,7 +4,8 @@ A flow lists *routes* to a place (several, because platforms move it) and says h
 there. The place is a form (`kind: form`: Meta's objection forms, WhatsApp's) that the tool pre-fills, or a
 setting (`kind: setting`: LinkedIn's and X's AI-training switches) whose state the tool reads. Steps only
 navigate: `goto` and `click`. There is deliberately no step that submits or switches: the person clicks
-Submit, or the switch, themselves (promise 1), so a flow cannot even express it.
+Submit, or the switch, themselves (promise 1), so a flow cannot even express it; and no click a flow
+describes (routes, cookie walls, questions) may point at those controls (flows/clicks.py, checked on load).
 
 Texts are never written here: a flow names a *word key* (`privacy_center`) and each language file in
 `words/` says how Meta writes it in that language.
@@ -214,23 +215,6 @@ class Flow(StrictModel):
             raise ValueError("a 'form' flow has 'form' and 'confirmation', and no 'setting'")
         if self.kind == "setting" and (self.setting is None or self.form is not None):
             raise ValueError("a 'setting' flow has 'setting' and no 'form'")
-        return self
-
-    @model_validator(mode="after")
-    def _never_clicks_submit(self) -> Flow:
-        # Defence in depth for promise 1: a route may not even name the words of the Submit control, or of
-        # the setting's switch.
-        final = self.form.submit if self.form is not None else self.setting.control if self.setting else None
-        final_words = {k for k in (final.name, final.text, final.label) if k} if final else set()
-        what = (
-            "the form's Submit control: the person submits"
-            if self.form
-            else "the setting's switch: the person switches it"
-        )
-        for route in self.routes:
-            for step in route.steps:
-                if isinstance(step, ClickStep) and final_words & set(step.click.word_keys()):
-                    raise ValueError(f"route {route.id!r} clicks {sorted(final_words)}, {what}, never the tool")
         return self
 
     def word_keys(self) -> list[tuple[tuple[str | int, ...], str]]:
