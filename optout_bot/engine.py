@@ -29,7 +29,7 @@ from optout_bot.flows.model import ClickStep, FormSpec, GotoStep, Step
 from optout_bot.i18n import N_, _
 from optout_bot.interruptions import Interruptions, LoginPrompt
 from optout_bot.options import Timeouts
-from optout_bot.safety import click_safely
+from optout_bot.safety import click_safely, refuse_unsafe_click
 from optout_bot.targets import describe, locate
 from optout_bot.ui import Ui
 
@@ -340,7 +340,7 @@ class Walker:
             self._record(route, label, "skipped: a form is already here")
             return "form"
         try:
-            click_safely(target, Timeouts.ms(self.timeouts.step), self.site)
+            click_safely(target, Timeouts.ms(self.timeouts.step), self.site, self.interruptions.never_clicked)
         except PlaywrightError as exc:
             raise RouteFailed(label, f"could not click it ({_first_line(exc)})") from None
         self._record(route, label, "ok")
@@ -397,8 +397,10 @@ class Walker:
             choice.wait_for(state="visible", timeout=step_ms)
         except PlaywrightTimeout:
             raise RouteFailed(label, "the form's option to choose is not on the page") from None
+        # Refused before asking whether it is chosen: is_checked() fails on a Submit drawn as a div role=button.
+        refuse_unsafe_click(choice, self.site, self.interruptions.never_clicked)
         if not choice.is_checked():
-            click_safely(choice, step_ms, self.site)
+            click_safely(choice, step_ms, self.site, self.interruptions.never_clicked)
         shown = " ".join(choice.evaluate("el => (el.labels && el.labels[0] || el).innerText").split())
         self.ui.step(_("Chose the form's option: {option}.").format(option=shown))
 
@@ -439,7 +441,7 @@ class Walker:
             for number, (question, answer) in enumerate(questions):
                 if number not in answered and question.is_visible():
                     choice = locate(self.page, answer, self.vocabulary)
-                    click_safely(choice, step_ms, self.site)
+                    click_safely(choice, step_ms, self.site, self.interruptions.never_clicked)
                     answered.add(number)
                     self.ui.step(
                         _("{company} asks: “{question}” — optout-bot answered: {answer}.").format(

@@ -16,12 +16,12 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from optout_bot.errors import NotOfferedError, NotSubmittedError
+from optout_bot.errors import NotOfferedError, NotSubmittedError, RefusedError
 from optout_bot.flows import Flow, Vocabulary
 from optout_bot.i18n import N_, _
 from optout_bot.options import Timeouts
 from optout_bot.safety import click_safely
-from optout_bot.targets import locate
+from optout_bot.targets import locate, never_clicked
 from optout_bot.ui import Ui, duration
 
 LoginPrompt = Callable[[Page], None]
@@ -58,6 +58,9 @@ class Interruptions:
         self.ui = ui
         self.timeouts = timeouts
         self.on_login_needed = on_login_needed
+        # The form's Submit or the setting's switch, as the flow names them: no click of the walk may touch them.
+        self.never_clicked = never_clicked(page, flow, vocabulary)
+        self._refusal: RefusedError | None = None  # a cookie answer refused while Playwright ran our handler
         self._persons_field = page.locator(_PERSONS_FIELDS).filter(visible=True).first
         self._not_offered = {
             reason: page.get_by_text(vocabulary.pattern_any(keys)).filter(visible=True).first
@@ -73,7 +76,7 @@ class Interruptions:
             self._consent = self._decline.or_(self._accept).first
             # Playwright runs this before any of our own clicks or fills when the dialog is in the way,
             # so a wall drawn by script a moment after the page loaded cannot swallow a click.
-            page.add_locator_handler(self._consent, lambda _: self._answer_consent(), no_wait_after=True)
+            page.add_locator_handler(self._consent, lambda _: self._answer_consent_in_handler(), no_wait_after=True)
         # One round trip answers "is anything in the way?" — the usual answer, on the path the person waits on.
         self._any_visible = self.visible().filter(visible=True).first
         self._accepted_all_said = False
@@ -91,6 +94,8 @@ class Interruptions:
 
     def handle(self) -> bool:
         """Deal with whatever interruption is on screen; True if there was one (then look again)."""
+        if self._refusal is not None:
+            raise self._refusal
         if self.handle_login_address():
             return True
         if not self._any_visible.is_visible():
@@ -108,6 +113,13 @@ class Interruptions:
 
     # --- cookie walls ---------------------------------------------------------------------------------------
 
+    def _answer_consent_in_handler(self) -> None:
+        # Playwright's event loop would only log an exception raised here: a refusal is raised by handle().
+        try:
+            self._answer_consent()
+        except RefusedError as refusal:
+            self._refusal = refusal
+
     def _answer_consent(self) -> None:
         if self._answering:
             return
@@ -121,10 +133,10 @@ class Interruptions:
         assert self._decline is not None and self._accept is not None and self._consent is not None
         step_ms = Timeouts.ms(self.timeouts.step)
         if self._decline.is_visible():
-            click_safely(self._decline, step_ms, self.flow.site)
+            click_safely(self._decline, step_ms, self.flow.site, self.never_clicked, consent=True)
             self.ui.step(_("Cookie notice: declined optional cookies."))
         elif self._accept.is_visible():
-            click_safely(self._accept, step_ms, self.flow.site)
+            click_safely(self._accept, step_ms, self.flow.site, self.never_clicked, consent=True)
             if not self._accepted_all_said:
                 self.ui.warn(
                     _("{company}'s cookie notice offered no way to decline, so optout-bot allowed all cookies.").format(

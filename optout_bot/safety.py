@@ -27,6 +27,28 @@ _SUBMITTERS = (
 )
 _SENDS_A_FORM = ", ".join([*_SUBMITTERS, *(f"{submitter} *" for submitter in _SUBMITTERS[2:])])
 
+# The element itself and every element around it.
+_SELF_AND_ANCESTORS = "xpath=ancestor-or-self::*"
+
+# Fields that carry something of the person's: anything typed or chosen, visible or not (the general objection
+# form hides its email field until its first question is answered). A consent manager's own inputs are hidden
+# ones and category switches (checkboxes, radios): not the person's.
+_PERSONS_FIELDS = (
+    "textarea, select, [contenteditable]:not([contenteditable=false i]), input:not([type=hidden i], "
+    "[type=checkbox i], [type=radio i], [type=submit i], [type=image i], [type=button i], [type=reset i])"
+)
+
+# True if the control `element` is in would submit a form that can only be a cookie choice: no field of the
+# person's, and not the form of the control only the person uses (`forbidden`). `.form` is the form the control
+# submits, whether it is inside it or names it with form=; `.elements` includes the fields that name it too.
+_SENDS_ONLY_A_COOKIE_CHOICE = """(element, {persons, forbidden}) => {
+  const form = element.closest('button, input')?.form;
+  if (!form) return false;
+  const fields = [...form.elements, ...form.querySelectorAll('[contenteditable]')];
+  if (fields.some((field) => field.matches(persons))) return false;
+  return !forbidden.some((control) => form.contains(control) || control.form === form);
+}"""
+
 # The link a click on this element would follow, if it is (inside) one.
 _ITS_LINK = "xpath=ancestor-or-self::a[@href][1]"
 
@@ -35,10 +57,22 @@ _ITS_LINK = "xpath=ancestor-or-self::a[@href][1]"
 # every click of the walk the person waits through (scripts/bench.py).
 
 
-def refuse_unsafe_click(target: Locator, site: Site) -> None:
-    """RefusedError if clicking `target` could submit a form or follow a link off the site's domains."""
+def refuse_unsafe_click(target: Locator, site: Site, never: Locator | None = None, consent: bool = False) -> None:
+    """RefusedError if clicking `target` could submit a form, switch a setting or follow a link off the site's domains.
+
+    `never`: the elements the flow names as the control only the person uses (targets.never_clicked); a click on
+    one of them, on what is inside one or on what contains one is refused whatever their tags. `consent`: the
+    click answers a cookie wall (see _submits_the_objection).
+    """
     page = target.page
-    if target.and_(page.locator(_SENDS_A_FORM)).count():
+    if never is not None and _touches(target, never):
+        raise RefusedError(
+            _(
+                "a flow step pointed at the control only you may use (the form's Submit or the setting's switch); "
+                "optout-bot never submits or switches, so it stopped. Please report this flow problem."
+            )
+        )
+    if target.and_(page.locator(_SENDS_A_FORM)).count() and _submits_the_objection(target, never, consent):
         raise RefusedError(
             _(
                 "a flow step pointed at a control that would submit a form; optout-bot never submits, so it "
@@ -59,8 +93,33 @@ def refuse_unsafe_click(target: Locator, site: Site) -> None:
         )
 
 
-def click_safely(target: Locator, timeout_ms: float, site: Site) -> None:
-    refuse_unsafe_click(target, site)
+def _touches(target: Locator, never: Locator) -> bool:
+    """Whether `target` is one of `never`, is inside one, or contains one: one question to the browser."""
+    inside = target.locator(_SELF_AND_ANCESTORS).and_(never)
+    around = never.locator(_SELF_AND_ANCESTORS).and_(target)
+    return inside.or_(around).count() > 0
+
+
+def _submits_the_objection(target: Locator, never: Locator | None, consent: bool) -> bool:
+    """Whether a click on `target`, a control that submits a form, could submit the person's objection.
+
+    Decided by what the form would send, not by where the control is: some consent managers draw their cookie
+    buttons as <button>s of a <form>. Submitting a form that carries no field of the person's and is not the
+    flow's own form (it holds no `never` control) sends only a cookie choice — allowed for the cookie wall's
+    answers (`consent`) and nothing else: routes, questions and choices only ever navigate or pick, and a form
+    whose fields are not drawn yet (React) must not be sent by them. This costs a script in the page's world,
+    paid only on this rare path.
+    """
+    if not consent:
+        return True
+    forbidden = never.element_handles() if never is not None else []
+    return not target.evaluate(_SENDS_ONLY_A_COOKIE_CHOICE, {"persons": _PERSONS_FIELDS, "forbidden": forbidden})
+
+
+def click_safely(
+    target: Locator, timeout_ms: float, site: Site, never: Locator | None = None, consent: bool = False
+) -> None:
+    refuse_unsafe_click(target, site, never, consent)
     # A tab behind another one does not draw, and a click waits for the element to be drawn (stable): if the
     # person went to another tab meanwhile, the tool's tab comes back to the front first, or the walk stalls.
     if target.page.evaluate("document.visibilityState") == "hidden":

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
 
-from optout_bot.flows import Target, Vocabulary
+from optout_bot.flows import Flow, Target, Vocabulary
+from optout_bot.flows.clicks import final_control
 
 # Elements a `within:` clause may name: the places Meta groups things in.
 _CONTAINERS = (
@@ -18,6 +19,20 @@ _CONTAINERS = (
 
 def locate(page: Page, target: Target, vocabulary: Vocabulary) -> Locator:
     """The first *visible* element matching `target` (Meta keeps hidden copies of menus in the page)."""
+    return every_match(page, target, vocabulary).filter(visible=True).first
+
+
+def never_clicked(page: Page, flow: Flow, vocabulary: Vocabulary) -> Locator:
+    """Every element the flow names as the control only the person uses: the form's Submit, the setting's switch.
+
+    Every one, not only the first visible: safety.click_safely refuses a click on any of them, or on what contains
+    or is inside one, whatever its tag (React draws Submit as a `div role=button`, which no form rule would recognise).
+    """
+    return every_match(page, final_control(flow)[0], vocabulary)
+
+
+def every_match(page: Page, target: Target, vocabulary: Vocabulary) -> Locator:
+    """Every element matching `target`, visible or not."""
     root: Page | Locator = page
     if target.within:
         root = page.locator(_CONTAINERS).filter(has_text=vocabulary.pattern(target.within)).last
@@ -40,7 +55,7 @@ def locate(page: Page, target: Target, vocabulary: Vocabulary) -> Locator:
         locator = locator.and_(other)
     if text is not None:  # with a role or label, `text` narrows to the element that also shows these words
         locator = locator.filter(has_text=text)
-    return locator.filter(visible=True).first
+    return locator
 
 
 def describe(target: Target) -> str:

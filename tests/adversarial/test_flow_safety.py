@@ -22,6 +22,9 @@ from optout_bot.flows import Flow, Target, Vocabulary, load_flow
 from optout_bot.flows.model import ClickStep, ConsentSpec, GotoStep, Question
 from optout_bot.mock_meta import MockMeta, Scenario
 from optout_bot.options import Timeouts
+from optout_bot.platforms import META
+from optout_bot.safety import click_safely
+from optout_bot.targets import never_clicked
 from optout_bot.ui import Ui
 from tests.e2e.cli import Home, run_cli
 
@@ -214,3 +217,17 @@ def test_a_route_clicking_linkedins_switch_is_refused(
         context.close()
     assert mock_site.setting("linkedin") is True
     assert mock_site.posts() == []
+
+
+NEAR_SUBMIT = {"the control": "#submit", "text inside it": "#submit b", "a box around it": "#box"}
+
+
+@pytest.mark.parametrize("selector", NEAR_SUBMIT.values(), ids=NEAR_SUBMIT.keys())
+def test_no_click_touches_the_control_the_flow_names(serve: Serve, vocabulary: Vocabulary, selector: str) -> None:
+    html = '<div id="box"><div role="button" id="submit"><b>Submit</b></div></div><div role="button" id="ok">More</div>'
+    site = serve({"https://www.facebook.com/": html})
+    site.page.goto("https://www.facebook.com/")
+    never = never_clicked(site.page, _facebook_form_flow(vocabulary), vocabulary)
+    with pytest.raises(RefusedError, match="only you may use"):
+        click_safely(site.page.locator(selector), 1500, META, never)
+    click_safely(site.page.locator("#ok"), 1500, META, never)  # any other control is clicked
