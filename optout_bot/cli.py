@@ -19,6 +19,7 @@ from optout_bot import __version__
 from optout_bot.cli_shared import browser_args, browser_choice, exit_code_epilog
 from optout_bot.errors import ExitStatus, OptoutError, UsageError
 from optout_bot.i18n import LANGUAGES, _, ngettext
+from optout_bot.options import MAX_PERSON_SECONDS, MAX_STEP_SECONDS, Seconds
 from optout_bot.platforms import PLATFORMS, platform_name, site_of
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -49,15 +50,15 @@ def _walk_options(command: F) -> F:
         click.option("--dry-run", is_flag=True, help=_("Walk and pre-fill, save a screenshot, do not wait.")),
         click.option("--headless", is_flag=True, help=_("No visible window (only with --dry-run).")),
         click.option(
-            "--user-timeout", type=click.FloatRange(min=1), default=900, show_default=True,
+            "--user-timeout", type=Seconds(min=1, max=MAX_PERSON_SECONDS), default=900, show_default=True,
             help=_("Seconds to wait for you to review and click Submit."),
         ),
         click.option(
-            "--login-timeout", type=click.FloatRange(min=1), default=600, show_default=True,
+            "--login-timeout", type=Seconds(min=1, max=MAX_PERSON_SECONDS), default=600, show_default=True,
             help=_("Seconds to wait for you to log in when Meta asks."),
         ),
         click.option(
-            "--step-timeout", type=click.FloatRange(min=0.5), default=15, show_default=True,
+            "--step-timeout", type=Seconds(min=0.5, max=MAX_STEP_SECONDS), default=15, show_default=True,
             help=_("Seconds to wait for each page element before trying another route."),
         ),
         click.option(
@@ -193,14 +194,14 @@ def demo(page_lang: str, **params: Any) -> None:
 @click.option("--platform", type=click.Choice(PLATFORMS), help=_("Where the account is (default: from --account)."))
 @click.option(
     "--login-timeout",
-    type=click.FloatRange(min=1),
+    type=Seconds(min=1, max=MAX_PERSON_SECONDS),
     default=600,
     show_default=True,
     help=_("Seconds to wait for you to log in."),
 )
 @click.option(
     "--step-timeout",
-    type=click.FloatRange(min=0.5),
+    type=Seconds(min=0.5, max=MAX_STEP_SECONDS),
     default=15,
     show_default=True,
     help=_("Seconds to wait for Meta's page to load."),

@@ -15,6 +15,7 @@ import click
 
 from optout_bot.cli_shared import browser_args, browser_choice, exit_code_epilog
 from optout_bot.i18n import _
+from optout_bot.options import MAX_PERSON_SECONDS, MAX_STEP_SECONDS, Seconds
 
 
 @click.command(
@@ -31,14 +32,14 @@ from optout_bot.i18n import _
 @click.option("--json", "as_json", is_flag=True, help=_("Print JSON for scripts (schema 1, see optout_bot/verify.py)."))
 @click.option(
     "--step-timeout",
-    type=click.FloatRange(min=0.5),
+    type=Seconds(min=0.5, max=MAX_STEP_SECONDS),
     default=15,
     show_default=True,
     help=_("Seconds to wait for each page element before trying another route."),
 )
 @click.option(
     "--login-timeout",
-    type=click.FloatRange(min=1),
+    type=Seconds(min=1, max=MAX_PERSON_SECONDS),
     default=600,
     show_default=True,
     help=_("Seconds to wait for you to log in when the site asks."),

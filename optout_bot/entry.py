@@ -9,13 +9,19 @@ from __future__ import annotations
 import os
 import sys
 
-from optout_bot.i18n import choose_language, use_language
+from optout_bot.errors import ExitStatus
+from optout_bot.i18n import choose_language, unknown_language, use_language
 from optout_bot.paths import config_path
 
 
 def main(argv: list[str] | None = None) -> None:
     arguments = list(sys.argv[1:] if argv is None else argv)
     use_language(choose_language(arguments, os.environ, config_path()))
+    # Checked here, as click never sees --lang: a usage error, one line.
+    problem = unknown_language(arguments)
+    if problem is not None:
+        print(f"optout-bot: {problem}", file=sys.stderr)
+        sys.exit(ExitStatus.USAGE)
     from optout_bot.cli import main as commands
 
     commands(_without_lang(arguments))

@@ -85,20 +85,34 @@ def _route_clicks_words() -> None:
 
 
 def choose_language(argv: Sequence[str], environ: Mapping[str, str], config_file: Path | None) -> str:
-    """`--lang`, then the settings file's `language`, then the locale variables, then English."""
-    for source in (_from_arguments(argv), _from_settings(config_file), _from_locale(environ)):
+    """`--lang`, then the settings file's `language`, then the locale variables, then English.
+
+    A `--lang` optout-bot does not speak is passed over here, so that the error saying so (unknown_language)
+    is itself in the person's language.
+    """
+    for source in (asked_language(argv), _from_settings(config_file), _from_locale(environ)):
         if source in LANGUAGES:
             return source
     return DEFAULT_LANGUAGE
 
 
-def _from_arguments(argv: Sequence[str]) -> str | None:
+def asked_language(argv: Sequence[str]) -> str | None:
+    """The language `--lang` asks for, as typed but in lower case ("" when it has no value); None if not given."""
     for number, argument in enumerate(argv):
-        if argument == "--lang" and number + 1 < len(argv):
-            return argv[number + 1].strip().lower()
+        if argument == "--lang":
+            return argv[number + 1].strip().lower() if number + 1 < len(argv) else ""
         if argument.startswith("--lang="):
             return argument.removeprefix("--lang=").strip().lower()
     return None
+
+
+def unknown_language(argv: Sequence[str]) -> str | None:
+    """The one-line error for a `--lang` optout-bot does not speak (said in the language chosen), or None."""
+    asked = asked_language(argv)
+    if asked is None or asked in LANGUAGES:
+        return None
+    message = _("--lang {language!r} is not a language optout-bot speaks; choose one of: {languages}")
+    return message.format(language=asked[:20], languages=", ".join(LANGUAGES))
 
 
 def _from_settings(config_file: Path | None) -> str | None:

@@ -11,11 +11,12 @@ from pathlib import Path
 
 from optout_bot.accounts import ChosenAccount, choose_account, merged, platform_of_link
 from optout_bot.config import Config, load_config
-from optout_bot.domains import is_meta_url
+from optout_bot.domains import is_site_url
 from optout_bot.errors import RefusedError, UsageError
 from optout_bot.i18n import N_, _
 from optout_bot.ledger import SETTING_ON, Ledger, RunRecord
 from optout_bot.options import RunOptions, Timeouts
+from optout_bot.platforms import META, Site, site_of
 from optout_bot.values import form_values
 
 ACCOUNTS_CENTER_NOTE = N_(
@@ -84,6 +85,11 @@ def checked_flow(platform: str | None, flow: str) -> str:
 
 
 def _check_combination(line: CommandLine) -> None:
+    # An empty value is a mistake (a variable that was not set in a script), never "not given".
+    if line.from_link is not None and not line.from_link.strip():
+        raise UsageError(_("--from-link is empty: give the link from Meta's email, or leave the option out"))
+    if line.cdp_url is not None and not line.cdp_url.strip():
+        raise UsageError(_("--cdp is empty: give your Chrome's debugging address (for example http://127.0.0.1:9222)"))
     if line.headless and not line.dry_run:
         raise UsageError(_("--headless only works with --dry-run: you need to see the form to submit it yourself"))
     if line.everything:
@@ -95,15 +101,20 @@ def _check_combination(line: CommandLine) -> None:
 
 
 def _account_for(line: CommandLine, config: Config) -> ChosenAccount:
-    if not line.from_link:
+    if line.from_link is None:
         return choose_account(config, line.account, line.platform)
-    link_platform = _checked_link(line.from_link)
+    link_platform = platform_of_link(line.from_link)
     platform = line.platform
     if platform is None and not (line.account and config.account(line.account)):
         platform = link_platform  # a saved account knows its platform; the link must agree with it (below)
-        if platform is None and not line.account:
-            raise UsageError(_("the link does not say which platform it is for: add --platform instagram or facebook"))
+        if platform is None:
+            _check_link(line.from_link, META)  # a link of Meta's email, on a host that names no platform
+            if not line.account:
+                raise UsageError(
+                    _("the link does not say which platform it is for: add --platform instagram or facebook")
+                )
     chosen = choose_account(config, line.account, platform)
+    _check_link(line.from_link, site_of(chosen.platform))
     if link_platform and link_platform != chosen.platform:
         message = _(
             "the link is for {link_platform}, but the account {name!r} is on {platform}: "
@@ -113,15 +124,18 @@ def _account_for(line: CommandLine, config: Config) -> ChosenAccount:
     return chosen
 
 
-def _checked_link(link: str) -> str | None:
-    """The link's platform, once it is known to be Meta's: phishing emails imitate Meta's, links and all."""
-    if not is_meta_url(link):
+def _check_link(link: str, site: Site) -> None:
+    """Refuse a link off the site of the platform the walk is for: phishing emails imitate Meta's, links and all.
+
+    Against that platform's own domains (platforms.site_of), not Meta's for all: a LinkedIn walk started from
+    a link on meta.com would leave LinkedIn's site at its first step.
+    """
+    if not is_site_url(link, site):
         message = _(
-            "the link {link!r} does not lead to one of Meta's sites (an https address on facebook.com, "
-            "instagram.com or meta.com): it may come from a phishing email; optout-bot will not open it"
+            "the link {link!r} does not lead to one of {company}'s sites (an https address on {domains}): it may "
+            "come from a phishing email; optout-bot will not open it"
         )
-        raise RefusedError(message.format(link=link))
-    return platform_of_link(link)
+        raise RefusedError(message.format(link=link, company=site.company, domains=", ".join(site.domains)))
 
 
 def _plan_all(line: CommandLine, config: Config, ledger_path: Path | None) -> Plan:

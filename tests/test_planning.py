@@ -199,3 +199,18 @@ def test_two_accounts_may_share_one_browser_profile(tmp_path: Path) -> None:
     assert (fb.account, fb.profile) == ("fb", "insta") and (insta.account, insta.profile) == ("insta", "insta")
     (default,) = plan_runs(replace(LINE, platform="instagram"), Config(), tmp_path / "ledger.sqlite3").runs
     assert default.profile == "default"
+
+
+@pytest.mark.parametrize(("option", "empty"), [("from_link", ""), ("from_link", "  "), ("cdp_url", "")])
+def test_an_empty_link_or_cdp_address_is_a_usage_error_not_left_out(option: str, empty: str, tmp_path: Path) -> None:
+    error = fails(replace(LINE, platform="instagram", **{option: empty}), Config(), tmp_path)
+    assert error.status is ExitStatus.USAGE and "is empty" in error.message
+
+
+def test_a_link_is_checked_against_the_walks_own_platform(tmp_path: Path) -> None:
+    # Meta's link for a LinkedIn walk is refused before anything opens; LinkedIn's own link is taken.
+    error = fails(replace(LINE, platform="linkedin", from_link="https://www.meta.com/help/"), Config(), tmp_path)
+    assert error.status is ExitStatus.REFUSED and "LinkedIn's sites (an https address on linkedin.com)" in error.message
+    link = "https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement"
+    (options,) = plan_runs(replace(LINE, platform="linkedin", from_link=link), Config(), tmp_path / "l.sqlite3").runs
+    assert (options.platform, options.from_link) == ("linkedin", link)

@@ -7,7 +7,7 @@ import pytest
 from optout_bot.domains import is_meta_url
 from optout_bot.errors import UsageError
 from optout_bot.scrub import scrub_html, scrub_url
-from optout_bot.values import check_country, check_email, country_names
+from optout_bot.values import check_country, check_email, check_full_name, check_phone, check_reason, country_names
 
 
 @pytest.mark.parametrize("email", ["jane", "jane@", "jane@example", "ja ne@example.com", "a@b@example.com"])
@@ -84,3 +84,37 @@ def test_a_user_id_in_a_path_is_scrubbed_and_a_forms_number_is_kept() -> None:
     )
     assert scrub_url(FORM := "https://www.facebook.com/help/contact/712876720715583") == FORM
     assert "100012345678901" not in scrub_html('<a href="https://www.facebook.com/100012345678901">me</a>')
+
+
+INVISIBLE = {
+    "bidi override": "\u202e",
+    "bidi isolate": "\u2066",
+    "zero-width space": "\u200b",
+    "escape": "\x1b",
+    "bell": "\x07",
+    "DEL": "\x7f",
+    "unassigned": "\U000e0fff",
+}
+
+
+@pytest.mark.parametrize("char", INVISIBLE.values(), ids=INVISIBLE.keys())
+def test_invisible_and_control_characters_are_refused_in_every_value(char: str) -> None:
+    for check, value in (
+        (check_email, f"jane{char}@example.com"),
+        (check_full_name, f"Jane{char} Doe"),
+        (check_phone, f"+33 6 12{char} 34 56 78"),
+        (check_reason, f"my photos{char} are mine"),
+    ):
+        with pytest.raises(UsageError, match=rf"invisible or control character \(U\+{ord(char):04X}\)"):
+            check(value)
+
+
+def test_an_email_longer_than_mail_carries_is_refused_without_being_repeated() -> None:
+    with pytest.raises(UsageError) as refused:
+        check_email("j" * 100_000 + "@example.com")
+    assert refused.value.message == "--email is 100012 characters long; keep it under 254"
+
+
+def test_joiners_in_names_and_line_breaks_in_reasons_are_kept() -> None:
+    assert check_full_name("Fa\u200crid Mo\u200dradi") == "Fa\u200crid Mo\u200dradi"  # Persian needs the ZWNJ
+    assert check_reason("Line one.\n\tLine two.") == "Line one.\n\tLine two."
