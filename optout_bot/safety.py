@@ -38,9 +38,10 @@ _PERSONS_FIELDS = (
     "[type=checkbox i], [type=radio i], [type=submit i], [type=image i], [type=button i], [type=reset i])"
 )
 
-# True if the control `element` is in would submit a form that can only be a cookie choice: no field of the
-# person's, and not the form of the control only the person uses (`forbidden`). `.form` is the form the control
-# submits, whether it is inside it or names it with form=; `.elements` includes the fields that name it too.
+# True if the form that the control `element` (or its button) submits can only be sending a cookie choice: it
+# has no field of the person's and is not the form of the control only the person uses (`forbidden`). `.form` is
+# the form a control submits, whether it is inside it or names it with form=; `.elements` counts the fields
+# that name it too.
 _SENDS_ONLY_A_COOKIE_CHOICE = """(element, {persons, forbidden}) => {
   const form = element.closest('button, input')?.form;
   if (!form) return false;
