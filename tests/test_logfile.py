@@ -239,7 +239,7 @@ def test_rotated_files_are_private_too_and_old_ones_are_removed(state_home: Path
     assert "line 59 of" in path.read_text()
 
 
-def test_an_unusable_state_folder_does_not_stop_the_tool(state_home: Path) -> None:
+def test_an_unusable_state_folder_does_not_stop_the_tool(state_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     state_home.parent.mkdir(parents=True, exist_ok=True)
     state_home.write_text("a file where the state folder should be")
 
@@ -250,3 +250,25 @@ def test_an_unusable_state_folder_does_not_stop_the_tool(state_home: Path) -> No
         raise RuntimeError("boom")
     except RuntimeError as exc:
         assert record_failure(1, "unexpected error", exc) is None
+    assert len([line for line in capsys.readouterr().err.splitlines() if "could not be written" in line]) == 1
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full to play a full disk")
+def test_a_full_disk_is_said_once_and_the_log_is_given_up(state_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = state_home / "optout-bot" / "logs"
+    folder.mkdir(parents=True)
+    (folder / "optout-bot.log").symlink_to("/dev/full")
+
+    assert configure_logging(debug=False) is None  # its first line could not be written
+    for number in range(20):
+        logger.info("line {}", number)
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as exc:
+        assert record_failure(1, "unexpected error", exc) is None  # no "details in <log>" for an empty log
+
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"optout-bot: the log file {folder / 'optout-bot.log'} could not be written (No space left on device); "
+        "optout-bot carries on without it."
+    ]
