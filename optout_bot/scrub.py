@@ -15,6 +15,7 @@ Two kinds of rules, applied together:
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -38,6 +39,9 @@ _PHONE_SEPARATOR = r"(?:[\s.\-/()+]|%20|%2[bBdDeEfF]|%28|%29|&nbsp;|&#160;|\\u00
 _SHORTEST_NAME_PART = 3
 
 
+_generation = 0  # bumped whenever what is remembered changes: the key of scrub_text's cache
+
+
 class _Personal:
     """What this run knows of the person, and the patterns that hide it (rebuilt when something is learnt)."""
 
@@ -46,23 +50,42 @@ class _Personal:
         self.name_parts: set[str] = set()
         self.phone_tails: set[str] = set()  # the last 7 digits of each phone number
         self._pattern: re.Pattern[str] | None = None
+        self._marks: dict[str, str] = {}
+        self.generation = _generation
 
     def copy(self) -> _Personal:
         twin = _Personal()
         twin.values, twin.name_parts, twin.phone_tails = dict(self.values), set(self.name_parts), set(self.phone_tails)
+        twin.changed()
         return twin
 
     def add(self, value: str, mark: str) -> None:
         self.values.setdefault(value, mark)
-        self._pattern = None
+        self.changed()
+
+    def changed(self) -> None:
+        global _generation
+        _generation += 1
+        self.generation, self._pattern = _generation, None
 
     def pattern(self) -> re.Pattern[str] | None:
         if self._pattern is None and (self.values or self.name_parts or self.phone_tails):
+            self._marks = self._written_marks()
             self._pattern = _personal_pattern(self)
         return self._pattern
 
+    def may_hold(self, text: str) -> bool:
+        """A quick look before the slow pattern: most of a page's strings hold nothing of the person's."""
+        lowered = text.lower()
+        if any(form in lowered for form in self._marks) or any(p.lower() in lowered for p in self.name_parts):
+            return True
+        return bool(self.phone_tails) and sum(c.isdigit() for c in text) >= 7
+
     def marks(self) -> dict[str, str]:
-        """Every written form of every value, lower case, with its mark."""
+        """Every written form of every value, lower case, with its mark (as of the last `pattern()`)."""
+        return self._marks
+
+    def _written_marks(self) -> dict[str, str]:
         found: dict[str, str] = {}
         for value, mark in self.values.items():
             for form in _written_forms(value):
@@ -92,7 +115,7 @@ def remember_personal(
         digits = re.sub(r"\D", "", phone)
         if len(digits) >= 7:
             _personal.phone_tails.add(digits[-7:])
-            _personal._pattern = None
+            _personal.changed()
     for text in filter(None, texts):
         if len(text.strip()) >= _SHORTEST_NAME_PART:
             _personal.add(" ".join(text.split()), VALUE_MARK)
@@ -122,6 +145,7 @@ def forget_personal() -> None:
     """Forget every remembered value (the tests start each case afresh)."""
     global _personal
     _personal = _Personal()
+    _personal.changed()
 
 
 def personal_texts() -> list[str | re.Pattern[str]]:
@@ -190,7 +214,7 @@ def _personal_pattern(personal: _Personal) -> re.Pattern[str]:
 
 def _hide_personal(text: str) -> str:
     pattern = _personal.pattern()
-    if pattern is None:
+    if pattern is None or not _personal.may_hold(text):
         return text
     marks = _personal.marks()
 
@@ -264,6 +288,11 @@ def _hide_phones(text: str) -> str:
 
 def scrub_text(text: str) -> str:
     """Free text (a page's text or attribute, a trail step, a log line) without personal data or secrets."""
+    return _scrub_text_cached(text, _personal.generation)
+
+
+@functools.lru_cache(maxsize=65536)  # a page repeats its class names and labels thousands of times
+def _scrub_text_cached(text: str, generation: int) -> str:
     text = _hide_personal(text)
     text = _HEADER.sub(r"\1\2[removed]", text)
     text = _BEARER.sub(r"\1 [removed]", text)
