@@ -30,6 +30,7 @@ from optout_bot.i18n import N_, _
 from optout_bot.interruptions import Interruptions, LoginPrompt
 from optout_bot.options import Timeouts
 from optout_bot.safety import click_safely, refuse_unsafe_click
+from optout_bot.scrub import scrub_text
 from optout_bot.targets import describe, locate
 from optout_bot.ui import Ui
 
@@ -299,7 +300,7 @@ class Walker:
         self.ui.progress(self._steps_shown, self._steps_shown, _("Reading the setting…"))
 
     def _record(self, route: Route, step: str, outcome: str) -> None:
-        entry = TrailEntry(route.id, step, self.page.url, outcome)
+        entry = TrailEntry(route.id, scrub_text(step), self.page.url, outcome)  # labels hold addresses: no query
         logger.debug("{route}: {step} at {url}: {outcome}", **vars(entry))  # shown with --debug
         self.trail.append(entry)
 

@@ -13,17 +13,21 @@ Imported only by the commands that walk (and by `cli.main` after a failure): log
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
+import stat
 import sys
 import traceback
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from loguru import logger
 from platformdirs import user_state_path
 
 from optout_bot import __version__
+from optout_bot.i18n import _
 from optout_bot.paths import private_dir
 from optout_bot.scrub import scrub_log_text
 
@@ -45,11 +49,11 @@ def log_dir() -> Path:
     return user_state_path("optout-bot", appauthor=False) / "logs"
 
 
-def configure_logging(debug: bool, *, rotation: int | str = "1 MB", retention: int = 5) -> Path | None:
+def configure_logging(debug: bool, *, rotation: int = 1_000_000, retention: int = 5) -> Path | None:
     """Send log records to the log file (always) and to stderr (with --debug). Returns the file, or None.
 
     A log is never worth failing the person's objection for: when the file cannot be opened (a read-only
-    home, a full disk) the tool carries on without it. `rotation` (bytes, or loguru's "1 MB") and
+    home, a full disk) the tool says so once and carries on without it. `rotation` (bytes) and
     `retention` (how many old files to keep) are parameters so that tests can rotate quickly.
     """
     global _configured, _current, _home
@@ -92,30 +96,79 @@ def record_failure(status: int, message: str, exc: BaseException) -> Path | None
     return _current
 
 
-def _add_file_sink(rotation: int | str, retention: int) -> Path | None:
+def _add_file_sink(rotation: int, retention: int) -> Path | None:
+    path = log_dir() / LOG_NAME
     try:
         private_dir(log_dir().parent)  # created one by one: mkdir(parents=True) ignores the mode of parents
-        path = private_dir(log_dir()) / LOG_NAME
-        logger.add(
-            path,
-            level="DEBUG",
-            format=FILE_FORMAT,
-            rotation=rotation,
-            retention=retention,
-            encoding="utf-8",
-            opener=_private_opener,  # loguru passes unknown options to open(), for rotated files too
-            diagnose=False,
-            backtrace=False,
-        )
-    except (OSError, ValueError):  # ValueError: loguru refusing a path it cannot use
+        private_dir(log_dir())
+        sink = _LogFile(path, rotation, retention)
+    except OSError as exc:
+        _say_unwritable(path, exc)
         return None
+    logger.add(sink, level="DEBUG", format=FILE_FORMAT, diagnose=False, backtrace=False)
     return path
+
+
+class _LogFile:
+    """The log file as loguru's sink: rotated past `max_bytes`, the `keep` newest old files kept, every file
+    private. The first write that fails (a full disk) ends it with one line on stderr, so the run goes on
+    without a traceback per record (loguru's own file sink prints one for every line it cannot write)."""
+
+    def __init__(self, path: Path, max_bytes: int, keep: int) -> None:
+        self.path, self.max_bytes, self.keep = path, max_bytes, keep
+        self._file: IO[str] | None = self._open()
+
+    def _open(self) -> IO[str]:
+        return open(self.path, "a", encoding="utf-8", opener=_private_opener)  # closed by _close
+
+    def write(self, message: str) -> None:
+        if self._file is None:
+            return  # given up: already said once
+        try:
+            if os.fstat(self._file.fileno()).st_size + len(message.encode("utf-8")) > self.max_bytes:
+                self._rotate()
+            self._file.write(message)
+            self._file.flush()
+        except OSError as exc:
+            self._give_up(exc)
+
+    def _rotate(self) -> None:
+        if not self.path.is_file() or self.path.stat().st_size == 0:
+            return  # a device or an empty file: nothing to rotate
+        self._close()
+        stamp = datetime.now().strftime("%Y-%m-%d_%H-%M-%S_%f")
+        self.path.rename(self.path.with_name(f"{self.path.stem}.{stamp}{self.path.suffix}"))
+        old = sorted(self.path.parent.glob(f"{self.path.stem}.*{self.path.suffix}"))
+        for file in old[: max(len(old) - self.keep, 0)]:
+            file.unlink(missing_ok=True)
+        self._file = self._open()
+
+    def _give_up(self, exc: OSError) -> None:
+        global _current
+        self._close()
+        _current = None  # no "details in <log>" for a file that did not get them
+        _say_unwritable(self.path, exc)
+
+    def _close(self) -> None:
+        file, self._file = self._file, None
+        if file is not None:
+            with contextlib.suppress(OSError):  # closing flushes what could not be written
+                file.close()
+
+
+def _say_unwritable(path: Path, exc: OSError) -> None:
+    reason = exc.strerror or type(exc).__name__
+    message = _("the log file {path} could not be written ({reason}); optout-bot carries on without it.")
+    with contextlib.suppress(OSError, ValueError):  # a closed or broken stderr: nothing more to do
+        sys.stderr.write("optout-bot: " + message.format(path=path, reason=reason) + "\n")
+        sys.stderr.flush()
 
 
 def _private_opener(path: str, flags: int) -> int:
     # os.open's mode applies only to a new file; fchmod also tightens a file an older version left readable.
     fd = os.open(path, flags, 0o600)
-    os.fchmod(fd, 0o600)
+    if stat.S_ISREG(os.fstat(fd).st_mode):  # never a device or FIFO the path leads to (/dev/full, say)
+        os.fchmod(fd, 0o600)
     return fd
 
 

@@ -17,6 +17,7 @@ from optout_bot.i18n import N_, _
 from optout_bot.ledger import SETTING_ON, Ledger, RunRecord
 from optout_bot.options import RunOptions, Timeouts
 from optout_bot.platforms import META, Site, site_of
+from optout_bot.scrub import remember_settings
 from optout_bot.values import form_values
 
 ACCOUNTS_CENTER_NOTE = N_(
@@ -60,6 +61,7 @@ class Plan:
 def plan_runs(line: CommandLine, config: Config | None = None, ledger_path: Path | None = None) -> Plan:
     _check_combination(line)
     config = load_config() if config is None else config
+    remember_settings(config)  # the person's values, hidden from the log and diagnostics (scrub.py)
     if line.everything:
         return _plan_all(line, config, ledger_path)
     chosen = _account_for(line, config)

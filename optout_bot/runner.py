@@ -25,6 +25,7 @@ from optout_bot.options import RunOptions
 from optout_bot.paths import make_private, profile_dir, timestamped_file
 from optout_bot.platforms import platform_name, site_of
 from optout_bot.recording import RunReport, recorded_run
+from optout_bot.scrub import remember_run
 from optout_bot.setting import (
     OFF,
     Watch,
@@ -128,6 +129,7 @@ def run_demo(options: RunOptions, page_lang: str, ui: Ui | None = None) -> ExitS
 
 
 def _walk(pw: Playwright, options: RunOptions, request: SessionRequest, ui: Ui, report: RunReport) -> ExitStatus:
+    remember_run(options)  # hidden from the log and any diagnostic from now on (scrub.py)
     try:
         return _walk_in_browser(pw, options, request, ui, report)
     finally:

@@ -10,7 +10,7 @@ import pytest
 from loguru import logger
 
 from optout_bot.logfile import configure_logging, current_log, record_failure, stop_logging
-from optout_bot.scrub import scrub_log_text
+from optout_bot.scrub import forget_personal, remember_personal, scrub_log_text
 
 TOKEN = "NAcMqXb3yFzK8a1-p2Wc_7Qe9RtYuIoPlKjHgF"  # shaped like Meta's fb_dtsg
 
@@ -21,6 +21,7 @@ def state_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     yield tmp_path / "state"
     stop_logging()
+    forget_personal()
 
 
 def mode(path: Path) -> str:
@@ -58,7 +59,18 @@ def log_text(path: Path) -> str:
         ("approvals_code=123456 otp=654321 code: 111222", "approvals_code=[removed] otp=[removed] code: [removed]"),
         ("email jane.doe@example.com filled", "email [email] filled"),
         ("profile facebook.com/100012345678901/ and 100012345678901", "profile facebook.com/[number]/ and [number]"),
-        ("phone +33612345678", "phone +[number]"),
+        ("phone +33612345678", "phone [phone]"),
+        ("call 06.12.34.56.78 or 06 12 34 56 78", "call [phone] or [phone]"),
+        ("email jöhn@exämple.fr and jöhn@xn--exmple-cua.fr", "email [email] and [email]"),
+        (
+            "at https://www.facebook.com/confirm/AbCdEf0123456789token/?t=1",
+            "at https://www.facebook.com/confirm/[token]/",
+        ),
+        ('Locator.fill: Timeout\n  - fill("jane@example.com")', 'Locator.fill: Timeout\n  - fill("[removed]")'),
+        (
+            '  - locator resolved to <input value="Jane Doe" type="text"/>',
+            '  - locator resolved to <input value="[removed]" type="text"/>',
+        ),
     ],
 )
 def test_the_scrubber_removes_secrets_and_personal_data(line: str, expected: str) -> None:
@@ -78,6 +90,19 @@ def test_the_scrubber_removes_secrets_and_personal_data(line: str, expected: str
 )
 def test_the_scrubber_keeps_what_a_contributor_needs(line: str) -> None:
     assert scrub_log_text(line) == line
+
+
+def test_the_persons_values_are_hidden_in_every_form_once_remembered() -> None:
+    remember_personal(emails=["jöhn@exämple.fr"], names=["Jane Doe"], phones=["+33 6 71 82 93 04"],
+                      texts=["stop using my posts"])  # fmt: skip
+    line = (
+        'locator.fill("Jane Doe") typed jane, DOE; call 06-71-82-93-04 or %2B33%206%2071%2082%2093%2004; '
+        "j%C3%B6hn%40ex%C3%A4mple.fr, j\\u00f6hn@ex\\u00e4mple.fr, jöhn@xn--exmple-cua.fr; reason: Stop using my posts"
+    )
+    scrubbed = scrub_log_text(line)
+    for secret in ("Jane", "jane", "DOE", "71", "%2B33", "C3%B6hn", "u00f6hn", "exmple", "using my posts"):
+        assert secret not in scrubbed
+    assert "Janet" in scrub_log_text("Janet and Does stay: they are not the person's")
 
 
 def test_a_malformed_address_is_dropped_whole() -> None:
@@ -214,7 +239,7 @@ def test_rotated_files_are_private_too_and_old_ones_are_removed(state_home: Path
     assert "line 59 of" in path.read_text()
 
 
-def test_an_unusable_state_folder_does_not_stop_the_tool(state_home: Path) -> None:
+def test_an_unusable_state_folder_does_not_stop_the_tool(state_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     state_home.parent.mkdir(parents=True, exist_ok=True)
     state_home.write_text("a file where the state folder should be")
 
@@ -225,3 +250,25 @@ def test_an_unusable_state_folder_does_not_stop_the_tool(state_home: Path) -> No
         raise RuntimeError("boom")
     except RuntimeError as exc:
         assert record_failure(1, "unexpected error", exc) is None
+    assert len([line for line in capsys.readouterr().err.splitlines() if "could not be written" in line]) == 1
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full to play a full disk")
+def test_a_full_disk_is_said_once_and_the_log_is_given_up(state_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = state_home / "optout-bot" / "logs"
+    folder.mkdir(parents=True)
+    (folder / "optout-bot.log").symlink_to("/dev/full")
+
+    assert configure_logging(debug=False) is None  # its first line could not be written
+    for number in range(20):
+        logger.info("line {}", number)
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as exc:
+        assert record_failure(1, "unexpected error", exc) is None  # no "details in <log>" for an empty log
+
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"optout-bot: the log file {folder / 'optout-bot.log'} could not be written (No space left on device); "
+        "optout-bot carries on without it."
+    ]

@@ -118,3 +118,54 @@ def test_an_email_longer_than_mail_carries_is_refused_without_being_repeated() -
 def test_joiners_in_names_and_line_breaks_in_reasons_are_kept() -> None:
     assert check_full_name("Fa\u200crid Mo\u200dradi") == "Fa\u200crid Mo\u200dradi"  # Persian needs the ZWNJ
     assert check_reason("Line one.\n\tLine two.") == "Line one.\n\tLine two."
+
+
+def test_a_page_keeps_only_its_structure() -> None:
+    page = (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
+        '<meta name="csrf-token" content="csrfZ9y8X7w6V5u4T3s2Q1"></head><body>'
+        '<h1 aria-label="Object to AI">Right to object</h1>'
+        '<a href="https://www.facebook.com/help/contact/712876720715583?ref=x#frag">form</a>'
+        '<a href="mailto:jane%40example.com?subject=hi">mail</a><a href="javascript:go(1)">js</a>'
+        '<a href="https://www.facebook.com/confirm/AbCdEf0123456789pAtHtOk/">confirm</a>'
+        '<img src="/x.png?sig=sRc9tOkEn8Hj7Gf6Ds5A" srcset="/x.png?sig=sRc9 2x">'
+        '<div data-user="jane@example.com" onclick="steal()">card</div>'
+        '<div contenteditable="true">my draft <b>wIpRoUt</b></div><textarea>typed</textarea>'
+        "<p>jane.doe&#64;example.com, jöhn@exämple.fr, call 06.12.34.56.78 or +33 6 12 34 56 78</p>"
+        "<p>Authorization: Bearer eyJhbGciOiJIUzI1NiJ9bEaReR5s6D7f8</p><!-- user 100012345678901 -->"
+        '<button type="submit" value="secret">Send</button></body></html>'
+    )
+    clean = scrub_html(page)
+
+    leaks = ("csrfZ9y8", "ref=x", "frag", "jane", "subject", "go(1)", "AbCdEf0123456789", "sRc9", "steal", "wIpRoUt")
+    leaks += ("draft", "typed", "jöhn", "12 34", "12.34", "eyJhbGci", "100012345678901", "secret")
+    assert [secret for secret in leaks if secret in clean] == []
+    for kept in (
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width">',
+        '<meta name="csrf-token" content="[removed]">',
+        '<h1 aria-label="Object to AI">Right to object</h1>',
+        '<a href="https://www.facebook.com/help/contact/712876720715583">form</a>',
+        '<a href="mailto:[removed]">mail</a>',
+        '<a href="https://www.facebook.com/confirm/[token]/">confirm</a>',
+        '<div data-user="[removed]" onclick="[removed]">card</div>',
+        '<div contenteditable="true"><b></b></div>',
+        '<button type="submit" value="[removed]">Send</button>',
+    ):
+        assert kept in clean, kept
+
+
+def test_the_persons_name_and_phone_are_hidden_in_any_form() -> None:
+    from optout_bot.scrub import forget_personal, remember_personal
+
+    remember_personal(names=["Zoë Martin-Lefèvre"], phones=["+33 6 71 82 93 04"])
+    try:
+        clean = scrub_html(
+            "<p>Zoë&nbsp;Martin-Lefèvre, ZOË, Lef&egrave;vre, Martin</p>"
+            '<a href="/u/zo%C3%AB">0671829304</a><span title="Martin">+33 (0)6 71 82 93 04</span>'
+        )
+    finally:
+        forget_personal()
+    for secret in ("Zo", "ZO", "Martin", "Lef", "71", "93"):
+        assert secret not in clean, (secret, clean)
+    assert "[name]" in clean and "[phone]" in clean

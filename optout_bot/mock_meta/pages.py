@@ -99,11 +99,20 @@ def render(visit: Visit, template: str, title: str, extra: Mapping[str, str] | N
             "title": values[title],
             "css": fixture("style.css"),
             "js": fixture("script.js"),
-            "frame": content,
+            "frame": content + _bait(visit),
             "page_data": _page_data(visit),
             "cookie_wall": _cookie_wall(visit, values),
         },
     )
+
+
+def _bait(visit: Visit) -> str:
+    """Scenario.leak_bait: the person's data and secrets hidden all over the page (mock_meta/bait.py)."""
+    if not visit.scenario.leak_bait or not visit.host.meta:
+        return ""
+    from optout_bot.mock_meta.bait import bait
+
+    return bait(visit.scenario)
 
 
 def fragment(visit: Visit, template: str, extra: Mapping[str, str] | None = None) -> str:

@@ -75,3 +75,10 @@ class Scenario:
     # Milliseconds the server waits before every response, as a slow connection to Meta would (scripts/bench.py
     # shows the tool's own overhead does not grow with it). 0: answer at once.
     latency_ms: int = 0
+
+    # --- leak bait (issue 14, hole 7: a diagnostic and a log without personal data) ---------------------
+    # Every page of a Meta platform also carries the person's data and session secrets in every place a page
+    # can hide them (mock_meta/bait.py): text, links, metas, data-* attributes, editable text, addresses.
+    leak_bait: bool = False
+    # The person's phone, as the bait shows it in several groupings.
+    account_phone: str = "+33 6 71 82 93 04"
