@@ -24,7 +24,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from optout_bot.errors import BrowserProblemError, UsageError
 from optout_bot.i18n import N_, _
-from optout_bot.paths import private_dir
+from optout_bot.paths import usable_profile_dir
 
 # For optout-bot's own profile only: no first-run dialogs, and no calls home to Google's update, sync and
 # field-trial services (some networks refuse them; the profile is the tool's, not the person's everyday one).
@@ -235,7 +235,7 @@ def open_session(pw: Playwright, request: SessionRequest) -> BrowserSession:
 
 
 def _launch(pw: Playwright, request: SessionRequest, profile_dir: Path) -> BrowserSession:
-    private_dir(profile_dir)  # the profile holds the person's Meta session: theirs alone to read
+    usable_profile_dir(profile_dir)  # the profile holds the person's Meta session: theirs alone to read
     _refuse_locked_profile(profile_dir)
     try:
         context = pw.chromium.launch_persistent_context(

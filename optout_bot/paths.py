@@ -6,20 +6,26 @@ because a browser profile holds their Meta session and a receipt shows their acc
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 from platformdirs import user_config_path, user_data_path
 
-from optout_bot.errors import UsageError
+from optout_bot.errors import BrowserProblemError, UsageError
 from optout_bot.i18n import _
 
 ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
 CONFIG_FILE = "config.toml"
+# A settings file is a few hundred bytes; anything beyond this is not one (a log pasted in, a device).
+CONFIG_SIZE_LIMIT = 1_000_000
 
 
 def config_path() -> Path:
@@ -32,9 +38,13 @@ def data_dir() -> Path:
 
 
 def private_dir(path: Path) -> Path:
-    """Create `path` (and parents) readable by the person only; tighten it if it already exists."""
+    """Create `path` (and parents) readable by the person only; tighten it if it already exists.
+
+    A symbolic link is used as it is, never tightened: chmod would change its target, a folder that is not
+    optout-bot's (a data folder moved to another disk keeps the permissions its owner gave it).
+    """
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if path.stat().st_mode & 0o077:
+    if not path.is_symlink() and path.stat().st_mode & 0o077:
         path.chmod(0o700)
     return path
 
@@ -51,9 +61,42 @@ def check_account_name(account: str) -> str:
 
 
 def profile_dir(account: str) -> Path:
+    """The account's browser profile folder, private and ready for Chromium (else a BrowserProblemError)."""
     check_account_name(account)
-    private_dir(data_dir())
-    return private_dir(data_dir() / "profiles" / account)
+    path = data_dir() / "profiles" / account
+    with _unusable_profile(path):
+        private_dir(data_dir())
+        private_dir(path.parent)
+    return usable_profile_dir(path)
+
+
+def usable_profile_dir(path: Path) -> Path:
+    """`path` as a private folder of optout-bot's own for a browser profile, or one line saying why it cannot be.
+
+    A symbolic link is refused: the tool launches its profile with its own flags and keeps it private, which it
+    cannot promise of a folder that belongs elsewhere (another browser's profile, someone else's folder).
+    """
+    if path.is_symlink():
+        message = _(
+            "The browser profile folder {path} is a symbolic link: optout-bot only uses a folder of its own. "
+            "Remove the link (optout-bot makes a new folder), or use your own browser with --cdp."
+        )
+        raise BrowserProblemError(message.format(path=path))
+    with _unusable_profile(path):
+        return private_dir(path)
+
+
+@contextmanager
+def _unusable_profile(path: Path) -> Iterator[None]:
+    """A file where the profile folder (or a folder above it) should be: one line with the folder and the fix."""
+    try:
+        yield
+    except OSError as exc:
+        message = _(
+            "Cannot use the browser profile folder {path} ({reason}): make sure it and the folders above it are "
+            "folders of yours (not files), or move what is in the way aside."
+        )
+        raise BrowserProblemError(message.format(path=path, reason=exc.strerror or exc)) from exc
 
 
 def timestamped_file(folder: str, stem: str, suffix: str) -> Path:
@@ -67,3 +110,30 @@ def make_private(path: Path) -> Path:
     """Files that show the person's account (screenshots, diagnostics) are mode 0600."""
     os.chmod(path, 0o600)
     return path
+
+
+# --- Reading a file the person gave ---------------------------------------------------------------------------
+
+
+class UnreadableFileError(OSError):
+    """A path that is not a regular file, or one too large to be what it claims: refused before reading."""
+
+
+def read_regular_file(path: Path, limit: int) -> bytes:
+    """The bytes of `path`, a regular file of at most `limit` bytes; else an OSError whose strerror says why.
+
+    A settings file or a receipt could be a FIFO (reading waits forever), a device (/dev/zero never ends) or a
+    huge file: it is opened without waiting (O_NONBLOCK), checked on the open file, and read to `limit` only.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as file:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise UnreadableFileError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if not stat.S_ISREG(mode):
+            raise UnreadableFileError(errno.EINVAL, _("not a regular file (a device, a pipe or a socket)"))
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        message = _("larger than {size} MB, too large to be what it should be")
+        raise UnreadableFileError(errno.EFBIG, message.format(size=limit // 1_000_000))
+    return data

@@ -1,0 +1,200 @@
+"""Issue 14, holes 8 (part) and 10: files that are not what they claim, a full disk, profile folders that cannot
+be used, `--screenshot` paths, stale locks, the tool's own browser calling Google, and `demo` killed mid-walk.
+
+Each failure must be one line with its documented exit code (README "Exit codes"), never "a bug" (exit 1).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from optout_bot.ledger import Ledger, Outcome
+from tests.e2e.cli import FAST, Home, command, run_cli
+from tests.test_status import CONFIRMATION, png, record
+
+DRY_RUN = ("run", "--platform", "instagram", "--email", "jane@example.com", "--country", "FR", "--dry-run",
+           "--headless", *FAST)  # fmt: skip
+
+
+def config_file(home: Home) -> Path:
+    path = home.root / "config" / "optout-bot" / "config.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def ledger_file(home: Home) -> Path:
+    home.data.mkdir(parents=True, exist_ok=True)
+    return home.data / "ledger.sqlite3"
+
+
+def one_line(stderr: str) -> str:
+    """The tool's single line on stderr: no traceback, no second line, no "bug"."""
+    lines = stderr.splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("optout-bot: ") and "bug" not in lines[0] and "Traceback" not in stderr, stderr
+    return lines[0]
+
+
+def run_limited(home: Home, *args: str, file_size: int | None = None, memory: int | None = None,
+                timeout: float = 60) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    """The command with a limit the person's machine may impose: no file may grow (a full disk), or little memory."""
+
+    def limit() -> None:
+        if file_size is not None:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG) as on a full disk
+            resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
+        if memory is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    return subprocess.run(
+        command(*args), env=home.env(), capture_output=True, text=True, timeout=timeout,
+        stdin=subprocess.DEVNULL, preexec_fn=limit,
+    )  # fmt: skip
+
+
+# --- Hole 8: a deeply nested settings file ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("nested", ["[" * 100_000 + "]" * 100_000, "{b = " * 100_000 + "1" + "}" * 100_000],
+                         ids=["arrays", "inline-tables"])  # fmt: skip
+def test_a_deeply_nested_settings_file_is_exit_2_with_the_file(home: Home, nested: str) -> None:
+    path = config_file(home)
+    path.write_text(f"a = {nested}\n")
+    for args in (("status",), DRY_RUN):
+        result = run_cli(home, *args)
+        assert result.returncode == 2
+        assert one_line(result.stderr) == (
+            f"optout-bot: invalid settings: {path}: lists or tables nested too deeply to read: a settings file "
+            "needs no nesting beyond [[accounts]]; remove them"
+        )
+
+
+# --- Hole 10: reading a settings file or a receipt that is a device, a FIFO or huge --------------------------------
+
+
+def test_a_settings_file_that_is_a_fifo_does_not_hang(home: Home) -> None:
+    path = config_file(home)
+    os.mkfifo(path)
+    result = run_cli(home, "status", timeout=30)  # before: waited for a writer forever
+    assert result.returncode == 2
+    assert one_line(result.stderr) == (
+        f"optout-bot: invalid settings: {path}: cannot read the file: not a regular file (a device, a pipe or a socket)"
+    )
+
+
+def test_a_settings_file_that_is_a_device_is_not_read(home: Home) -> None:
+    config_file(home).symlink_to("/dev/zero")
+    result = run_limited(home, "status", memory=2_000_000_000)  # before: read /dev/zero until memory ran out
+    assert result.returncode == 2
+    assert "cannot read the file: not a regular file" in one_line(result.stderr)
+
+
+def test_a_huge_settings_file_is_refused_unread(home: Home) -> None:
+    config_file(home).write_text("# " + "x" * 5_000_000 + "\n")
+    result = run_cli(home, "status")
+    assert result.returncode == 2
+    assert "cannot read the file: larger than 1 MB" in one_line(result.stderr)
+
+
+@pytest.fixture
+def confirmed_receipt(home: Home) -> Path:
+    """personal objected on Instagram; its receipt sits where the runner keeps them."""
+    receipt = home.data / "receipts" / "20261129-101500-personal-instagram-confirmation.png"
+    receipt.parent.mkdir(parents=True)
+    receipt.write_bytes(png(200, 100))
+    with Ledger.open(ledger_file(home)) as ledger:
+        record(ledger, "personal", "instagram", Outcome.CONFIRMED, receipt, CONFIRMATION)
+    return receipt
+
+
+def test_a_receipt_that_is_a_fifo_is_named_in_the_report_not_waited_for(home: Home, confirmed_receipt: Path) -> None:
+    confirmed_receipt.unlink()
+    os.mkfifo(confirmed_receipt)
+    result = run_cli(home, "report", "--format", "md", "--out", "-", timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert f"receipt file unreadable: {confirmed_receipt} (not a regular file" in result.stdout.replace("\\", "")
+
+
+def test_a_receipt_that_is_a_device_is_not_embedded(home: Home, confirmed_receipt: Path) -> None:
+    confirmed_receipt.unlink()
+    confirmed_receipt.symlink_to("/dev/zero")
+    result = run_limited(home, "report", "--format", "md", "--out", "-", memory=2_000_000_000)
+    assert result.returncode == 0, result.stderr
+    assert f"receipt file unreadable: {confirmed_receipt} (not a regular file" in result.stdout.replace("\\", "")
+
+
+# --- Hole 10: `status` and `report` on a full disk -----------------------------------------------------------------
+
+
+def test_status_and_report_work_on_a_full_disk(home: Home, confirmed_receipt: Path) -> None:
+    """No file may grow (RLIMIT_FSIZE 0: every write fails as on a full disk): reading must still work."""
+    status = run_limited(home, "status", file_size=0)
+    assert status.returncode == 0, status.stderr
+    assert "personal  instagram" in status.stdout and "confirmed" in status.stdout
+    report = run_limited(home, "report", "--format", "md", "--out", "-", file_size=0)
+    assert report.returncode == 0, report.stderr
+    assert CONFIRMATION in report.stdout
+
+
+def test_reading_an_old_ledger_does_not_migrate_it_on_disk(home: Home, confirmed_receipt: Path) -> None:
+    path = ledger_file(home)
+    conn = sqlite3.connect(path)
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    conn.close()
+    before = path.read_bytes()
+    assert run_cli(home, "status").returncode == 0
+    assert path.read_bytes() == before
+    assert version >= 1
+
+
+# --- Hole 8: a damaged ledger, for every command that opens it ----------------------------------------------------
+
+
+def damage(path: Path, how: str) -> None:
+    if how == "garbage":
+        path.write_bytes(os.urandom(20_000))
+    elif how == "truncated":
+        with Ledger.open(path) as ledger:
+            for _ in range(300):
+                record(ledger, "personal", "instagram", Outcome.NOT_SUBMITTED)
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2])
+    elif how == "folder":
+        path.mkdir()
+    elif how == "other-schema":  # another program's database, with a version number optout-bot knows
+        conn = sqlite3.connect(path)
+        conn.execute("CREATE TABLE runs (x)")
+        conn.execute("PRAGMA user_version = 3")
+        conn.close()
+
+
+@pytest.mark.parametrize("how", ["garbage", "truncated", "folder", "other-schema"])
+@pytest.mark.parametrize(
+    "args",
+    [("status",), ("report", "--out", "-"), ("verify", "--headless", *FAST[:2]), DRY_RUN],
+    ids=["status", "report", "verify", "run"],
+)
+def test_a_damaged_ledger_is_exit_2_with_the_file_and_the_fix(home: Home, how: str, args: tuple[str, ...]) -> None:
+    path = ledger_file(home)
+    damage(path, how)
+    result = run_cli(home, *args)
+    assert result.returncode == 2, result.stderr
+    line = one_line(result.stderr)
+    assert f"the ledger {path} is" in line and "move it aside" in line
+
+
+@pytest.mark.parametrize("how", ["garbage", "folder", "other-schema"])
+def test_doctor_names_a_damaged_ledger_and_the_fix(home: Home, how: str) -> None:
+    path = ledger_file(home)
+    damage(path, how)
+    result = run_cli(home, "doctor")
+    assert result.returncode != 1, result.stderr
+    assert f"The ledger {path} cannot be used" in result.stdout and "move it aside" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
