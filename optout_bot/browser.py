@@ -332,7 +332,7 @@ def profile_lock_holder(profile_dir: Path) -> int | None:
     lock = profile_lock(profile_dir)
     if lock is None or lock[0] != socket.gethostname():
         return None
-    return lock[1] if _is_running_browser(lock[1]) else None
+    return lock[1] if _is_running_browser(lock[1], profile_dir) else None
 
 
 @dataclass(frozen=True)
@@ -359,9 +359,25 @@ def _refuse_locked_profile(profile_dir: Path) -> None:
         raise BrowserProblemError(_other_computer_message(profile_dir, in_use.host))
     if in_use is not None:
         raise BrowserProblemError(_in_use_message(profile_dir, in_use.pid))
+    _remove_stale_lock(profile_dir)
 
 
-def _is_running_browser(pid: int) -> bool:
+def _remove_stale_lock(profile_dir: Path) -> None:
+    """A lock of this computer that no browser holds any more goes, before Chromium reads it.
+
+    Its pid may now be the person's everyday Chromium: Chromium itself would take that process for the
+    profile's owner, wait for it, and may end it as "unresponsive".
+    """
+    if profile_lock(profile_dir) is None:
+        return
+    for name in ("SingletonLock", "SingletonSocket", "SingletonCookie"):  # Chromium's three symlinks
+        with suppress(OSError):
+            if (profile_dir / name).is_symlink():
+                (profile_dir / name).unlink()
+
+
+def _is_running_browser(pid: int, profile_dir: Path) -> bool:
+    """Whether process `pid` is a browser running on `profile_dir` (as far as this system can tell)."""
     if os.name == "nt":
         return False  # os.kill() would terminate the process on Windows; no symlink lock there anyway
     try:
@@ -370,7 +386,31 @@ def _is_running_browser(pid: int) -> bool:
         return False
     except PermissionError:
         return True  # it exists, under another user
+    uses = _uses_profile(pid, profile_dir)
+    if uses is not None:
+        return uses
     return _looks_like_a_browser(pid)
+
+
+def _uses_profile(pid: int, profile_dir: Path) -> bool | None:
+    """Whether process `pid` was started on `profile_dir` (its --user-data-dir); None where the system cannot tell.
+
+    After a reboot a stale lock's pid may be the person's everyday Chromium, on its own profile: not this one's.
+    Linux tells by /proc/PID/cmdline; elsewhere (macOS) there is no such file, and the lock is trusted.
+    """
+    try:
+        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return None
+    for argument in arguments:
+        if argument.startswith(b"--user-data-dir="):
+            folder = Path(os.fsdecode(argument.removeprefix(b"--user-data-dir=")))
+            if not folder.is_absolute():
+                folder = Path(f"/proc/{pid}/cwd") / folder
+            with suppress(OSError):
+                if os.path.samefile(folder, profile_dir):
+                    return True
+    return False
 
 
 def _looks_like_a_browser(pid: int) -> bool:

@@ -309,3 +309,18 @@ def test_an_unreachable_cdp_address_explains_how_to_start_chrome(playwright: Pla
     assert message.startswith(f"Could not attach to a browser at {address} (")
     assert "--remote-debugging-port=9222 --user-data-dir=" in message and "Chrome 136+" in message
     assert "\n" not in message
+
+
+def test_a_stale_lock_whose_pid_is_now_the_persons_everyday_chromium_is_no_obstacle(
+    playwright: Playwright, tmp_path: Path
+) -> None:
+    """After a reboot the lock's pid may be the person's own Chromium, running on its own profile, not this one."""
+    profile = tmp_path / "profile"
+    profile.mkdir()
+    with launch_cdp_chromium(tmp_path / "everyday", []) as everyday:
+        (profile / "SingletonLock").symlink_to(f"{socket.gethostname()}-{everyday.process.pid}")
+        assert profile_lock_holder(profile) is None
+        with launch(playwright, profile) as session:
+            assert session.page.evaluate("1 + 1") == 2
+            assert os.readlink(profile / "SingletonLock") != f"{socket.gethostname()}-{everyday.process.pid}"
+        assert everyday.running()  # the person's browser was neither blamed nor disturbed

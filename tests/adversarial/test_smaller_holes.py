@@ -19,8 +19,10 @@ from optout_bot.ledger import Ledger, Outcome
 from tests.e2e.cli import FAST, Home, command, run_cli
 from tests.test_status import CONFIRMATION, png, record
 
+# Every host name unresolvable: a test that goes wrong must not reach the real sites.
+NOWHERE = "--browser-arg=--host-resolver-rules=MAP * ~NOTFOUND"
 DRY_RUN = ("run", "--platform", "instagram", "--email", "jane@example.com", "--country", "FR", "--dry-run",
-           "--headless", *FAST)  # fmt: skip
+           "--headless", NOWHERE, *FAST)  # fmt: skip
 
 
 def config_file(home: Home) -> Path:
@@ -198,3 +200,52 @@ def test_doctor_names_a_damaged_ledger_and_the_fix(home: Home, how: str) -> None
     assert result.returncode != 1, result.stderr
     assert f"The ledger {path} cannot be used" in result.stdout and "move it aside" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+# --- Hole 8 and 10: a browser profile folder that cannot be used, or is a symbolic link ----------------------------
+
+
+def profiles(home: Home) -> Path:
+    return home.data / "profiles"
+
+
+@pytest.mark.parametrize("where", ["the folder", "its parent"])
+def test_a_file_where_the_profile_folder_should_be_is_exit_7_with_the_folder(home: Home, where: str) -> None:
+    profile = profiles(home) / "default"
+    in_the_way = profile if where == "the folder" else profile.parent
+    in_the_way.parent.mkdir(parents=True, exist_ok=True)
+    in_the_way.write_text("not a folder\n")
+    result = run_cli(home, *DRY_RUN)
+    assert result.returncode == 7, result.stderr
+    line = one_line(result.stderr)
+    assert line.startswith(f"optout-bot: Cannot use the browser profile folder {profile} (")
+    assert line.endswith("(not files), or move what is in the way aside.")
+
+
+def test_a_symlinked_profile_folder_is_refused_and_its_target_left_alone(home: Home, tmp_path: Path) -> None:
+    target = tmp_path / "shared-folder"
+    target.mkdir(mode=0o755)
+    target.chmod(0o755)
+    profiles(home).mkdir(parents=True)
+    (profiles(home) / "default").symlink_to(target)
+    result = run_cli(home, *DRY_RUN)
+    assert result.returncode == 7, result.stderr
+    assert one_line(result.stderr) == (
+        f"optout-bot: The browser profile folder {profiles(home) / 'default'} is a symbolic link: optout-bot only "
+        "uses a folder of its own. Remove the link (optout-bot makes a new folder), or use your own browser with --cdp."
+    )
+    assert target.stat().st_mode & 0o777 == 0o755  # before: chmod 0700 through the link
+    assert list(target.iterdir()) == []  # and Chromium never wrote its profile into someone else's folder
+
+
+def test_a_symlinked_data_folder_is_used_without_changing_its_targets_permissions(tmp_path: Path) -> None:
+    from optout_bot.paths import private_dir
+
+    target = tmp_path / "on-another-disk"
+    target.mkdir()
+    target.chmod(0o750)
+    link = tmp_path / "optout-bot"
+    link.symlink_to(target)
+    assert private_dir(link) == link
+    assert target.stat().st_mode & 0o777 == 0o750
+    assert private_dir(link / "receipts").stat().st_mode & 0o777 == 0o700  # what is inside is still private
