@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from platformdirs import user_config_path, user_data_path
 
@@ -107,8 +108,9 @@ def timestamped_file(folder: str, stem: str, suffix: str) -> Path:
 
 
 def make_private(path: Path) -> Path:
-    """Files that show the person's account (screenshots, diagnostics) are mode 0600."""
-    os.chmod(path, 0o600)
+    """Files that show the person's account (screenshots, diagnostics) are mode 0600; never through a symlink."""
+    if not path.is_symlink():
+        os.chmod(path, 0o600)
     return path
 
 
@@ -125,15 +127,59 @@ def read_regular_file(path: Path, limit: int) -> bytes:
     A settings file or a receipt could be a FIFO (reading waits forever), a device (/dev/zero never ends) or a
     huge file: it is opened without waiting (O_NONBLOCK), checked on the open file, and read to `limit` only.
     """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    with os.fdopen(fd, "rb") as file:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise UnreadableFileError(errno.EISDIR, os.strerror(errno.EISDIR))
-        if not stat.S_ISREG(mode):
-            raise UnreadableFileError(errno.EINVAL, _("not a regular file (a device, a pipe or a socket)"))
+    with _open_regular(path) as file:
         data = file.read(limit + 1)
     if len(data) > limit:
         message = _("larger than {size} MB, too large to be what it should be")
         raise UnreadableFileError(errno.EFBIG, message.format(size=limit // 1_000_000))
     return data
+
+
+def _open_regular(path: Path) -> BinaryIO:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    file = os.fdopen(fd, "rb")
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        file.close()
+        if stat.S_ISDIR(mode):
+            raise UnreadableFileError(errno.EISDIR, os.strerror(errno.EISDIR))
+        raise UnreadableFileError(errno.EINVAL, _("not a regular file (a device, a pipe or a socket)"))
+    return file
+
+
+# --- Where --screenshot writes ----------------------------------------------------------------------------------
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def check_screenshot_path(path: Path | None) -> None:
+    """Refuse, before any browser starts, a --screenshot that could not be written or would destroy a file.
+
+    An existing PNG picture is taken for an earlier screenshot and replaced (the run says so); any other
+    existing file could be the person's own, picked by a typo, and is never overwritten.
+    """
+    if path is None:
+        return
+    if path.is_symlink():
+        raise UsageError(_("--screenshot {path} is a symbolic link: give the path of a file").format(path=path))
+    if path.exists():
+        if not is_png_picture(path):
+            message = _(
+                "--screenshot {path} exists and is not a PNG picture: optout-bot will not overwrite it; "
+                "give another file name"
+            )
+            raise UsageError(message.format(path=path))
+        return
+    blocker = next((folder for folder in path.parents if folder.exists() or folder.is_symlink()), None)
+    if blocker is not None and not blocker.is_dir():
+        message = _("--screenshot {path} cannot be created: {blocker} is a file, not a folder")
+        raise UsageError(message.format(path=path, blocker=blocker))
+
+
+def is_png_picture(path: Path) -> bool:
+    """A regular file that starts like a PNG (a FIFO or a device is not read, and is not one)."""
+    try:
+        with _open_regular(path) as file:
+            return file.read(len(PNG_SIGNATURE)) == PNG_SIGNATURE
+    except OSError:
+        return False

@@ -16,6 +16,7 @@ from optout_bot.errors import RefusedError, UsageError
 from optout_bot.i18n import N_, _
 from optout_bot.ledger import SETTING_ON, Ledger, RunRecord
 from optout_bot.options import RunOptions, Timeouts
+from optout_bot.paths import check_screenshot_path
 from optout_bot.values import form_values
 
 ACCOUNTS_CENTER_NOTE = N_(
@@ -58,6 +59,7 @@ class Plan:
 
 def plan_runs(line: CommandLine, config: Config | None = None, ledger_path: Path | None = None) -> Plan:
     _check_combination(line)
+    check_screenshot_path(line.screenshot)
     config = load_config() if config is None else config
     if line.everything:
         return _plan_all(line, config, ledger_path)

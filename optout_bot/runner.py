@@ -228,14 +228,14 @@ def _setting_walk(walker: Walker, options: RunOptions, ui: Ui, report: RunReport
         ui.success(
             _("“{setting}” is already off on {platform}: nothing to do.").format(setting=name, platform=platform)
         )
-        report.receipt = _screenshot(walker.page, options, "receipts", "setting-off")
+        report.receipt = _screenshot(walker.page, options, "receipts", "setting-off", ui)
         ui.say(_("Receipt (a screenshot of the setting): {path}").format(path=report.receipt))
         return ExitStatus.SUCCESS
     ui.warn(
         _("“{setting}” is on: {platform} may use your data to train its AI.").format(setting=name, platform=platform)
     )
     if options.dry_run:
-        report.receipt = _screenshot(walker.page, options, "screenshots", "setting")
+        report.receipt = _screenshot(walker.page, options, "screenshots", "setting", ui)
         ui.success(
             _("Dry run: the setting is on and was left as it is. Screenshot: {path}").format(path=report.receipt)
         )
@@ -258,16 +258,21 @@ def _setting_walk(walker: Walker, options: RunOptions, ui: Ui, report: RunReport
             ).format(duration=waited)
         )
     report.setting_after = OFF
-    report.receipt = _screenshot(walker.page, options, "receipts", "setting-off")
+    report.receipt = _screenshot(walker.page, options, "receipts", "setting-off", ui)
     ui.success(_("“{setting}” is now off on {platform}.").format(setting=name, platform=platform))
     ui.say(_("Receipt (a screenshot of the setting): {path}").format(path=report.receipt))
     ui.say(_("Platforms have switched such settings back on before: `optout-bot verify` checks them again later."))
     return ExitStatus.SUCCESS
 
 
-def _screenshot(page: Page, options: RunOptions, folder: str, what: str) -> Path:
-    """A full-page screenshot, private to the person: --screenshot if given, else a new file in the data folder."""
+def _screenshot(page: Page, options: RunOptions, folder: str, what: str, ui: Ui | None = None) -> Path:
+    """A full-page screenshot, private to the person: --screenshot if given, else a new file in the data folder.
+
+    --screenshot was checked while planning (paths.check_screenshot_path): only an earlier picture is replaced.
+    """
     path = options.screenshot or timestamped_file(folder, f"{options.account}-{options.platform}-{what}", ".png")
+    if ui is not None and path.exists():
+        ui.say(_("Replacing the earlier picture {path}.").format(path=path))
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
     make_private(path)
@@ -283,7 +288,7 @@ def _starting_from(flow: Flow, link: str) -> Flow:
 
 
 def _dry_run_done(page: Page, options: RunOptions, ui: Ui, report: RunReport) -> ExitStatus:
-    path = report.receipt = _screenshot(page, options, "screenshots", "form")
+    path = report.receipt = _screenshot(page, options, "screenshots", "form", ui)
     ui.success(_("Dry run: the form is ready and nothing was submitted. Screenshot: {path}").format(path=path))
     return ExitStatus.SUCCESS
 

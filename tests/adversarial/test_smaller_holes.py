@@ -16,12 +16,13 @@ from pathlib import Path
 import pytest
 
 from optout_bot.ledger import Ledger, Outcome
+from optout_bot.mock_meta import MockMeta
 from tests.e2e.cli import FAST, Home, command, run_cli
 from tests.test_status import CONFIRMATION, png, record
 
 # Every host name unresolvable: a test that goes wrong must not reach the real sites.
 NOWHERE = "--browser-arg=--host-resolver-rules=MAP * ~NOTFOUND"
-DRY_RUN = ("run", "--platform", "instagram", "--email", "jane@example.com", "--country", "FR", "--dry-run",
+DRY_RUN = ("run", "--platform", "instagram", "--email", "jane.doe@example.com", "--country", "FR", "--dry-run",
            "--headless", NOWHERE, *FAST)  # fmt: skip
 
 
@@ -249,3 +250,55 @@ def test_a_symlinked_data_folder_is_used_without_changing_its_targets_permission
     assert private_dir(link) == link
     assert target.stat().st_mode & 0o777 == 0o750
     assert private_dir(link / "receipts").stat().st_mode & 0o777 == 0o700  # what is inside is still private
+
+
+# --- Hole 8 and 10: `--screenshot` paths ---------------------------------------------------------------------------
+
+
+def dry_run_on(site: MockMeta, *args: str) -> tuple[str, ...]:
+    return (*DRY_RUN[: -len(FAST) - 1], *(f"--browser-arg={flag}" for flag in site.chromium_args()), *FAST, *args)
+
+
+def test_a_screenshot_folder_blocked_by_a_file_is_exit_2_before_the_browser(
+    home: Home, site: MockMeta, tmp_path: Path
+) -> None:
+    (tmp_path / "shots").write_text("a file where the folder would go\n")
+    shot = tmp_path / "shots" / "form.png"
+    result = run_cli(home, *dry_run_on(site, "--screenshot", str(shot)))
+    assert result.returncode == 2, result.stderr
+    assert one_line(result.stderr) == (
+        f"optout-bot: --screenshot {shot} cannot be created: {tmp_path / 'shots'} is a file, not a folder"
+    )
+    assert site.requests == []  # refused while planning: no browser reached the site
+
+
+def test_a_screenshot_path_that_is_a_folder_is_exit_2(home: Home, site: MockMeta, tmp_path: Path) -> None:
+    result = run_cli(home, *dry_run_on(site, "--screenshot", str(tmp_path)))
+    assert result.returncode == 2, result.stderr
+    assert "is a directory" in result.stderr and "Traceback" not in result.stderr
+    assert site.requests == []
+
+
+def test_a_screenshot_never_overwrites_a_file_that_is_not_a_screenshot(
+    home: Home, site: MockMeta, tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes.png"  # a typo, or the wrong tab completion: the person's own file
+    notes.write_text("my notes\n")
+    result = run_cli(home, *dry_run_on(site, "--screenshot", str(notes)))
+    assert result.returncode == 2, result.stderr
+    assert one_line(result.stderr) == (
+        f"optout-bot: --screenshot {notes} exists and is not a PNG picture: optout-bot will not overwrite it; "
+        "give another file name"
+    )
+    assert notes.read_text() == "my notes\n"
+    assert site.requests == []
+
+
+def test_an_earlier_screenshot_is_replaced_and_the_person_is_told(home: Home, site: MockMeta, tmp_path: Path) -> None:
+    shot = tmp_path / "form.png"
+    shot.write_bytes(png(10, 10))
+    before = shot.read_bytes()
+    result = run_cli(home, *dry_run_on(site, "--screenshot", str(shot)))
+    assert result.returncode == 0, result.stderr
+    assert f"Replacing the earlier picture {shot}." in result.stdout
+    assert shot.read_bytes() != before and shot.read_bytes().startswith(b"\x89PNG")
