@@ -26,9 +26,50 @@ from optout_bot.errors import BrowserProblemError, UsageError
 from optout_bot.i18n import N_, _
 from optout_bot.paths import usable_profile_dir
 
-# For optout-bot's own profile only: no first-run dialogs, and no calls home to Google's update, sync and
-# field-trial services (some networks refuse them; the profile is the tool's, not the person's everyday one).
-OWN_PROFILE_ARGS = ("--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync")
+# For the browsers optout-bot starts itself (never the person's own Chrome, reached with --cdp): no first-run
+# dialogs, and no calls to Google's services while it walks Meta's pages with the person's session. Measured on
+# the mock site, which answers every host name (tests/adversarial/test_smaller_holes.py): without these, every
+# walk asked accounts.google.com for the signed-in accounts, update.googleapis.com for an AI model component,
+# and content-autofill.googleapis.com for predictions about Meta's form (the query carries the form's signature).
+OWN_PROFILE_ARGS = (
+    "--no-first-run",
+    "--disable-background-networking",  # field trials, sync, translate and other background fetches
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-domain-reliability",  # reports about Google's own sites
+    "--no-pings",  # <a ping> tracking beacons of the pages
+    # Neither has a switch to turn it off in current Chromium: the browser's own Google sign-in (its
+    # "ListAccounts" call) and the on-demand component updates are pointed at a closed local port instead, so
+    # the request never leaves the computer. Web pages still reach Google normally ("Sign in with Google").
+    "--gaia-url=http://127.0.0.1:9/",
+    "--component-updater=url-source=http://127.0.0.1:9/",
+)
+# Safe Browsing is left as it is: it warns against phishing pages, the very danger the tool's domain checks guard.
+
+# Chromium reads only the LAST --disable-features switch, and Playwright passes its own list first: the tool's
+# list replaces it, so it repeats Playwright's (as of Playwright 1.65; tests/test_browser.py checks it still
+# covers the running Playwright's) and adds its own; a --browser-arg list is merged in, not lost.
+PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "MediaRouter",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin",
+    "OptimizationHints",
+    "NetworkTimeServiceQuerying",
+    "AimEnabled",
+    "PreconnectToSearch",
+    "msForceBrowserSignIn",
+    "msEdgeUpdateLaunchServicesPreferredVersion",
+)
+QUIET_FEATURES = ("AutofillServerCommunication",)  # the autofill query carries the form's signature to Google
+DISABLE_FEATURES = "--disable-features="
 
 CDP_TIMEOUT_MS = 15_000
 
@@ -243,7 +284,7 @@ def _launch(pw: Playwright, request: SessionRequest, profile_dir: Path) -> Brows
             headless=request.headless,
             executable_path=request.executable_path,
             channel=request.channel,
-            args=[*OWN_PROFILE_ARGS, *request.extra_args],
+            args=own_browser_args(request.extra_args),
             ignore_https_errors=request.ignore_https_errors,
             no_viewport=not request.headless,  # a headed window keeps the size the person gives it
         )
@@ -259,6 +300,19 @@ def _launch(pw: Playwright, request: SessionRequest, profile_dir: Path) -> Brows
             )
         ) from error
     return BrowserSession(context, page, attached=False, release=context.close)
+
+
+def own_browser_args(extra_args: list[str]) -> list[str]:
+    """The flags for a browser the tool starts: its own, then `extra_args`, with one merged --disable-features."""
+    features = [*PLAYWRIGHT_DISABLED_FEATURES, *QUIET_FEATURES]
+    others = []
+    for arg in extra_args:
+        if arg.startswith(DISABLE_FEATURES):
+            features += [name for name in arg.removeprefix(DISABLE_FEATURES).split(",") if name]
+        else:
+            others.append(arg)
+    merged = DISABLE_FEATURES + ",".join(dict.fromkeys(features))  # in order, each once
+    return [*OWN_PROFILE_ARGS, *others, merged]
 
 
 def _blank_page(context: BrowserContext) -> Page:

@@ -302,3 +302,19 @@ def test_an_earlier_screenshot_is_replaced_and_the_person_is_told(home: Home, si
     assert result.returncode == 0, result.stderr
     assert f"Replacing the earlier picture {shot}." in result.stdout
     assert shot.read_bytes() != before and shot.read_bytes().startswith(b"\x89PNG")
+
+
+# --- Hole 10: the tool's own browser calling Google's services ----------------------------------------------------
+
+GOOGLE_SERVICES = ("google.com", "googleapis.com", "gstatic.com", "gvt1.com", "gvt2.com", "googleusercontent.com",
+                   "doubleclick.net", "google-analytics.com", "googletagmanager.com")  # fmt: skip
+
+
+def test_the_tools_own_browser_calls_no_google_service_during_a_walk(home: Home, site: MockMeta) -> None:
+    """The mock resolves EVERY host name to itself, so a call to Google's update, account or autofill service
+    lands there and is recorded (before: ListAccounts, update2 and the autofill query with Meta's form)."""
+    result = run_cli(home, *dry_run_on(site))
+    assert result.returncode == 0, result.stderr
+    called = sorted({f"{r.host}{r.path}" for r in site.requests if r.host.endswith(GOOGLE_SERVICES)})
+    assert called == []
+    assert any(r.host.endswith("instagram.com") for r in site.requests)  # the walk itself did reach the mock
