@@ -9,14 +9,17 @@ from __future__ import annotations
 import errno
 import os
 import re
+import shutil
 import stat
+import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from platformdirs import user_config_path, user_data_path
+from platformdirs import user_cache_path, user_config_path, user_data_path
 
 from optout_bot.errors import BrowserProblemError, UsageError
 from optout_bot.i18n import _
@@ -98,6 +101,53 @@ def _unusable_profile(path: Path) -> Iterator[None]:
             "folders of yours (not files), or move what is in the way aside."
         )
         raise BrowserProblemError(message.format(path=path, reason=exc.strerror or exc)) from exc
+
+
+# --- The demo's throwaway profiles ------------------------------------------------------------------------------
+
+# On Windows a pid cannot be probed safely (os.kill would end the process): a folder this old is stale there.
+STALE_DEMO_PROFILE_SECONDS = 24 * 3600
+
+
+def demo_profiles_dir() -> Path:
+    return user_cache_path("optout-bot", appauthor=False) / "demo-profiles"
+
+
+@contextmanager
+def demo_profile() -> Iterator[Path]:
+    """A fresh browser profile for one `demo`, in a known place, removed when the demo ends.
+
+    A demo killed with SIGKILL cannot clean up after itself: its folder, named after its pid, is removed by
+    the next demo once that pid is gone.
+    """
+    root = demo_profiles_dir()
+    private_dir(root.parent)
+    private_dir(root)
+    _remove_stale_demo_profiles(root)
+    folder = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=root))  # mode 0700
+    try:
+        yield folder / "profile"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_stale_demo_profiles(root: Path) -> None:
+    for folder in root.iterdir():
+        pid = folder.name.split("-", 1)[0]
+        if folder.is_dir() and not folder.is_symlink() and pid.isdigit() and _demo_is_gone(int(pid), folder):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _demo_is_gone(pid: int, folder: Path) -> bool:
+    if os.name == "nt":
+        return time.time() - folder.stat().st_mtime > STALE_DEMO_PROFILE_SECONDS
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, under another user (a reused pid): keep the folder for now
+    return False
 
 
 def timestamped_file(folder: str, stem: str, suffix: str) -> Path:

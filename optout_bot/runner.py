@@ -6,7 +6,6 @@ Imported only when a browser is needed, so Playwright is never loaded for --help
 from __future__ import annotations
 
 import re
-import tempfile
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, Playwright, sync_playwright
@@ -22,7 +21,7 @@ from optout_bot.flows.model import GotoStep
 from optout_bot.handover import Outcome, ask_for_code, ask_to_log_in, await_person, present_form
 from optout_bot.i18n import N_, _, ngettext
 from optout_bot.options import RunOptions
-from optout_bot.paths import make_private, profile_dir, timestamped_file
+from optout_bot.paths import demo_profile, make_private, profile_dir, timestamped_file
 from optout_bot.platforms import platform_name, site_of
 from optout_bot.recording import RunReport, recorded_run
 from optout_bot.setting import (
@@ -114,13 +113,13 @@ def run_demo(options: RunOptions, page_lang: str, ui: Ui | None = None) -> ExitS
         options = replace(options, headless=True, dry_run=True)
     with (
         MockMeta(Scenario(lang=page_lang)) as site,
-        tempfile.TemporaryDirectory(prefix="optout-bot-demo-") as tmp,
+        demo_profile() as profile,  # in the cache folder: one left by a killed demo is removed next time
         sync_playwright() as pw,
     ):
         ui.say(_("Demo: Meta's pages are imitated by a local server; nothing leaves this computer."))
         request = SessionRequest(
             headless=options.headless,
-            profile_dir=Path(tmp) / "profile",
+            profile_dir=profile,
             extra_args=[*site.chromium_args(), *options.browser_args],
             ignore_https_errors=True,
         )

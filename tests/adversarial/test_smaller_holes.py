@@ -11,6 +11,7 @@ import resource
 import signal
 import sqlite3
 import subprocess
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -318,3 +319,39 @@ def test_the_tools_own_browser_calls_no_google_service_during_a_walk(home: Home,
     called = sorted({f"{r.host}{r.path}" for r in site.requests if r.host.endswith(GOOGLE_SERVICES)})
     assert called == []
     assert any(r.host.endswith("instagram.com") for r in site.requests)  # the walk itself did reach the mock
+
+
+# --- Hole 10: `kill -9` of `demo` leaves its temporary profile behind --------------------------------------------
+
+
+def demo_profiles(home: Home) -> list[Path]:
+    folder = home.root / "cache" / "optout-bot" / "demo-profiles"
+    return sorted(folder.iterdir()) if folder.is_dir() else []
+
+
+def test_a_demo_killed_mid_walk_leaves_no_profile_after_the_next_demo(home: Home, tmp_path: Path) -> None:
+    demo = ("demo", "--platform", "instagram", "--headless", "--dry-run", *FAST)
+    killed = subprocess.Popen(
+        command(*demo), env=home.env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+        text=True, start_new_session=True,  # its own group: the browser it started is ended with it below
+    )  # fmt: skip
+    assert killed.stdout is not None
+    try:
+        for line in killed.stdout:
+            if "Looking for Meta's objection form" in line:  # the browser is open on its profile: mid-walk
+                break
+        else:
+            raise AssertionError("the demo ended before its walk began")
+        left = demo_profiles(home)
+        assert [folder.name.split("-")[0] for folder in left] == [str(killed.pid)]
+        os.kill(killed.pid, signal.SIGKILL)  # kill -9 of `optout-bot demo`
+        killed.wait(timeout=30)
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(killed.pid, signal.SIGKILL)  # the driver and browser it left, if still there
+        killed.stdout.close()
+    assert demo_profiles(home) == left  # before the next demo, the killed one's profile is still there
+
+    again = run_cli(home, *demo)
+    assert again.returncode == 0, again.stderr
+    assert demo_profiles(home) == []  # the killed demo's profile is gone, and so is this one's
