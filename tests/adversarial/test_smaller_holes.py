@@ -172,6 +172,8 @@ def damage(path: Path, how: str) -> None:
         path.write_bytes(data[: len(data) // 2])
     elif how == "folder":
         path.mkdir()
+    elif how == "fifo":  # reading it would wait for a writer forever
+        os.mkfifo(path)
     elif how == "other-schema":  # another program's database, with a version number optout-bot knows
         conn = sqlite3.connect(path)
         conn.execute("CREATE TABLE runs (x)")
@@ -179,7 +181,7 @@ def damage(path: Path, how: str) -> None:
         conn.close()
 
 
-@pytest.mark.parametrize("how", ["garbage", "truncated", "folder", "other-schema"])
+@pytest.mark.parametrize("how", ["garbage", "truncated", "folder", "fifo", "other-schema"])
 @pytest.mark.parametrize(
     "args",
     [("status",), ("report", "--out", "-"), ("verify", "--headless", *FAST[:2]), DRY_RUN],
