@@ -24,11 +24,52 @@ from playwright.sync_api import Error as PlaywrightError
 
 from optout_bot.errors import BrowserProblemError, UsageError
 from optout_bot.i18n import N_, _
-from optout_bot.paths import private_dir
+from optout_bot.paths import usable_profile_dir
 
-# For optout-bot's own profile only: no first-run dialogs, and no calls home to Google's update, sync and
-# field-trial services (some networks refuse them; the profile is the tool's, not the person's everyday one).
-OWN_PROFILE_ARGS = ("--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync")
+# For the browsers optout-bot starts itself (never the person's own Chrome, reached with --cdp): no first-run
+# dialogs, and no calls to Google's services while it walks Meta's pages with the person's session. Measured on
+# the mock site, which answers every host name (tests/adversarial/test_smaller_holes.py): without these, every
+# walk asked accounts.google.com for the signed-in accounts, update.googleapis.com for an AI model component,
+# and content-autofill.googleapis.com for predictions about Meta's form (the query carries the form's signature).
+OWN_PROFILE_ARGS = (
+    "--no-first-run",
+    "--disable-background-networking",  # field trials, sync, translate and other background fetches
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-domain-reliability",  # reports about Google's own sites
+    "--no-pings",  # <a ping> tracking beacons of the pages
+    # Neither has a switch to turn it off in current Chromium: the browser's own Google sign-in (its
+    # "ListAccounts" call) and the on-demand component updates are pointed at a closed local port instead, so
+    # the request never leaves the computer. Web pages still reach Google normally ("Sign in with Google").
+    "--gaia-url=http://127.0.0.1:9/",
+    "--component-updater=url-source=http://127.0.0.1:9/",
+)
+# Safe Browsing is left as it is: it warns against phishing pages, the very danger the tool's domain checks guard.
+
+# Chromium reads only the LAST --disable-features switch, and Playwright passes its own list first: the tool's
+# list replaces it, so it repeats Playwright's (as of Playwright 1.65; tests/test_browser.py checks it still
+# covers the running Playwright's) and adds its own; a --browser-arg list is merged in, not lost.
+PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "MediaRouter",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin",
+    "OptimizationHints",
+    "NetworkTimeServiceQuerying",
+    "AimEnabled",
+    "PreconnectToSearch",
+    "msForceBrowserSignIn",
+    "msEdgeUpdateLaunchServicesPreferredVersion",
+)
+QUIET_FEATURES = ("AutofillServerCommunication",)  # the autofill query carries the form's signature to Google
+DISABLE_FEATURES = "--disable-features="
 
 CDP_TIMEOUT_MS = 15_000
 
@@ -235,7 +276,7 @@ def open_session(pw: Playwright, request: SessionRequest) -> BrowserSession:
 
 
 def _launch(pw: Playwright, request: SessionRequest, profile_dir: Path) -> BrowserSession:
-    private_dir(profile_dir)  # the profile holds the person's Meta session: theirs alone to read
+    usable_profile_dir(profile_dir)  # the profile holds the person's Meta session: theirs alone to read
     _refuse_locked_profile(profile_dir)
     try:
         context = pw.chromium.launch_persistent_context(
@@ -243,7 +284,7 @@ def _launch(pw: Playwright, request: SessionRequest, profile_dir: Path) -> Brows
             headless=request.headless,
             executable_path=request.executable_path,
             channel=request.channel,
-            args=[*OWN_PROFILE_ARGS, *request.extra_args],
+            args=own_browser_args(request.extra_args),
             ignore_https_errors=request.ignore_https_errors,
             no_viewport=not request.headless,  # a headed window keeps the size the person gives it
         )
@@ -259,6 +300,19 @@ def _launch(pw: Playwright, request: SessionRequest, profile_dir: Path) -> Brows
             )
         ) from error
     return BrowserSession(context, page, attached=False, release=context.close)
+
+
+def own_browser_args(extra_args: list[str]) -> list[str]:
+    """The flags for a browser the tool starts: its own, then `extra_args`, with one merged --disable-features."""
+    features = [*PLAYWRIGHT_DISABLED_FEATURES, *QUIET_FEATURES]
+    others = []
+    for arg in extra_args:
+        if arg.startswith(DISABLE_FEATURES):
+            features += [name for name in arg.removeprefix(DISABLE_FEATURES).split(",") if name]
+        else:
+            others.append(arg)
+    merged = DISABLE_FEATURES + ",".join(dict.fromkeys(features))  # in order, each once
+    return [*OWN_PROFILE_ARGS, *others, merged]
 
 
 def _blank_page(context: BrowserContext) -> Page:
@@ -332,7 +386,7 @@ def profile_lock_holder(profile_dir: Path) -> int | None:
     lock = profile_lock(profile_dir)
     if lock is None or lock[0] != socket.gethostname():
         return None
-    return lock[1] if _is_running_browser(lock[1]) else None
+    return lock[1] if _is_running_browser(lock[1], profile_dir) else None
 
 
 @dataclass(frozen=True)
@@ -359,9 +413,25 @@ def _refuse_locked_profile(profile_dir: Path) -> None:
         raise BrowserProblemError(_other_computer_message(profile_dir, in_use.host))
     if in_use is not None:
         raise BrowserProblemError(_in_use_message(profile_dir, in_use.pid))
+    _remove_stale_lock(profile_dir)
 
 
-def _is_running_browser(pid: int) -> bool:
+def _remove_stale_lock(profile_dir: Path) -> None:
+    """A lock of this computer that no browser holds any more goes, before Chromium reads it.
+
+    Its pid may now be the person's everyday Chromium: Chromium itself would take that process for the
+    profile's owner, wait for it, and may end it as "unresponsive".
+    """
+    if profile_lock(profile_dir) is None:
+        return
+    for name in ("SingletonLock", "SingletonSocket", "SingletonCookie"):  # Chromium's three symlinks
+        with suppress(OSError):
+            if (profile_dir / name).is_symlink():
+                (profile_dir / name).unlink()
+
+
+def _is_running_browser(pid: int, profile_dir: Path) -> bool:
+    """Whether process `pid` is a browser running on `profile_dir` (as far as this system can tell)."""
     if os.name == "nt":
         return False  # os.kill() would terminate the process on Windows; no symlink lock there anyway
     try:
@@ -370,7 +440,31 @@ def _is_running_browser(pid: int) -> bool:
         return False
     except PermissionError:
         return True  # it exists, under another user
+    uses = _uses_profile(pid, profile_dir)
+    if uses is not None:
+        return uses
     return _looks_like_a_browser(pid)
+
+
+def _uses_profile(pid: int, profile_dir: Path) -> bool | None:
+    """Whether process `pid` was started on `profile_dir` (its --user-data-dir); None where the system cannot tell.
+
+    After a reboot a stale lock's pid may be the person's everyday Chromium, on its own profile: not this one's.
+    Linux tells by /proc/PID/cmdline; elsewhere (macOS) there is no such file, and the lock is trusted.
+    """
+    try:
+        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return None
+    for argument in arguments:
+        if argument.startswith(b"--user-data-dir="):
+            folder = Path(os.fsdecode(argument.removeprefix(b"--user-data-dir=")))
+            if not folder.is_absolute():
+                folder = Path(f"/proc/{pid}/cwd") / folder
+            with suppress(OSError):
+                if os.path.samefile(folder, profile_dir):
+                    return True
+    return False
 
 
 def _looks_like_a_browser(pid: int) -> bool:

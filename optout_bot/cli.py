@@ -291,11 +291,13 @@ def _plan(params: dict[str, Any]) -> Any:
 def _demo_options(params: dict[str, Any]) -> Any:
     """The demo uses no settings file and no ledger: only what is typed, on imitation pages."""
     from optout_bot.options import RunOptions
+    from optout_bot.paths import check_screenshot_path
     from optout_bot.planning import checked_flow
     from optout_bot.values import form_values
 
     if params["headless"] and not params["dry_run"]:
         raise UsageError(_("--headless only works with --dry-run: add --dry-run, or drop --headless to see the demo"))
+    check_screenshot_path(params["screenshot"])
     return RunOptions(
         platform=params["platform"],
         values=form_values(params["email"], params["country"], params["reason"], params["full_name"], params["phone"]),

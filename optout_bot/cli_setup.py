@@ -211,8 +211,9 @@ def _confirmed(path: Path, replacing: bool) -> bool:
 
 def _has_own_comments(path: Path) -> bool:
     from optout_bot import setup_questions as q
+    from optout_bot.paths import CONFIG_SIZE_LIMIT, read_regular_file
 
     try:
-        return q.has_own_comments(path.read_text(encoding="utf-8"))
+        return q.has_own_comments(read_regular_file(path, CONFIG_SIZE_LIMIT).decode("utf-8"))
     except (OSError, UnicodeDecodeError):
         return False  # unreadable: --force replaces it, and there is nothing of it to keep

@@ -25,7 +25,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 
 from optout_bot.errors import UsageError
 from optout_bot.i18n import N_, Language, _, ngettext
-from optout_bot.paths import ACCOUNT_NAME, config_path, private_dir
+from optout_bot.paths import ACCOUNT_NAME, CONFIG_SIZE_LIMIT, config_path, private_dir, read_regular_file
 from optout_bot.platforms import Platform
 from optout_bot.problems import Problem
 from optout_bot.values import BadValueError, check_country, check_email, check_full_name, check_phone, check_reason
@@ -295,23 +295,33 @@ def _toml_syntax_problem(path: Path, text: str, exc: tomllib.TOMLDecodeError) ->
     return Problem(path, line, "", message)
 
 
+# tomllib reads nested lists and inline tables by recursion: `a = [[[…]]]` 100,000 deep exhausts Python's stack.
+_TOO_DEEP = N_(
+    "lists or tables nested too deeply to read: a settings file needs no nesting beyond [[accounts]]; remove them"
+)
+
+
 def parse_config(text: str, path: Path) -> Config:
     """The settings in `text` (the contents of `path`, named in errors)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigFileError([_toml_syntax_problem(path, text, exc)]) from None
+    except RecursionError:
+        raise ConfigFileError([Problem(path, None, "", _(_TOO_DEEP))]) from None
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
         raise ConfigFileError(_validation_problems(path, text, exc)) from None
+    except RecursionError:  # nested not quite deep enough for tomllib, but too deep for the validation
+        raise ConfigFileError([Problem(path, None, "", _(_TOO_DEEP))]) from None
 
 
 def load_config(path: Path | None = None) -> Config:
     """The person's settings; the defaults if they have no settings file."""
     path = config_path() if path is None else path
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular_file(path, CONFIG_SIZE_LIMIT).decode("utf-8")
     except FileNotFoundError:
         return Config()
     except UnicodeDecodeError as exc:

@@ -119,9 +119,12 @@ def _from_settings(config_file: Path | None) -> str | None:
     """The settings' language, read without validating the file: a broken file is reported by the command."""
     if config_file is None:
         return None
-    try:
-        language = tomllib.loads(config_file.read_text(encoding="utf-8")).get("language")
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    from optout_bot.paths import CONFIG_SIZE_LIMIT, read_regular_file  # here: paths imports this module
+
+    try:  # bounded: the file may be a FIFO or a device (the command then reports it)
+        text = read_regular_file(config_file, CONFIG_SIZE_LIMIT).decode("utf-8")
+        language = tomllib.loads(text).get("language")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
         return None
     return language.strip().lower() if isinstance(language, str) else None
 

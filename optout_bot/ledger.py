@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -252,6 +253,24 @@ def _damaged(path: Path, detail: str) -> UsageError:
     return UsageError(message.format(path=path, detail=detail, name=path.name))
 
 
+def _not_a_file(path: Path) -> UsageError:
+    message = _(
+        "the ledger {path} is not a file: move it aside (for example rename it to {name}.broken) "
+        "and run again to start a new one"
+    )
+    return UsageError(message.format(path=path, name=path.name))
+
+
+def _refuse_what_is_not_a_file(path: Path) -> None:
+    """A folder (or a device, a pipe) where the ledger should be: SQLite would only say "unable to open"."""
+    try:
+        in_place = path.exists() and not path.is_file()
+    except OSError:
+        return  # a folder we may not look into: SQLite's own error says so
+    if in_place:
+        raise _not_a_file(path)
+
+
 # SQLite's error names (exc.sqlite_errorname) for trouble with the file, as opposed to bugs in our SQL.
 _DAMAGED = ("SQLITE_NOTADB", "SQLITE_CORRUPT")
 _BUSY = ("SQLITE_BUSY", "SQLITE_LOCKED")
@@ -316,6 +335,47 @@ def _check(conn: sqlite3.Connection, path: Path) -> None:
         raise _damaged(path, _("a SQLite database of something else"))
 
 
+def _columns(conn: sqlite3.Connection) -> dict[str, frozenset[str]]:
+    """Each table's column names: the shape this module's queries rely on."""
+    tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return {
+        table: frozenset(row[0] for row in conn.execute("SELECT name FROM pragma_table_info(?)", (table,)))
+        for table in tables
+    }
+
+
+@cache
+def _expected_columns() -> dict[str, frozenset[str]]:
+    """The tables and columns the migrations build, read from a fresh ledger in memory."""
+    memory = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        _migrate(memory)
+        return _columns(memory)
+    finally:
+        memory.close()
+
+
+def _check_shape(conn: sqlite3.Connection, path: Path) -> None:
+    """A file that claims the current version must have its tables and columns, or every query fails as a "bug"."""
+    found = _columns(conn)
+    for table, columns in _expected_columns().items():
+        missing = sorted(columns - found.get(table, frozenset()))
+        if table not in found or missing:
+            what = ", ".join(missing) if table in found else _("the whole table")
+            raise _damaged(path, _("table {table} lacks {what}").format(table=table, what=what))
+
+
+def _migrate_checked(conn: sqlite3.Connection, path: Path) -> None:
+    """Migrate, then check the shape. A step that fails on a plain SQL error met a file that only claims its version."""
+    try:
+        _migrate(conn)
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorname", "") == "SQLITE_ERROR":
+            raise _damaged(path, str(exc)) from exc
+        raise
+    _check_shape(conn, path)
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     # isolation_level=None: autocommit; the module opens no hidden transactions, migrations open their own.
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
@@ -326,7 +386,41 @@ def _connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode = WAL")
         # FULL: in WAL mode, NORMAL may lose the last commits on a power cut; a receipt must not vanish.
         conn.execute("PRAGMA synchronous = FULL")
-        _migrate(conn)
+        _migrate_checked(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """For the commands that only read (`status`, `report`): nothing is written, so they work on a full disk.
+
+    SQLite's read-only mode still makes the small -shm index a WAL ledger needs; where even that cannot be
+    written (a full disk, a read-only folder), the file is read as it is on disk (immutable): everything a
+    finished optout-bot wrote is there, since the last connection to close copies the WAL into the file.
+    """
+    try:
+        return _read_only_connection(path, "mode=ro")
+    except sqlite3.OperationalError as exc:
+        if not getattr(exc, "sqlite_errorname", "").startswith(_UNUSABLE):
+            raise
+        return _read_only_connection(path, "mode=ro&immutable=1")
+
+
+def _read_only_connection(path: Path, parameters: str) -> sqlite3.Connection:
+    uri = f"{path.absolute().as_uri()}?{parameters}"
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    try:
+        _check(conn, path)
+        if _user_version(conn) < SCHEMA_VERSION:
+            # An older ledger is migrated in a copy in memory: the next `run` migrates the file itself.
+            memory = sqlite3.connect(":memory:", isolation_level=None)
+            conn.backup(memory)
+            conn.close()
+            conn = memory
+        conn.row_factory = sqlite3.Row
+        _migrate_checked(conn, path)
     except BaseException:
         conn.close()
         raise
@@ -413,8 +507,13 @@ class Ledger:
         self.path = path
 
     @classmethod
-    def open(cls, path: Path | None = None) -> Ledger:
+    def open(cls, path: Path | None = None, *, read_only: bool = False) -> Ledger:
+        """The ledger at `path` (default: in the data folder). `read_only`: for reading, never written to."""
         path = default_path() if path is None else path
+        _refuse_what_is_not_a_file(path)
+        if read_only:
+            with _file_errors(path):
+                return cls(_connect_read_only(path), path)
         _create_private(path)
         with _file_errors(path):
             conn = _connect(path)

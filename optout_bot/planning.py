@@ -16,6 +16,7 @@ from optout_bot.errors import RefusedError, UsageError
 from optout_bot.i18n import N_, _
 from optout_bot.ledger import SETTING_ON, Ledger, RunRecord
 from optout_bot.options import RunOptions, Timeouts
+from optout_bot.paths import check_screenshot_path
 from optout_bot.platforms import META, Site, site_of
 from optout_bot.scrub import remember_settings
 from optout_bot.values import form_values
@@ -60,6 +61,7 @@ class Plan:
 
 def plan_runs(line: CommandLine, config: Config | None = None, ledger_path: Path | None = None) -> Plan:
     _check_combination(line)
+    check_screenshot_path(line.screenshot)
     config = load_config() if config is None else config
     remember_settings(config)  # the person's values, hidden from the log and diagnostics (scrub.py)
     if line.everything:

@@ -32,7 +32,7 @@ from optout_bot.config import Config
 from optout_bot.errors import UsageError
 from optout_bot.i18n import N_, _, current_language
 from optout_bot.ledger import OWN_FLOW, SETTING_ON, Ledger, RunRecord, SettingCheck
-from optout_bot.paths import make_private, timestamped_file
+from optout_bot.paths import make_private, read_regular_file, timestamped_file
 from optout_bot.platforms import platform_name, site_of
 from optout_bot.status import (
     PLATFORM_FLOW,
@@ -151,13 +151,17 @@ class Proof:
     accounts: list[AccountProof]
 
 
+# A full-page screenshot is a few MB at most: beyond this the file is not a receipt, and embedding it (in base64)
+# would make a report nobody can open.
+RECEIPT_SIZE_LIMIT = 50_000_000
+
 _IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
 def read_receipt(path: Path) -> Receipt:
     """The receipt's hash and picture; a missing or unreadable file is said in the report, never a crash."""
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path, RECEIPT_SIZE_LIMIT)  # never a FIFO (hangs) or a device (endless)
     except FileNotFoundError:
         return Receipt(path, None, None, _(RECEIPT_MISSING).format(path=path))
     except OSError as exc:

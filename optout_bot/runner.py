@@ -6,7 +6,6 @@ Imported only when a browser is needed, so Playwright is never loaded for --help
 from __future__ import annotations
 
 import re
-import tempfile
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, Playwright, sync_playwright
@@ -22,7 +21,7 @@ from optout_bot.flows.model import GotoStep
 from optout_bot.handover import Outcome, ask_for_code, ask_to_log_in, await_person, present_form
 from optout_bot.i18n import N_, _, ngettext
 from optout_bot.options import RunOptions
-from optout_bot.paths import make_private, profile_dir, timestamped_file
+from optout_bot.paths import demo_profile, make_private, profile_dir, timestamped_file
 from optout_bot.platforms import platform_name, site_of
 from optout_bot.recording import RunReport, recorded_run
 from optout_bot.scrub import remember_run
@@ -115,13 +114,13 @@ def run_demo(options: RunOptions, page_lang: str, ui: Ui | None = None) -> ExitS
         options = replace(options, headless=True, dry_run=True)
     with (
         MockMeta(Scenario(lang=page_lang)) as site,
-        tempfile.TemporaryDirectory(prefix="optout-bot-demo-") as tmp,
+        demo_profile() as profile,  # in the cache folder: one left by a killed demo is removed next time
         sync_playwright() as pw,
     ):
         ui.say(_("Demo: Meta's pages are imitated by a local server; nothing leaves this computer."))
         request = SessionRequest(
             headless=options.headless,
-            profile_dir=Path(tmp) / "profile",
+            profile_dir=profile,
             extra_args=[*site.chromium_args(), *options.browser_args],
             ignore_https_errors=True,
         )
@@ -230,14 +229,14 @@ def _setting_walk(walker: Walker, options: RunOptions, ui: Ui, report: RunReport
         ui.success(
             _("“{setting}” is already off on {platform}: nothing to do.").format(setting=name, platform=platform)
         )
-        report.receipt = _screenshot(walker.page, options, "receipts", "setting-off")
+        report.receipt = _screenshot(walker.page, options, "receipts", "setting-off", ui)
         ui.say(_("Receipt (a screenshot of the setting): {path}").format(path=report.receipt))
         return ExitStatus.SUCCESS
     ui.warn(
         _("“{setting}” is on: {platform} may use your data to train its AI.").format(setting=name, platform=platform)
     )
     if options.dry_run:
-        report.receipt = _screenshot(walker.page, options, "screenshots", "setting")
+        report.receipt = _screenshot(walker.page, options, "screenshots", "setting", ui)
         ui.success(
             _("Dry run: the setting is on and was left as it is. Screenshot: {path}").format(path=report.receipt)
         )
@@ -260,16 +259,21 @@ def _setting_walk(walker: Walker, options: RunOptions, ui: Ui, report: RunReport
             ).format(duration=waited)
         )
     report.setting_after = OFF
-    report.receipt = _screenshot(walker.page, options, "receipts", "setting-off")
+    report.receipt = _screenshot(walker.page, options, "receipts", "setting-off", ui)
     ui.success(_("“{setting}” is now off on {platform}.").format(setting=name, platform=platform))
     ui.say(_("Receipt (a screenshot of the setting): {path}").format(path=report.receipt))
     ui.say(_("Platforms have switched such settings back on before: `optout-bot verify` checks them again later."))
     return ExitStatus.SUCCESS
 
 
-def _screenshot(page: Page, options: RunOptions, folder: str, what: str) -> Path:
-    """A full-page screenshot, private to the person: --screenshot if given, else a new file in the data folder."""
+def _screenshot(page: Page, options: RunOptions, folder: str, what: str, ui: Ui | None = None) -> Path:
+    """A full-page screenshot, private to the person: --screenshot if given, else a new file in the data folder.
+
+    --screenshot was checked while planning (paths.check_screenshot_path): only an earlier picture is replaced.
+    """
     path = options.screenshot or timestamped_file(folder, f"{options.account}-{options.platform}-{what}", ".png")
+    if ui is not None and path.exists():
+        ui.say(_("Replacing the earlier picture {path}.").format(path=path))
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
     make_private(path)
@@ -285,7 +289,7 @@ def _starting_from(flow: Flow, link: str) -> Flow:
 
 
 def _dry_run_done(page: Page, options: RunOptions, ui: Ui, report: RunReport) -> ExitStatus:
-    path = report.receipt = _screenshot(page, options, "screenshots", "form")
+    path = report.receipt = _screenshot(page, options, "screenshots", "form", ui)
     ui.success(_("Dry run: the form is ready and nothing was submitted. Screenshot: {path}").format(path=path))
     return ExitStatus.SUCCESS
 

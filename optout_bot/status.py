@@ -148,7 +148,7 @@ class AccountStatus:
 
 @contextmanager
 def existing_ledger(path: Path | None = None) -> Iterator[Ledger | None]:
-    """The ledger if its file exists, else None: looking must not create an empty ledger."""
+    """The ledger, opened for reading, if its file exists, else None: looking must not create an empty ledger."""
     path = default_path() if path is None else path
     try:
         found = path.exists()
@@ -157,7 +157,7 @@ def existing_ledger(path: Path | None = None) -> Iterator[Ledger | None]:
     if not found:
         yield None
         return
-    with Ledger.open(path) as ledger:
+    with Ledger.open(path, read_only=True) as ledger:  # looking writes nothing: it works on a full disk
         yield ledger
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -309,3 +310,49 @@ def test_an_unreachable_cdp_address_explains_how_to_start_chrome(playwright: Pla
     assert message.startswith(f"Could not attach to a browser at {address} (")
     assert "--remote-debugging-port=9222 --user-data-dir=" in message and "Chrome 136+" in message
     assert "\n" not in message
+
+
+def test_a_stale_lock_whose_pid_is_now_the_persons_everyday_chromium_is_no_obstacle(
+    playwright: Playwright, tmp_path: Path
+) -> None:
+    """After a reboot the lock's pid may be the person's own Chromium, running on its own profile, not this one."""
+    profile = tmp_path / "profile"
+    profile.mkdir()
+    with launch_cdp_chromium(tmp_path / "everyday", []) as everyday:
+        (profile / "SingletonLock").symlink_to(f"{socket.gethostname()}-{everyday.process.pid}")
+        assert profile_lock_holder(profile) is None
+        with launch(playwright, profile) as session:
+            assert session.page.evaluate("1 + 1") == 2
+            assert os.readlink(profile / "SingletonLock") != f"{socket.gethostname()}-{everyday.process.pid}"
+        assert everyday.running()  # the person's browser was neither blamed nor disturbed
+
+
+def disabled_features(command_line: str) -> set[str]:
+    """The features a --disable-features switch of `command_line` names (Chromium obeys only the last one)."""
+    found = re.findall(r'--disable-features="?([^" ]*)', command_line)
+    return set(found[-1].split(",")) if found else set()
+
+
+def test_one_merged_feature_list_keeps_playwrights_the_tools_and_the_persons(
+    playwright: Playwright, tmp_path: Path
+) -> None:
+    """Chromium obeys only the last --disable-features: ours must not drop Playwright's list, nor the person's."""
+    plain = playwright.chromium.launch(executable_path=system_chromium(), headless=True)
+    page = plain.new_page()
+    page.goto("chrome://version")
+    playwrights = disabled_features(page.locator("#command_line").inner_text()) - {""}
+    plain.close()
+    assert playwrights, "Playwright no longer passes --disable-features: simplify browser.own_browser_args"
+    request = SessionRequest(
+        headless=True,
+        profile_dir=tmp_path / "profile",
+        executable_path=system_chromium(),
+        extra_args=["--disable-features=SomethingThePersonAsked"],
+    )
+    with open_session(playwright, request) as session:
+        session.page.goto("chrome://version/?show-variations-cmd")
+        variations = session.page.locator("#variations-cmd").inner_text()
+    effective = disabled_features(variations)
+    missing = playwrights - effective
+    assert not missing, f"add to browser.PLAYWRIGHT_DISABLED_FEATURES: {sorted(missing)}"
+    assert {"AutofillServerCommunication", "SomethingThePersonAsked"} <= effective

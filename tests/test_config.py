@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 import sys
 import tomllib
@@ -319,3 +320,40 @@ def test_an_account_may_name_the_browser_profile_it_shares(tmp_path: Path) -> No
     written = write_config(load_config(path.with_name("none.toml")).model_copy(update={"accounts": (
         Account(name="fb", platform="facebook", profile="personal"),)}), tmp_path / "out.toml")  # fmt: skip
     assert load_config(written).accounts[0].profile == "personal"
+
+
+# --- Files that are not what they claim (issue 14) --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "nested",
+    ["a = " + "[" * 100_000 + "]" * 100_000, "a = " + "{b = " * 100_000 + "1" + "}" * 100_000],
+    ids=["arrays", "inline-tables"],
+)
+def test_a_deeply_nested_value_is_one_line_not_a_recursion_error(tmp_path: Path, nested: str) -> None:
+    found = problems(tmp_path, f'country = "FR"\n{nested}\n')
+    assert found == [
+        "config.toml: lists or tables nested too deeply to read: a settings file needs no nesting beyond "
+        "[[accounts]]; remove them"
+    ]
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    os.mkfifo(path)
+    with pytest.raises(ConfigFileError, match=r"config.toml: cannot read the file: not a regular file"):
+        load_config(path)
+
+
+def test_a_device_is_refused_without_reading_it(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.symlink_to("/dev/zero")
+    with pytest.raises(ConfigFileError, match=r"config.toml: cannot read the file: not a regular file"):
+        load_config(path)
+
+
+def test_a_huge_file_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("# " + "x" * 2_000_000 + "\n")
+    with pytest.raises(ConfigFileError, match=r"config.toml: cannot read the file: larger than 1 MB"):
+        load_config(path)

@@ -655,3 +655,47 @@ def test_sigkill_mid_write_loses_nothing_committed_and_leaves_a_clean_ledger(tmp
 
         with Ledger.open(path) as ledger:  # and it opens cleanly for the next run
             assert {r.id for r in ledger.runs() if r.outcome is Outcome.NOT_SUBMITTED} >= finished
+
+
+def test_a_database_that_claims_the_current_version_but_lacks_its_tables_is_refused(tmp_path: Path) -> None:
+    """Another program's file with a version number: a `no such column` later would be reported as a bug."""
+    path = tmp_path / "ledger.sqlite3"
+    conn = raw(path)
+    conn.execute("CREATE TABLE runs (x)")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    conn.close()
+    assert_damaged(path)
+    with pytest.raises(UsageError, match="is damaged or is not an optout-bot ledger"):
+        Ledger.open(path, read_only=True).close()
+
+
+def test_a_database_whose_old_version_cannot_be_migrated_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite3"
+    conn = raw(path)
+    conn.execute("CREATE TABLE something (x)")
+    conn.execute("PRAGMA user_version = 1")  # says v1, has no `runs` table to add columns to
+    conn.close()
+    assert_damaged(path)
+
+
+def test_a_folder_where_the_ledger_should_be_says_to_move_it_aside(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite3"
+    path.mkdir()
+    for read_only in (False, True):
+        with pytest.raises(UsageError) as caught:
+            Ledger.open(path, read_only=read_only).close()
+        assert str(caught.value) == (
+            f"the ledger {path} is not a file: move it aside (for example rename it to {path.name}.broken) "
+            "and run again to start a new one"
+        )
+
+
+def test_reading_writes_nothing_and_migrates_an_old_ledger_in_memory_only(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite3"
+    shutil.copyfile(DATA / "ledger-v2.sqlite3", path)
+    before = path.read_bytes()
+    with Ledger.open(path, read_only=True) as ledger:
+        runs = ledger.runs()
+        assert runs and all(run.flow == "own" for run in runs)  # read through the v3 schema
+        assert ledger.checks() == []
+    assert path.read_bytes() == before  # still version 2 on disk: the next `run` migrates it for real
