@@ -14,9 +14,14 @@ class Problem:
     line: int | None
     where: str
     message: str
+    # A warning is reported but does not fail `flows check` nor stop a flow from loading (e.g. a word
+    # missing in one language, which then uses the English phrases for it).
+    warning: bool = False
 
     def __str__(self) -> str:
         place = f"{display_path(self.file)}:{self.line}" if self.line else display_path(self.file)
+        if self.warning:
+            place += ": warning"
         return f"{place}: {self.where}: {self.message}" if self.where else f"{place}: {self.message}"
 
 

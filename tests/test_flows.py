@@ -137,17 +137,55 @@ def test_a_wrong_schema_version_is_refused(tmp_path: Path) -> None:
     assert problem.where == "schema_version" and problem.line == line_of(path, "schema_version: 2")
 
 
-def test_a_word_missing_in_one_language_is_reported(tmp_path: Path) -> None:
+def words_without(tmp_path: Path, missing: dict[str, list[str]]) -> Path:
+    """A copy of the bundled word files where each language in `missing` lacks those word keys."""
     words = tmp_path / "words"
     words.mkdir()
     for source in WORDS_DIR.glob("*.yaml"):
-        text = source.read_text(encoding="utf-8")
-        if source.stem == "fr":
-            text = "\n".join(line for line in text.splitlines() if not line.strip().startswith("privacy_topics:"))
-        (words / source.name).write_text(text, encoding="utf-8")
+        lines = source.read_text(encoding="utf-8").splitlines()
+        dropped = tuple(f"{key}:" for key in missing.get(source.stem, []))
+        kept = [line for line in lines if not (dropped and line.strip().startswith(dropped))]
+        assert len(lines) - len(kept) == len(dropped), f"test setup: not every key of {dropped} in {source.name}"
+        (words / source.name).write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return words
+
+
+def test_a_word_missing_in_one_language_is_a_warning_per_language(tmp_path: Path) -> None:
+    words = words_without(tmp_path, {"fr": ["privacy_topics"], "de": ["more_menu", "x_home"]})
     problems = check_all(words_dir=words)
-    assert [p.where for p in problems] == ["words.privacy_topics"]
-    assert problems[0].file.name == "fr.yaml" and "words/en.yaml:" in problems[0].message
+    # One warning per language, naming every missing word and where English has it; no error.
+    assert [(p.file.name, p.warning) for p in problems] == [("de.yaml", True), ("fr.yaml", True)]
+    de, fr = problems
+    en = WORDS_DIR / "en.yaml"
+    assert f"more_menu (words/en.yaml:{line_of(en, 'more_menu:')})" in de.message
+    assert f"x_home (words/en.yaml:{line_of(en, 'x_home:')})" in de.message
+    assert "privacy_topics" in fr.message and "more_menu" not in fr.message
+    assert "de.yaml: warning: words: 2 words missing, English used instead: " in str(de)
+
+
+def test_a_flow_loads_with_a_word_missing_in_de(tmp_path: Path) -> None:
+    # Instagram's German "Mehr" and X's "Startseite" are missing: every flow still loads (X's too, which
+    # used to fail for an Instagram word), and German pages are read with the English phrases for those words.
+    vocabulary = load_vocabulary(words_without(tmp_path, {"de": ["more_menu", "x_home"]}))
+    for platform in ("instagram", "x", "facebook", "whatsapp", "linkedin"):
+        assert load_flow(platform, vocabulary).platform == platform
+    assert vocabulary.phrases_in("more_menu", "de") == vocabulary.phrases_in("more_menu", "en")
+    assert vocabulary.missing == {"de": ["more_menu", "x_home"]}
+    assert vocabulary.pattern("more_menu", exact=True).search("More")
+    assert vocabulary.phrases_in("settings", "de") == ["Einstellungen"]
+
+
+def test_flows_check_passes_with_warnings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from optout_bot.cli import cli
+    from optout_bot.flows import loader
+
+    monkeypatch.setattr(loader, "WORDS_DIR", words_without(tmp_path, {"pl": ["x_home"]}))
+    result = CliRunner().invoke(cli, ["flows", "check"])
+    assert result.exit_code == 0, result.output
+    assert "pl.yaml: warning: " in result.output and "x_home" in result.output
+    assert "flows OK" in result.output
 
 
 def test_load_flow_raises_one_clear_line(tmp_path: Path) -> None:

@@ -178,23 +178,34 @@ def _read_vocabulary(words_dir: Path) -> tuple[Vocabulary, dict[str, _Parsed], l
 
 
 def _incomplete_languages(vocabulary: Vocabulary, parsed_by_lang: dict[str, _Parsed]) -> list[Problem]:
-    """A word known in one language and missing in another would make a page in that language unreadable."""
+    """One warning per language whose file lacks words another file has; it uses the English phrases for them.
+
+    A warning, not an error: a page in that language is still read with every other word of its own and
+    the English phrases for the missing ones (Meta leaves many labels in English), and one missing word
+    must never stop an unrelated flow from loading. `flows check` lists them so a contributor fills them in.
+    """
     problems = []
-    for key, by_lang in sorted(vocabulary.phrases.items()):
-        for lang, parsed in sorted(parsed_by_lang.items()):
-            if lang not in by_lang:
-                having = "en" if "en" in by_lang else sorted(by_lang)[0]  # English is the reference
-                line, _ = _locate(parsed_by_lang[having].root, ["words", key])
-                problems.append(
-                    Problem(parsed.path, None, f"words.{key}", f"missing (words/{having}.yaml:{line} has it)")
-                )
+    for lang, parsed in sorted(parsed_by_lang.items()):
+        gaps = [key for key, by_lang in sorted(vocabulary.phrases.items()) if lang not in by_lang]
+        if not gaps:
+            continue
+        vocabulary.missing[lang] = gaps
+        where = []
+        for key in gaps:
+            having = "en" if "en" in vocabulary.phrases[key] else sorted(vocabulary.phrases[key])[0]
+            line, _ = _locate(parsed_by_lang[having].root, ["words", key])
+            where.append(f"{key} (words/{having}.yaml:{line})")
+        count = len(gaps)
+        message = f"{count} word{'s' if count > 1 else ''} missing, English used instead: {', '.join(where)}"
+        problems.append(Problem(parsed.path, None, "words", message, warning=True))
     return problems
 
 
-def load_vocabulary(words_dir: Path = WORDS_DIR) -> Vocabulary:
-    vocabulary, _, problems = _read_vocabulary(words_dir)
-    if problems:
-        raise FlowFileError(problems)
+def load_vocabulary(words_dir: Path | None = None) -> Vocabulary:
+    vocabulary, _, problems = _read_vocabulary(words_dir or WORDS_DIR)
+    errors = [problem for problem in problems if not problem.warning]
+    if errors:
+        raise FlowFileError(errors)
     return vocabulary
 
 
@@ -271,11 +282,11 @@ def load_flow(platform_or_path: str | Path, vocabulary: Vocabulary | None = None
     return loaded
 
 
-def check_all(flow_paths: Sequence[Path] = (), words_dir: Path = WORDS_DIR) -> list[Problem]:
-    """Every problem in the word files and the given (default: bundled) flow files."""
-    vocabulary, _, problems = _read_vocabulary(words_dir)
+def check_all(flow_paths: Sequence[Path] = (), words_dir: Path | None = None) -> list[Problem]:
+    """Every problem (errors and warnings) in the word files and the given (default: bundled) flow files."""
+    vocabulary, _, problems = _read_vocabulary(words_dir or WORDS_DIR)
     # With a broken word file every word would look unknown: report the word file's problem alone.
-    words_ok = not problems
+    words_ok = not any(not problem.warning for problem in problems)
     for path in flow_paths or bundled_flow_paths():
         problems += _read_flow(path, vocabulary, check_words=words_ok)[1]
     return problems

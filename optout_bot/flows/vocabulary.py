@@ -3,6 +3,9 @@
 Meta serves its pages in the account's language, and we do not know it in advance, so a word key matches
 its phrases in *every* language file. Matching is case-insensitive and treats the typewriter apostrophe
 and the typographic one (U+2019, as in « l’IA ») as the same.
+
+A word missing in one language's file does not stop anything: that language uses the English phrases for
+it (`phrases_in`), the loader lists it in `missing`, and `flows check` warns about it.
 """
 
 from __future__ import annotations
@@ -41,10 +44,17 @@ class Vocabulary:
     """word key -> language -> phrases. Built by the loader from `words/<lang>.yaml`."""
 
     phrases: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    # language -> the word keys its file lacks (it falls back to English for them)
+    missing: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def languages(self) -> list[str]:
         return sorted({lang for by_lang in self.phrases.values() for lang in by_lang})
+
+    def phrases_in(self, key: str, lang: str) -> list[str]:
+        """The phrases for `key` in one language, or the English ones when that language's file lacks it."""
+        by_lang = self.phrases[key]
+        return by_lang.get(lang) or by_lang.get("en") or []
 
     def all_phrases(self, key: str) -> list[str]:
         """The phrases for `key` in every language, longest first so the most specific wins in a regex."""
