@@ -210,3 +210,29 @@ def test_words_match_both_apostrophes_and_any_case() -> None:
     # "object" is a whole word: it does not match inside "objection"
     assert not vocabulary.matches("object_link", "objection")
     assert vocabulary.matches("privacy_center", "Centre de confidentialité")
+
+
+# Labels of the real sites, quoted by public sources, that the words missed (issue 15, part 3). The source of
+# each is in the comment next to the phrase in flows/words/<lang>.yaml.
+REAL_LABELS = [
+    ("form_title", "Opõe-te à utilização das tuas informações pela IA na Meta", False),  # pt-PT
+    ("privacy_center", "Centrum ochrony prywatności", False),  # pl
+    ("ai_at_meta", "SI w Meta", True),  # pl
+    ("submit_objection", "Information you've shared with Meta Products", False),  # en, 2025
+    ("submit_objection", "Informações que partilhaste nos Produtos da Meta", False),  # pt-PT, 2025
+    ("object_to_processing", "How can I make an objection to the processing of my information", False),  # WhatsApp
+    ("object_to_processing", "Wie kann ich der Verarbeitung meiner Informationen widersprechen?", False),  # WhatsApp de
+    ("settings_and_privacy", "Einstellungen und Datenschutz", False),  # X and LinkedIn, de
+    ("li_ai_switch", "Ihre Daten zum Schulen von KI-Modellen verwenden, um Inhalte zu erstellen", False),  # de
+    ("li_ai_switch", "Mijn gegevens gebruiken voor training van AI-modellen waarmee content wordt gemaakt", False),
+    ("li_ai_switch", "Usar meus dados para treinar modelos de IA para criar conteúdos", False),  # pt
+    ("li_ai_switch", "Użyj moich danych do trenowania modeli AI służących do tworzenia treści", False),  # pl
+    ("li_ai_setting_title", "Dados para aprimoramento da IA generativa", False),  # pt
+    ("x_grok_checkbox", "Allow your posts as well as your interactions, inputs, and results with Grok to be used for "
+     "training and fine-tuning.", False),  # en, 2024
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("key", "label", "exact"), REAL_LABELS, ids=[f"{k}:{t[:30]}" for k, t, _ in REAL_LABELS])
+def test_the_words_recognise_the_real_sites_labels(key: str, label: str, exact: bool) -> None:
+    assert load_vocabulary().pattern(key, exact=exact).search(label), f"{label!r} is not recognised as {key}"
