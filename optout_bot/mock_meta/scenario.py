@@ -75,3 +75,12 @@ class Scenario:
     # Milliseconds the server waits before every response, as a slow connection to Meta would (scripts/bench.py
     # shows the tool's own overhead does not grow with it). 0: answer at once.
     latency_ms: int = 0
+
+    # --- spoofed confirmations (issue 14, hole 1: the confirmation helper) -----------------------------------
+    # The form page explains, before anything is sent, what happens after Submit in Meta's own confirmation
+    # words ("… your request will be applied going forward …"): only a confirmation after the person's
+    # submission counts.
+    confirmation_words_on_form: bool = False
+    # The code page after Submit (code_after_submit) tells what the code is for in those words too: the code
+    # page is not Meta's confirmation.
+    confirmation_words_on_code_page: bool = False
