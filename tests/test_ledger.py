@@ -405,7 +405,7 @@ def test_a_stored_v1_ledger_is_migrated_keeping_its_runs(tmp_path: Path) -> None
         ),
     ]
     conn = raw(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert mode(path) == 0o600
@@ -460,7 +460,7 @@ def test_a_stored_v2_ledger_is_migrated_keeping_its_runs(tmp_path: Path) -> None
     # Every run before version 3 walked the own-information form; none of them read a setting.
     assert {(r.flow, r.setting_before, r.setting_after) for r in records} == {("own", None, None)}
     conn = raw(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     with Ledger.open(path) as ledger:
         confirmed = ledger.confirmed("personal", "instagram")

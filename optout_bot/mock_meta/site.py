@@ -217,9 +217,7 @@ HOSTS: dict[str, Host] = {
     LOOKALIKE_HOST: Host(LOOKALIKE, "lookalike_help", meta=False, genuine=False),
 }
 # The names the server's certificate covers: every domain above, and their subdomains.
-CERTIFICATE_DOMAINS: tuple[str, ...] = (
-    *META_DOMAINS, *LINKEDIN.domains, *X.domains, LOOKALIKE_HOST, WEBMAIL_HOST
-)
+CERTIFICATE_DOMAINS: tuple[str, ...] = (*META_DOMAINS, *LINKEDIN.domains, *X.domains, LOOKALIKE_HOST, WEBMAIL_HOST)
 
 PageName = Literal[
     "home",
