@@ -35,7 +35,7 @@ _BANNER_JS = """([id, lang, title, lines]) => {
     banner.id = id;
     banner.setAttribute('role', 'status');
     banner.setAttribute('aria-live', 'polite');
-    document.body.appendChild(banner);
+    (document.body || document.documentElement).appendChild(banner);  // a page still loading may have no body yet
   }
   banner.lang = lang;
   const small = window.innerHeight < 640;  // a short window: smaller type, so the form stays in sight

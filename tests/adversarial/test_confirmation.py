@@ -13,11 +13,18 @@ import json
 import os
 import signal
 import subprocess
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import pytest
 from playwright.sync_api import Page, expect
 
+from optout_bot import progress
+from optout_bot.errors import NotSubmittedError
+from optout_bot.ledger import Ledger, Outcome, RunRecord
 from optout_bot.mock_meta import MockMeta, Scenario
+from optout_bot.recording import recorded_run
 from tests.e2e.cli import FAST, Home, finish, run_cli, start_cli
 from tests.e2e.conftest import form_posts, submit_as_person
 from tests.e2e.person import READY, Person
@@ -200,3 +207,69 @@ def test_closing_the_tools_tab_before_the_form_is_ready_is_exit_4_and_one_line(
     assert "closed before the form was ready" in line and "nothing was submitted" in line, line
     assert site.posts() == []
     assert last_record(home)["last_outcome"] == "not_submitted"
+
+
+# --- the ledger's side: recorded at once, and no more than is known (in-process) ---------------------------
+
+
+@pytest.fixture
+def fresh_progress() -> Iterator[None]:
+    progress.reset()
+    yield
+    progress.reset()
+
+
+def recorded(ledger_path: Path) -> RunRecord:
+    with Ledger.open(ledger_path) as ledger:
+        (run,) = ledger.runs()
+    return run
+
+
+def test_a_confirmation_recorded_at_once_stands_whatever_happens_to_its_receipt(
+    tmp_path: Path, fresh_progress: None
+) -> None:
+    path = tmp_path / "ledger.sqlite3"
+    with pytest.raises(OSError), recorded_run("a", "instagram", dry_run=False, ledger_path=path) as report:
+        report.confirmation_text = "your request will be applied going forward"
+        report.record_outcome()
+        raise OSError(28, "No space left on device")  # saving the receipt fails after the confirmation
+    run = recorded(path)
+    assert (run.outcome, run.exit_code, run.receipt_path) == (Outcome.CONFIRMED, 0, None)
+
+
+def test_a_receipt_saved_after_the_outcome_is_attached_to_it(tmp_path: Path, fresh_progress: None) -> None:
+    path, receipt = tmp_path / "ledger.sqlite3", tmp_path / "receipt.png"
+    with recorded_run("a", "instagram", dry_run=False, ledger_path=path) as report:
+        report.record_outcome()
+        report.receipt = receipt
+    run = recorded(path)
+    assert (run.outcome, run.receipt_path) == (Outcome.CONFIRMED, receipt)
+
+
+@pytest.mark.parametrize(
+    ("stage", "outcome"),
+    [
+        (progress.Stage.WALKING, Outcome.NOT_SUBMITTED),  # the tool was walking: nothing was submitted
+        (progress.Stage.HANDED_OVER, Outcome.INTERRUPTED),  # the person had the form: the tool cannot know
+        (progress.Stage.SUBMITTED, Outcome.UNCONFIRMED),  # it saw the form sent, not the confirmation
+    ],
+)
+def test_ctrl_c_records_what_the_walk_knew(
+    tmp_path: Path, fresh_progress: None, stage: progress.Stage, outcome: Outcome
+) -> None:
+    path = tmp_path / "ledger.sqlite3"
+    with pytest.raises(KeyboardInterrupt), recorded_run("a", "instagram", dry_run=False, ledger_path=path):
+        progress.reach(stage)
+        raise KeyboardInterrupt
+    assert recorded(path).outcome is outcome
+
+
+def test_a_wait_that_ends_after_the_form_was_sent_is_unconfirmed_not_unsent(
+    tmp_path: Path, fresh_progress: None
+) -> None:
+    path = tmp_path / "ledger.sqlite3"
+    with pytest.raises(NotSubmittedError), recorded_run("a", "instagram", dry_run=False, ledger_path=path):
+        progress.reach(progress.Stage.SUBMITTED)
+        raise NotSubmittedError("the tab was closed after your form was sent")
+    assert recorded(path).outcome is Outcome.UNCONFIRMED
+    assert "did not see Meta's confirmation" in progress.what_is_known()
