@@ -180,6 +180,8 @@ def _walk_in_browser(
         try:
             form = walker.find_form()
         except FormNotFound as missing:
+            if page.is_closed():  # every route failed because the person closed the tab, not because of Meta
+                raise NotSubmittedError(_closed_mid_walk(options)) from None
             if missing.wrong_form_url:
                 raise RefusedError(
                     _(
@@ -239,7 +241,12 @@ def _setting_walk(walker: Walker, options: RunOptions, ui: Ui, report: RunReport
     """A setting (LinkedIn's, X's): find it, read it, and if it is on, let the person switch it off."""
     platform = platform_name(options.platform)
     ui.say(_("Looking for the AI-training setting on {platform}…").format(platform=platform))
-    found = find_setting(walker, options.platform)
+    try:
+        found = find_setting(walker, options.platform)
+    except NotRecognisedError:
+        if walker.page.is_closed():  # every route failed because the person closed the tab
+            raise NotSubmittedError(_closed_mid_walk(options)) from None
+        raise
     report.form_url, report.route = found.url, found.route
     walker.show_reading()
     name = setting_label(found.control) or _("the AI-training setting")

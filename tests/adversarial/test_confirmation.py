@@ -172,7 +172,9 @@ def test_ctrl_c_while_the_person_has_the_form_is_one_true_line_and_exit_4(
     code, _out, err = finish(tool)
 
     assert code == 4, err
-    (line,) = err.strip().splitlines()  # no Playwright, asyncio or greenlet noise around it
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err  # no Playwright, asyncio or greenlet noise around it
+    (line,) = lines
     assert line.startswith("optout-bot: stopped (Ctrl-C)"), line
     assert "Nothing was submitted" not in line  # after the hand-over, the form was the person's
     assert "did not see it sent" in line, line
@@ -273,3 +275,24 @@ def test_a_wait_that_ends_after_the_form_was_sent_is_unconfirmed_not_unsent(
         raise NotSubmittedError("the tab was closed after your form was sent")
     assert recorded(path).outcome is Outcome.UNCONFIRMED
     assert "did not see Meta's confirmation" in progress.what_is_known()
+
+
+def test_closing_the_tools_tab_while_a_slow_page_loads_is_exit_4_and_one_line(
+    site: MockMeta, home: Home, cdp: str, person: Person
+) -> None:
+    site.reset(Scenario(latency_ms=1500))
+    tool = start_cli(home, "run", "--platform", "facebook", "--cdp", cdp, *FAST)
+    own = person.own_tab()
+    for _attempt in range(300):  # the tool opens its own tab first thing; wait for it (bounded)
+        if len(person.context.pages) > 1 or tool.poll() is not None:
+            break
+        own.wait_for_timeout(50)
+    (tab,) = [page for page in person.context.pages if page != own]
+    own.wait_for_timeout(500)  # the first page is on its way, slowly
+    tab.close()
+    code, out, err = finish(tool)
+
+    assert code == 4, out + err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "closed before the form was ready" in lines[0], err
+    assert last_record(home)["last_outcome"] == "not_submitted"
