@@ -397,7 +397,9 @@ def _stopped(*, interrupted: bool, debug: bool) -> NoReturn:
     if not debug:
         sys.unraisablehook = lambda _unraisable: None
         _quiet_libraries()
-    sys.exit(ExitStatus.NOT_SUBMITTED)
+    # Stopped after the confirmation was recorded (while its receipt was saved): the objection is done.
+    done = interrupted and progress.stage() is progress.Stage.CONFIRMED
+    sys.exit(ExitStatus.SUCCESS if done else ExitStatus.NOT_SUBMITTED)
 
 
 def _quiet_libraries() -> None:

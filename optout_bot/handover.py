@@ -177,9 +177,38 @@ _POLL_MS = 250
 _SUBMISSION_TYPES = ("document", "fetch", "xhr")
 
 
+class PersonWatch:
+    """What the tool sees of the person's tab from the hand-over on: whether the form was sent from it, and
+    which of Meta's confirmation words were on screen before (they confirm nothing).
+
+    Made before the banner is drawn, so that not even a click in the first instant is missed. It only
+    listens to the page's requests: it never stops, changes or sends one.
+    """
+
+    def __init__(self, page: Page, confirmation: re.Pattern[str]) -> None:
+        self.page = page
+        self.matches = page.get_by_text(confirmation)
+        self.already_shown = frozenset(_visible_texts(self.matches))
+        self.submitted = False
+        page.on("request", self._on_request)
+
+    def _on_request(self, request: Request) -> None:
+        if not self.submitted and _is_submission(request, self.page):
+            self.submitted = True
+            progress.reach(progress.Stage.SUBMITTED)
+
+    def fresh_confirmation(self) -> str | None:
+        """Meta's confirmation words on screen now that were not at the hand-over, if any."""
+        fresh = [text for text in _visible_texts(self.matches) if text not in self.already_shown]
+        return fresh[0] if fresh else None
+
+    def stop(self) -> None:
+        with contextlib.suppress(PlaywrightError):
+            self.page.remove_listener("request", self._on_request)
+
+
 def await_person(
-    page: Page,
-    confirmation: re.Pattern[str],
+    watch: PersonWatch,
     form_controls: Locator,
     code_prompt: Locator | None,
     site: Site,
@@ -189,48 +218,35 @@ def await_person(
     """Wait, without touching the page, for Meta's confirmation, the tab closing, or the time running out.
 
     Only a confirmation the person's own submission brought counts: the tool must have seen the form posted
-    from this tab after the hand-over; the page must be on the platform's own site (`site`), with the form
-    (`form_controls`: its Submit and email field) and any code prompt gone; and the words must not have been
-    on screen already at the hand-over (a form that explains what Meta will answer is no answer). Anything
-    else and the wait goes on. If Meta asks for a one-time code first, `on_code` tells the person.
-    The tool only listens to the page's requests: it never stops, changes or sends one.
+    from this tab after the hand-over (`watch`); the page must be on the platform's own site (`site`), with the
+    form (`form_controls`: its Submit and email field) and any code prompt gone; and the words must not have
+    been on screen already at the hand-over (a form that explains what Meta will answer is no answer).
+    Anything else and the wait goes on. If Meta asks for a one-time code first, `on_code` tells the person.
     """
-    progress.reach(progress.Stage.HANDED_OVER, progress.Kind.FORM)
-    matches = page.get_by_text(confirmation)
-    already_shown = set(_visible_texts(matches))
-    submitted = False
-
-    def on_request(request: Request) -> None:
-        nonlocal submitted
-        if not submitted and _is_submission(request, page):
-            submitted = True
-            progress.reach(progress.Stage.SUBMITTED)
-
-    page.on("request", on_request)
+    page = watch.page
     deadline = time.monotonic() + timeout_s
     code_announced = False
     try:
         while time.monotonic() < deadline:
             if page.is_closed():
-                return Result(Outcome.CLOSED, submitted=submitted)
+                return Result(Outcome.CLOSED, submitted=watch.submitted)
             try:
                 if code_prompt is not None and code_prompt.is_visible():
                     if not code_announced and on_code is not None:
                         on_code(page)
                     code_announced = True
-                elif submitted and _form_gone(form_controls) and is_site_url(page.url, site):
-                    fresh = [text for text in _visible_texts(matches) if text not in already_shown]
-                    if fresh:
-                        return Result(Outcome.CONFIRMED, fresh[0], submitted=True)
+                elif watch.submitted and _form_gone(form_controls) and is_site_url(page.url, site):
+                    confirmation = watch.fresh_confirmation()
+                    if confirmation is not None:
+                        return Result(Outcome.CONFIRMED, confirmation, submitted=True)
                 page.wait_for_timeout(_POLL_MS)
             except PlaywrightError as exc:  # the page navigated, or closed, while it was looked at
                 if page.is_closed():
-                    return Result(Outcome.CLOSED, submitted=submitted)
+                    return Result(Outcome.CLOSED, submitted=watch.submitted)
                 logger.debug("while waiting for the person: {}", exc)
-        return Result(Outcome.TIMED_OUT, submitted=submitted)
+        return Result(Outcome.TIMED_OUT, submitted=watch.submitted)
     finally:
-        with contextlib.suppress(PlaywrightError):
-            page.remove_listener("request", on_request)
+        watch.stop()
 
 
 def _is_submission(request: Request, page: Page) -> bool:

@@ -5,7 +5,6 @@ Imported only when a browser is needed, so Playwright is never loaded for --help
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from optout_bot.errors import ExitStatus, NotRecognisedError, NotSubmittedError,
 from optout_bot.filling import fill_form
 from optout_bot.flows import Flow, Route, Vocabulary, load_flow, load_vocabulary
 from optout_bot.flows.model import GotoStep
-from optout_bot.handover import Outcome, Result, ask_for_code, ask_to_log_in, await_person, present_form
+from optout_bot.handover import Outcome, PersonWatch, Result, ask_for_code, ask_to_log_in, await_person, present_form
 from optout_bot.i18n import N_, _, ngettext
 from optout_bot.options import RunOptions
 from optout_bot.paths import make_private, profile_dir, timestamped_file
@@ -135,9 +134,14 @@ def _walk(pw: Playwright, options: RunOptions, request: SessionRequest, ui: Ui, 
     try:
         return _walk_in_browser(pw, options, request, ui, report)
     except TargetClosedError:
-        if progress.stage() not in (None, progress.Stage.WALKING):
-            raise  # the wait for the person handles its tab closing; anything else after it is a bug
-        raise NotSubmittedError(_closed_mid_walk(options)) from None
+        stage = progress.stage()
+        if stage is None or stage is progress.Stage.WALKING:
+            raise NotSubmittedError(_closed_mid_walk(options)) from None
+        if stage is progress.Stage.CONFIRMED:
+            raise  # recorded, receipt handled: a closed tab cannot get here; this is a bug
+        # Closed while the banner was being drawn: what the wait would have said of a closed tab.
+        submitted = stage is progress.Stage.SUBMITTED
+        raise NotSubmittedError(_not_confirmed(Result(Outcome.CLOSED, submitted=submitted), "")) from None
     finally:
         ui.close()  # the spinner stops before the command line prints how it ended
 
@@ -207,10 +211,10 @@ def _walk_in_browser(
             ui.step(line)
         if options.dry_run:
             return _dry_run_done(page, options, ui, report)
+        watch = PersonWatch(page, vocabulary.pattern_any(flow.confirmation))  # before the banner: no click is missed
         button = present_form(page, form.submit, filled)
         code_prompt = _code_prompt(page, flow, vocabulary)
-        confirmation = vocabulary.pattern_any(flow.confirmation)
-        return _wait_for_person(page, options, confirmation, form, code_prompt, button, ui, report)
+        return _wait_for_person(page, options, watch, form, code_prompt, button, ui, report)
 
 
 _LOOKING_FOR_OWN = N_("Looking for Meta's objection form on {platform}…")
@@ -337,7 +341,7 @@ def _code_prompt(page: Page, flow: Flow, vocabulary: Vocabulary) -> Locator:
 def _wait_for_person(
     page: Page,
     options: RunOptions,
-    confirmation: re.Pattern[str],
+    watch: PersonWatch,
     form: FoundForm,
     code_prompt: Locator,
     button: str,
@@ -364,7 +368,7 @@ def _wait_for_person(
 
     site = site_of(options.platform)
     controls = form.submit.or_(form.email)
-    result = await_person(page, confirmation, controls, code_prompt, site, options.timeouts.user, on_code)
+    result = await_person(watch, controls, code_prompt, site, options.timeouts.user, on_code)
     if result.outcome is not Outcome.CONFIRMED:
         raise NotSubmittedError(_not_confirmed(result, waited))
     report.confirmation_text = result.confirmation
