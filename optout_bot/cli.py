@@ -11,7 +11,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -334,8 +334,14 @@ def _log_failure(status: int, message: str, exc: BaseException, always: bool = F
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: one clear line and a documented exit code for every expected failure."""
+    """Entry point: one clear line and a documented exit code for every expected failure.
+
+    What the line says about the objection is what the walk knew when it stopped (optout_bot.progress):
+    "Nothing was submitted" only while the tool was walking, never once the form was in the person's hands.
+    """
     debug = "--debug" in (argv if argv is not None else sys.argv[1:]) or os.environ.get("OPTOUT_BOT_DEBUG") == "1"
+    if not debug:
+        _quiet_libraries()
     try:
         cli.main(args=argv, prog_name="optout-bot", standalone_mode=False)
     except click.exceptions.Exit as done:
@@ -343,9 +349,8 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(ExitStatus.USAGE)
-    except click.Abort:
-        click.echo("optout-bot: " + _("stopped."), err=True)
-        sys.exit(ExitStatus.NOT_SUBMITTED)
+    except click.Abort as exc:  # click's word for Ctrl-C (or end of input) at any point
+        _stopped(interrupted=isinstance(exc.__context__, KeyboardInterrupt), debug=debug)
     except OptoutError as exc:
         if debug:
             traceback.print_exc()
@@ -353,25 +358,66 @@ def main(argv: list[str] | None = None) -> None:
         _log_failure(exc.status, exc.message, exc)
         sys.exit(exc.status)
     except KeyboardInterrupt:
-        click.echo("optout-bot: " + _("stopped (Ctrl-C). Nothing was submitted."), err=True)
-        sys.exit(ExitStatus.NOT_SUBMITTED)
+        _stopped(interrupted=True, debug=debug)
     except Exception as exc:
         if debug:
             traceback.print_exc()
         log = _log_failure(ExitStatus.BUG, f"unexpected error ({type(exc).__name__})", exc, always=True)
+        what = _("unexpected error ({error}).").format(error=f"{type(exc).__name__}: {exc}")
         if log:
-            message = _(
-                "unexpected error ({error}). Nothing was submitted. This is a bug: please run again with --debug "
-                "and report what it prints (README: 'Reporting a problem'); details in {log}."
-            )
+            advice = _(
+                "This is a bug: please run again with --debug and report what it prints (README: 'Reporting a "
+                "problem'); details in {log}."
+            ).format(log=log)
         else:
-            message = _(
-                "unexpected error ({error}). Nothing was submitted. This is a bug: please run again with --debug "
-                "and report what it prints (README: 'Reporting a problem')."
+            advice = _(
+                "This is a bug: please run again with --debug and report what it prints (README: 'Reporting a "
+                "problem')."
             )
-        click.echo("optout-bot: " + message.format(error=f"{type(exc).__name__}: {exc}", log=log), err=True)
+        click.echo(" ".join(("optout-bot:", what, _known_or_nothing_submitted(), advice)), err=True)
         sys.exit(ExitStatus.BUG)
     sys.exit(ExitStatus.SUCCESS)
+
+
+def _known_or_nothing_submitted() -> str:
+    """What was submitted, as far as the walk knew; before any walk, nothing was."""
+    from optout_bot import progress
+
+    return progress.what_is_known() or _("Nothing was submitted.")
+
+
+def _stopped(*, interrupted: bool, debug: bool) -> NoReturn:
+    """Ctrl-C: one line saying what the walk knew, exit 4, and none of the libraries' noise as they go down.
+
+    In a terminal Ctrl-C reaches Playwright's driver too, which then dies under calls still in flight; its
+    complaints (and asyncio's, and greenlet's at exit) say nothing the person can use.
+    """
+    from optout_bot import progress
+
+    known = progress.what_is_known()
+    if interrupted and known:
+        click.echo("optout-bot: " + _("stopped (Ctrl-C).") + " " + known, err=True)
+    else:
+        click.echo("optout-bot: " + _("stopped."), err=True)
+    if not debug:
+        sys.unraisablehook = lambda _unraisable: None
+        _quiet_libraries()
+    # Stopped after the confirmation was recorded (while its receipt was saved): the objection is done.
+    done = interrupted and progress.stage() is progress.Stage.CONFIRMED
+    sys.exit(ExitStatus.SUCCESS if done else ExitStatus.NOT_SUBMITTED)
+
+
+def _quiet_libraries() -> None:
+    """Playwright and asyncio log their own troubles (a reply to a call abandoned, a task left pending); with
+    no handler of ours, Python's last-resort handler would print them on stderr between our lines. The log
+    file keeps what matters (optout_bot.logfile); --debug shows them."""
+    import logging
+
+    for name in ("playwright", "asyncio", "greenlet"):
+        library = logging.getLogger(name)
+        if not any(isinstance(handler, logging.NullHandler) for handler in library.handlers):
+            library.addHandler(logging.NullHandler())
+        library.propagate = False
 
 
 from optout_bot.cli_setup import init  # noqa: E402

@@ -1,7 +1,8 @@
 """The hand-over: tell the person what was filled, show them Submit, and wait for them — hands off.
 
 After the banner is drawn and Submit highlighted the tool does not touch the page again; it only watches
-for Meta's confirmation, the tab closing, or the time running out.
+for Meta's confirmation, the tab closing, or the time running out — and what counts as Meta's confirmation
+is strict (await_person): the tool must never say Meta confirmed what it did not.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import Locator, Page, Request
 
+from optout_bot import progress
+from optout_bot.domains import is_site_url
 from optout_bot.i18n import _, current_language
+from optout_bot.platforms import Site
 
 BANNER_ID = "optout-bot-banner"
 
@@ -31,7 +35,7 @@ _BANNER_JS = """([id, lang, title, lines]) => {
     banner.id = id;
     banner.setAttribute('role', 'status');
     banner.setAttribute('aria-live', 'polite');
-    document.body.appendChild(banner);
+    (document.body || document.documentElement).appendChild(banner);  // a page still loading may have no body yet
   }
   banner.lang = lang;
   const small = window.innerHeight < 640;  // a short window: smaller type, so the form stays in sight
@@ -93,6 +97,7 @@ def present_form(page: Page, submit: Locator, filled: list[str]) -> str:
 
     Returns the Submit control's name as the page shows it, for the terminal to use the same word.
     """
+    progress.reach(progress.Stage.HANDED_OVER, progress.Kind.FORM)  # from here on, the form is the person's
     page.bring_to_front()
     button = submit_name(submit)
     try:
@@ -162,41 +167,110 @@ class Outcome(enum.Enum):
 class Result:
     outcome: Outcome
     confirmation: str = ""
+    submitted: bool = False  # the tool saw the person's form go to the platform (a POST from the form's page)
+
+
+# How often the wait looks at the page. The person's click is seen by its request, whenever it happens; this
+# only sets how soon after it the confirmation is noticed.
+_POLL_MS = 250
+# The requests that carry a form's submission: a form posted by navigation, or by script (Meta's are).
+_SUBMISSION_TYPES = ("document", "fetch", "xhr")
+
+
+class PersonWatch:
+    """What the tool sees of the person's tab from the hand-over on: whether the form was sent from it, and
+    which of Meta's confirmation words were on screen before (they confirm nothing).
+
+    Made before the banner is drawn, so that not even a click in the first instant is missed. It only
+    listens to the page's requests: it never stops, changes or sends one.
+    """
+
+    def __init__(self, page: Page, confirmation: re.Pattern[str]) -> None:
+        self.page = page
+        self.matches = page.get_by_text(confirmation)
+        self.already_shown = frozenset(_visible_texts(self.matches))
+        self.submitted = False
+        page.on("request", self._on_request)
+
+    def _on_request(self, request: Request) -> None:
+        if not self.submitted and _is_submission(request, self.page):
+            self.submitted = True
+            progress.reach(progress.Stage.SUBMITTED)
+
+    def fresh_confirmation(self) -> str | None:
+        """Meta's confirmation words on screen now that were not at the hand-over, if any."""
+        fresh = [text for text in _visible_texts(self.matches) if text not in self.already_shown]
+        return fresh[0] if fresh else None
+
+    def stop(self) -> None:
+        with contextlib.suppress(PlaywrightError):
+            self.page.remove_listener("request", self._on_request)
 
 
 def await_person(
-    page: Page,
-    confirmation: re.Pattern[str],
+    watch: PersonWatch,
+    form_controls: Locator,
     code_prompt: Locator | None,
+    site: Site,
     timeout_s: float,
     on_code: Callable[[Page], None] | None = None,
 ) -> Result:
     """Wait, without touching the page, for Meta's confirmation, the tab closing, or the time running out.
 
-    Locators survive navigations, so a confirmation drawn in place and one on a new page are both seen.
-    If Meta asks for a one-time code first, `on_code` tells the person, and the wait goes on: success is
-    only Meta's final confirmation.
+    Only a confirmation the person's own submission brought counts: the tool must have seen the form posted
+    from this tab after the hand-over (`watch`); the page must be on the platform's own site (`site`), with the
+    form (`form_controls`: its Submit and email field) and any code prompt gone; and the words must not have
+    been on screen already at the hand-over (a form that explains what Meta will answer is no answer).
+    Anything else and the wait goes on. If Meta asks for a one-time code first, `on_code` tells the person.
     """
-    seen = page.get_by_text(confirmation).filter(visible=True).first
+    page = watch.page
     deadline = time.monotonic() + timeout_s
     code_announced = False
     try:
-        while True:
-            watched = seen if code_prompt is None or code_announced else seen.or_(code_prompt)
-            remaining = max(deadline - time.monotonic(), 0.001)
-            watched.first.wait_for(state="visible", timeout=remaining * 1000)
-            if seen.is_visible():
-                return Result(Outcome.CONFIRMED, _confirmation_text(seen))
-            if code_prompt is not None and code_prompt.is_visible() and not code_announced:
-                code_announced = True
-                if on_code is not None:
-                    on_code(page)
-    except PlaywrightTimeout:
-        return Result(Outcome.TIMED_OUT)
-    except PlaywrightError:
-        if page.is_closed():
-            return Result(Outcome.CLOSED)
-        raise
+        while time.monotonic() < deadline:
+            if page.is_closed():
+                return Result(Outcome.CLOSED, submitted=watch.submitted)
+            try:
+                if code_prompt is not None and code_prompt.is_visible():
+                    if not code_announced and on_code is not None:
+                        on_code(page)
+                    code_announced = True
+                elif watch.submitted and _form_gone(form_controls) and is_site_url(page.url, site):
+                    confirmation = watch.fresh_confirmation()
+                    if confirmation is not None:
+                        return Result(Outcome.CONFIRMED, confirmation, submitted=True)
+                page.wait_for_timeout(_POLL_MS)
+            except PlaywrightError as exc:  # the page navigated, or closed, while it was looked at
+                if page.is_closed():
+                    return Result(Outcome.CLOSED, submitted=watch.submitted)
+                logger.debug("while waiting for the person: {}", exc)
+        return Result(Outcome.TIMED_OUT, submitted=watch.submitted)
+    finally:
+        watch.stop()
+
+
+def _is_submission(request: Request, page: Page) -> bool:
+    """A POST of the form's page itself (its main frame): the person's Submit, by navigation or by script."""
+    if request.method != "POST" or request.resource_type not in _SUBMISSION_TYPES:
+        return False
+    try:
+        return request.frame == page.main_frame
+    except PlaywrightError:  # a service worker's request: not the page's
+        return False
+
+
+def _form_gone(form_controls: Locator) -> bool:
+    return form_controls.filter(visible=True).count() == 0
+
+
+def _visible_texts(matches: Locator) -> list[str]:
+    """The text of each element on screen whose words match, whitespace folded."""
+    texts = []
+    for match in matches.all():
+        with contextlib.suppress(PlaywrightError):  # gone between the listing and the reading
+            if match.is_visible():
+                texts.append(" ".join(match.inner_text(timeout=1000).split()))
+    return texts
 
 
 def ask_for_code(page: Page) -> None:
@@ -210,10 +284,3 @@ def ask_for_code(page: Page) -> None:
             _("optout-bot never reads or types your codes. It waits for Meta's final confirmation."),
         ],
     )
-
-
-def _confirmation_text(seen: Locator) -> str:
-    try:
-        return " ".join(seen.inner_text().split())
-    except PlaywrightError:
-        return ""

@@ -55,6 +55,8 @@ class Outcome(StrEnum):
     USAGE_ERROR = "usage_error"  # 2
     NOT_OFFERED = "not_offered"  # 3
     NOT_SUBMITTED = "not_submitted"  # 4
+    # 4 too: the tool saw the person's form sent, but not the platform's confirmation (closed, timed out, Ctrl-C)
+    UNCONFIRMED = "unconfirmed"
     NOT_RECOGNISED = "not_recognised"  # 5
     REFUSED = "refused"  # 6
     BROWSER_PROBLEM = "browser_problem"  # 7
@@ -83,7 +85,8 @@ _EXIT_STATUS: dict[Outcome, ExitStatus] = {
     Outcome.BUG: ExitStatus.BUG,
     Outcome.USAGE_ERROR: ExitStatus.USAGE,
     Outcome.NOT_OFFERED: ExitStatus.NOT_OFFERED,
-    Outcome.NOT_SUBMITTED: ExitStatus.NOT_SUBMITTED,
+    Outcome.NOT_SUBMITTED: ExitStatus.NOT_SUBMITTED,  # before UNCONFIRMED: what `of` gives exit 4
+    Outcome.UNCONFIRMED: ExitStatus.NOT_SUBMITTED,
     Outcome.NOT_RECOGNISED: ExitStatus.NOT_RECOGNISED,
     Outcome.REFUSED: ExitStatus.REFUSED,
     Outcome.BROWSER_PROBLEM: ExitStatus.BROWSER,
@@ -214,7 +217,21 @@ def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX setting_checks_by_account ON setting_checks (account, platform, id)")
 
 
-_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_1_to_2, _migrate_2_to_3]
+def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
+    """The outcome 'unconfirmed' (the person's form was seen sent, the platform's confirmation was not), and a
+    receipt attached after its run's outcome (`attach_receipt`): the tables do not change.
+
+    The version does: an older optout-bot would read 'unconfirmed' as damage; at version 4 it says instead
+    that the ledger is newer than it.
+    """
+
+
+_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _migrate_0_to_1,
+    _migrate_1_to_2,
+    _migrate_2_to_3,
+    _migrate_3_to_4,
+]
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 
@@ -582,6 +599,19 @@ class Ledger:
                     run_id,
                 ),
             )
+
+    def attach_receipt(self, run_id: int, receipt_path: Path) -> None:
+        """Add the receipt to a run whose outcome is already recorded (it is saved after: see recording.py).
+
+        Only once, and only to a finished run that has none: a receipt is never replaced.
+        """
+        with _file_errors(self.path):
+            cursor = self._conn.execute(
+                "UPDATE runs SET receipt_path = ? WHERE id = ? AND ended_at IS NOT NULL AND receipt_path IS NULL",
+                (str(receipt_path.absolute()), run_id),
+            )
+        if cursor.rowcount != 1:
+            raise ValueError(f"run {run_id} is not a finished run without a receipt in the ledger")
 
     def record_check(self, account: str, platform: str, state: str, url: str | None) -> int:
         """Record what `verify` saw of a setting (its state, "on" or "off", and its page), at once."""

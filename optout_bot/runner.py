@@ -5,20 +5,23 @@ Imported only when a browser is needed, so Playwright is never loaded for --help
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
+# Playwright raises it for any call on a page, context or browser that was closed; it does not export it.
+from playwright._impl._errors import TargetClosedError
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, Playwright, sync_playwright
 
+from optout_bot import progress
 from optout_bot.browser import SessionRequest, find_browser, has_display, open_session
 from optout_bot.diagnostics import save_diagnostic
 from optout_bot.domains import without_query
-from optout_bot.engine import FROM_LINK_ROUTE, FormNotFound, Walker
+from optout_bot.engine import FROM_LINK_ROUTE, FormNotFound, FoundForm, Walker
 from optout_bot.errors import ExitStatus, NotRecognisedError, NotSubmittedError, OptoutError, RefusedError, UsageError
 from optout_bot.filling import fill_form
 from optout_bot.flows import Flow, Route, Vocabulary, load_flow, load_vocabulary
 from optout_bot.flows.model import GotoStep
-from optout_bot.handover import Outcome, ask_for_code, ask_to_log_in, await_person, present_form
+from optout_bot.handover import Outcome, PersonWatch, Result, ask_for_code, ask_to_log_in, await_person, present_form
 from optout_bot.i18n import N_, _, ngettext
 from optout_bot.options import RunOptions
 from optout_bot.paths import demo_profile, make_private, profile_dir, timestamped_file
@@ -131,8 +134,30 @@ def _walk(pw: Playwright, options: RunOptions, request: SessionRequest, ui: Ui, 
     remember_run(options)  # hidden from the log and any diagnostic from now on (scrub.py)
     try:
         return _walk_in_browser(pw, options, request, ui, report)
+    except TargetClosedError:
+        stage = progress.stage()
+        if stage is None or stage is progress.Stage.WALKING:
+            raise NotSubmittedError(_closed_mid_walk(options)) from None
+        if stage is progress.Stage.CONFIRMED:
+            raise  # recorded, receipt handled: a closed tab cannot get here; this is a bug
+        # Closed while the banner was being drawn: what the wait would have said of a closed tab.
+        submitted = stage is progress.Stage.SUBMITTED
+        raise NotSubmittedError(_not_confirmed(Result(Outcome.CLOSED, submitted=submitted), "")) from None
     finally:
         ui.close()  # the spinner stops before the command line prints how it ended
+
+
+def _closed_mid_walk(options: RunOptions) -> str:
+    """The person closed the browser window, or the tool's tab, while the tool was still walking."""
+    if load_flow(options.platform, flow=options.flow).kind == "setting":
+        return _(
+            "the browser window or optout-bot's tab was closed before the setting was found: nothing was "
+            "switched. Run optout-bot again when you are ready."
+        )
+    return _(
+        "the browser window or optout-bot's tab was closed before the form was ready: nothing was submitted. "
+        "Run optout-bot again when you are ready."
+    )
 
 
 def _walk_in_browser(
@@ -160,6 +185,8 @@ def _walk_in_browser(
         try:
             form = walker.find_form()
         except FormNotFound as missing:
+            if page.is_closed():  # every route failed because the person closed the tab, not because of Meta
+                raise NotSubmittedError(_closed_mid_walk(options)) from None
             if missing.wrong_form_url:
                 raise RefusedError(
                     _(
@@ -185,10 +212,10 @@ def _walk_in_browser(
             ui.step(line)
         if options.dry_run:
             return _dry_run_done(page, options, ui, report)
+        watch = PersonWatch(page, vocabulary.pattern_any(flow.confirmation))  # before the banner: no click is missed
         button = present_form(page, form.submit, filled)
         code_prompt = _code_prompt(page, flow, vocabulary)
-        confirmation = vocabulary.pattern_any(flow.confirmation)
-        return _wait_for_person(page, options, confirmation, code_prompt, button, ui, report)
+        return _wait_for_person(page, options, watch, form, code_prompt, button, ui, report)
 
 
 _LOOKING_FOR_OWN = N_("Looking for Meta's objection form on {platform}…")
@@ -219,18 +246,23 @@ def _setting_walk(walker: Walker, options: RunOptions, ui: Ui, report: RunReport
     """A setting (LinkedIn's, X's): find it, read it, and if it is on, let the person switch it off."""
     platform = platform_name(options.platform)
     ui.say(_("Looking for the AI-training setting on {platform}…").format(platform=platform))
-    found = find_setting(walker, options.platform)
+    try:
+        found = find_setting(walker, options.platform)
+    except NotRecognisedError:
+        if walker.page.is_closed():  # every route failed because the person closed the tab
+            raise NotSubmittedError(_closed_mid_walk(options)) from None
+        raise
     report.form_url, report.route = found.url, found.route
     walker.show_reading()
     name = setting_label(found.control) or _("the AI-training setting")
     report.setting_before = read_state(found.control)
     if report.setting_before == OFF:
         report.setting_after = OFF
+        report.record_outcome(ExitStatus.SUCCESS)  # in the ledger before the receipt, which may fail
         ui.success(
             _("“{setting}” is already off on {platform}: nothing to do.").format(setting=name, platform=platform)
         )
-        report.receipt = _screenshot(walker.page, options, "receipts", "setting-off", ui)
-        ui.say(_("Receipt (a screenshot of the setting): {path}").format(path=report.receipt))
+        report.receipt = _save_receipt(walker.page, options, ui, "setting-off", _SETTING_RECEIPT, receipts_folder=False)
         return ExitStatus.SUCCESS
     ui.warn(
         _("“{setting}” is on: {platform} may use your data to train its AI.").format(setting=name, platform=platform)
@@ -241,6 +273,7 @@ def _setting_walk(walker: Walker, options: RunOptions, ui: Ui, report: RunReport
             _("Dry run: the setting is on and was left as it is. Screenshot: {path}").format(path=report.receipt)
         )
         return ExitStatus.SUCCESS
+    progress.reach(progress.Stage.HANDED_OVER, progress.Kind.SETTING)  # from here on, the switch is the person's
     present_setting(found.control, platform, name)
     waited = duration(options.timeouts.user)
     ui.say(_("Please switch it off yourself in the browser — optout-bot will not."))
@@ -248,7 +281,10 @@ def _setting_walk(walker: Walker, options: RunOptions, ui: Ui, report: RunReport
     watched = await_switched_off(found.control, options.timeouts.user)
     if watched is Watch.CLOSED:
         raise NotSubmittedError(
-            _("the tab was closed while the setting was still on. Run optout-bot again when you are ready.")
+            _(
+                "the tab was closed before optout-bot saw the setting off. Run optout-bot again to check it "
+                "(and to switch it off if it is still on)."
+            )
         )
     if watched is Watch.TIMED_OUT:
         report.setting_after = read_state(found.control)
@@ -259,19 +295,27 @@ def _setting_walk(walker: Walker, options: RunOptions, ui: Ui, report: RunReport
             ).format(duration=waited)
         )
     report.setting_after = OFF
-    report.receipt = _screenshot(walker.page, options, "receipts", "setting-off", ui)
+    report.record_outcome(ExitStatus.SUCCESS)  # in the ledger before the receipt, which may fail
+    progress.reach(progress.Stage.CONFIRMED)
     ui.success(_("“{setting}” is now off on {platform}.").format(setting=name, platform=platform))
-    ui.say(_("Receipt (a screenshot of the setting): {path}").format(path=report.receipt))
+    report.receipt = _save_receipt(walker.page, options, ui, "setting-off", _SETTING_RECEIPT, receipts_folder=False)
     ui.say(_("Platforms have switched such settings back on before: `optout-bot verify` checks them again later."))
     return ExitStatus.SUCCESS
 
 
-def _screenshot(page: Page, options: RunOptions, folder: str, what: str, ui: Ui | None = None) -> Path:
-    """A full-page screenshot, private to the person: --screenshot if given, else a new file in the data folder.
+_SETTING_RECEIPT = N_("Receipt (a screenshot of the setting): {path}")
+
+
+def _screenshot(
+    page: Page, options: RunOptions, folder: str, what: str, ui: Ui | None = None, receipt: bool = False
+) -> Path:
+    """A full-page screenshot, private to the person: --screenshot if given (not for a receipt, which always
+    goes to the receipts folder), else a new file in the data folder.
 
     --screenshot was checked while planning (paths.check_screenshot_path): only an earlier picture is replaced.
     """
-    path = options.screenshot or timestamped_file(folder, f"{options.account}-{options.platform}-{what}", ".png")
+    chosen = None if receipt else options.screenshot
+    path = chosen or timestamped_file(folder, f"{options.account}-{options.platform}-{what}", ".png")
     if ui is not None and path.exists():
         ui.say(_("Replacing the earlier picture {path}.").format(path=path))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -305,12 +349,18 @@ def _code_prompt(page: Page, flow: Flow, vocabulary: Vocabulary) -> Locator:
 def _wait_for_person(
     page: Page,
     options: RunOptions,
-    confirmation: re.Pattern[str],
+    watch: PersonWatch,
+    form: FoundForm,
     code_prompt: Locator,
     button: str,
     ui: Ui,
     report: RunReport,
 ) -> ExitStatus:
+    """Wait for Meta's confirmation of the person's own submission, record it at once, then keep its receipt.
+
+    Only what the tool saw is said: a submission it did not see is "not sent", one it saw without Meta's
+    confirmation is "sent, confirmation not seen" — never "Meta confirmed".
+    """
     waited = duration(options.timeouts.user)
     ui.say(
         _(
@@ -324,29 +374,63 @@ def _wait_for_person(
         ask_for_code(page)
         ui.activity(_("Waiting for Meta's confirmation…"))
 
-    result = await_person(page, confirmation, code_prompt, options.timeouts.user, on_code)
-    if result.outcome is Outcome.CLOSED:
-        raise NotSubmittedError(
-            _(
-                "the tab was closed before Meta confirmed anything: your objection was not sent. "
-                "Run optout-bot again when you are ready."
-            )
-        )
-    if result.outcome is Outcome.TIMED_OUT:
-        raise NotSubmittedError(
-            _(
-                "no confirmation from Meta after {duration}: your objection was probably not sent. "
-                "Run optout-bot again when you have time (or raise --user-timeout)."
-            ).format(duration=waited)
-        )
+    site = site_of(options.platform)
+    controls = form.submit.or_(form.email)
+    result = await_person(watch, controls, code_prompt, site, options.timeouts.user, on_code)
+    if result.outcome is not Outcome.CONFIRMED:
+        raise NotSubmittedError(_not_confirmed(result, waited))
     report.confirmation_text = result.confirmation
-    receipt = timestamped_file("receipts", f"{options.account}-{options.platform}-confirmation", ".png")
-    page.screenshot(path=str(receipt), full_page=True)
-    make_private(receipt)
-    report.receipt = receipt
+    report.record_outcome(ExitStatus.SUCCESS)  # in the ledger before the receipt, which may fail
+    progress.reach(progress.Stage.CONFIRMED)
     ui.success(_("Meta confirmed your objection: “{confirmation}”").format(confirmation=result.confirmation))
-    ui.say(_("Receipt (a screenshot of Meta's confirmation): {path}").format(path=receipt))
+    told = N_("Receipt (a screenshot of Meta's confirmation): {path}")
+    report.receipt = _save_receipt(page, options, ui, "confirmation", told)
     return ExitStatus.SUCCESS
+
+
+def _not_confirmed(result: Result, waited: str) -> str:
+    """Why the wait ended without Meta's confirmation, saying exactly what the tool saw of the form."""
+    if result.submitted and result.outcome is Outcome.CLOSED:
+        return _(
+            "the tab was closed after your form was sent, before optout-bot saw Meta's confirmation: check your "
+            "email for Meta's answer, and run optout-bot again if none comes."
+        )
+    if result.submitted:
+        return _(
+            "your form was sent, but optout-bot saw no confirmation from Meta after {duration}: check your email "
+            "for Meta's answer, and run optout-bot again if none comes."
+        ).format(duration=waited)
+    if result.outcome is Outcome.CLOSED:
+        return _(
+            "the tab was closed before Meta confirmed anything: your objection was not sent. "
+            "Run optout-bot again when you are ready."
+        )
+    return _(
+        "no confirmation from Meta after {duration}: your objection was probably not sent. "
+        "Run optout-bot again when you have time (or raise --user-timeout)."
+    ).format(duration=waited)
+
+
+def _save_receipt(
+    page: Page, options: RunOptions, ui: Ui, what: str, told: str, *, receipts_folder: bool = True
+) -> Path | None:
+    """The receipt of an outcome already recorded: a screenshot, or one warning line if it cannot be saved.
+
+    `receipts_folder`: False lets --screenshot choose the file, as a setting's receipt always did.
+    """
+    try:
+        path = _screenshot(page, options, "receipts", what, ui, receipt=receipts_folder)
+    except (OSError, PlaywrightError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
+        ui.warn(
+            _(
+                "the receipt (a screenshot) could not be saved ({reason}); the outcome is recorded all the same: "
+                "see `optout-bot status`."
+            ).format(reason=reason)
+        )
+        return None
+    ui.say(_(told).format(path=path))
+    return path
 
 
 def _what_remains(options: RunOptions, ui: Ui) -> None:

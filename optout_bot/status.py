@@ -87,6 +87,7 @@ OUTCOME_WORDS: dict[Outcome, str] = {
     Outcome.USAGE_ERROR: N_("usage error"),
     Outcome.NOT_OFFERED: N_("not offered by {company}"),
     Outcome.NOT_SUBMITTED: N_("not submitted"),
+    Outcome.UNCONFIRMED: N_("sent, unconfirmed"),
     Outcome.NOT_RECOGNISED: N_("pages not recognised"),
     Outcome.REFUSED: N_("refused: unsafe page"),
     Outcome.BROWSER_PROBLEM: N_("browser problem"),

@@ -137,7 +137,7 @@ def test_last_runs_runs_and_confirmed(tmp_path: Path) -> None:
 def test_the_outcomes_match_the_exit_codes() -> None:
     assert {o.value for o in Outcome} == {
         "confirmed", "dry_run_ready", "not_offered", "not_submitted", "not_recognised",
-        "refused", "browser_problem", "usage_error", "bug", "interrupted",
+        "refused", "browser_problem", "usage_error", "bug", "interrupted", "unconfirmed",
     }  # fmt: skip
     assert Outcome.of(ExitStatus.SUCCESS, dry_run=False) is Outcome.CONFIRMED
     assert Outcome.of(ExitStatus.SUCCESS, dry_run=True) is Outcome.DRY_RUN_READY
@@ -148,6 +148,8 @@ def test_the_outcomes_match_the_exit_codes() -> None:
             continue
         assert Outcome.of(status, dry_run=False).exit_status is status
     assert Outcome.INTERRUPTED.exit_status is None
+    # Sent, but the confirmation not seen: exit 4 like "not submitted", which stays what exit 4 records by default.
+    assert Outcome.UNCONFIRMED.exit_status is ExitStatus.NOT_SUBMITTED
 
 
 @pytest.mark.parametrize(
@@ -178,6 +180,21 @@ def test_a_run_is_finished_once(tmp_path: Path) -> None:
         with pytest.raises(ValueError, match="not a started run"):
             ledger.finish_run(run_id + 1, Outcome.NOT_SUBMITTED, 4, None, None, None, None)
         assert ledger.runs()[0].outcome is Outcome.CONFIRMED
+
+
+def test_a_receipt_is_attached_once_to_an_outcome_already_recorded(tmp_path: Path) -> None:
+    # The confirmation is recorded the moment it is seen; its receipt, saved after, is added when it exists.
+    receipt = tmp_path / "receipts" / "confirmation.png"
+    with Ledger.open(tmp_path / "ledger.sqlite3") as ledger:
+        started = ledger.start_run("a", "instagram", dry_run=False)
+        with pytest.raises(ValueError, match="not a finished run without a receipt"):
+            ledger.attach_receipt(started, receipt)  # a run still going has no outcome to prove yet
+        ledger.finish_run(started, Outcome.CONFIRMED, 0, None, None, "applied going forward", None)
+        ledger.attach_receipt(started, receipt)
+        with pytest.raises(ValueError, match="not a finished run without a receipt"):
+            ledger.attach_receipt(started, tmp_path / "another.png")  # a receipt is never replaced
+        (record,) = ledger.runs()
+    assert record.outcome is Outcome.CONFIRMED and record.receipt_path == receipt
 
 
 def test_an_interruption_may_carry_any_exit_code(tmp_path: Path) -> None:
@@ -405,7 +422,7 @@ def test_a_stored_v1_ledger_is_migrated_keeping_its_runs(tmp_path: Path) -> None
         ),
     ]
     conn = raw(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert mode(path) == 0o600
@@ -460,7 +477,7 @@ def test_a_stored_v2_ledger_is_migrated_keeping_its_runs(tmp_path: Path) -> None
     # Every run before version 3 walked the own-information form; none of them read a setting.
     assert {(r.flow, r.setting_before, r.setting_after) for r in records} == {("own", None, None)}
     conn = raw(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     with Ledger.open(path) as ledger:
         confirmed = ledger.confirmed("personal", "instagram")

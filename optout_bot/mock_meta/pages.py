@@ -142,6 +142,12 @@ def page_values(visit: Visit) -> dict[str, str]:
     values["tokens"] = fill("tokens", {"fb_dtsg": tokens.fb_dtsg, "lsd": tokens.lsd, "jazoest": tokens.jazoest})
     # A form sent by script: the script right after the form takes over its submit.
     values["scripted"] = fill("scripted", {}) if scenario.submit_by_script else ""
+    # Meta's confirmation words where they are no confirmation (Scenario.confirmation_words_on_form, _on_code_page):
+    # on the form, a "what happens next" note before anything is sent; on the code page, the very words.
+    note = f'<p class="xo1l8bm">{values["confirmation_heading"]} — {values["confirmation_text"]}</p>'
+    values["form_confirmation_note"] = note if scenario.confirmation_words_on_form else ""
+    words = f'<p class="xo1l8bm">{values["confirmation_text"]}</p>'
+    values["code_confirmation_note"] = words if scenario.confirmation_words_on_code_page else ""
     return values
 
 

@@ -25,6 +25,7 @@ from optout_bot.mock_meta.messages import (
     not_found,
     redirect,
 )
+from optout_bot.mock_meta.scenario import Scenario
 from optout_bot.mock_meta.site import (
     FACEBOOK,
     GENERAL_FORM,
@@ -391,3 +392,18 @@ _PAGES: dict[PageName, Callable[[Visit], Response]] = {
     "third_party_form": _form,
     "general_form": _form,
 }
+
+
+# --- a webmail, not Meta's -----------------------------------------------------------------------------------
+
+
+def webmail(scenario: Scenario) -> Response:
+    """The person's inbox on another host (WEBMAIL_HOST), open at Meta's email: its code and its confirmation."""
+    texts = pages.strings(scenario.lang).texts
+    document = (
+        f'<!doctype html><html lang="{html.escape(scenario.lang)}"><head><meta charset="utf-8">'
+        f"<title>Inbox</title></head><body><h1>Inbox</h1><article><h2>{texts['confirmation_heading']}</h2>"
+        f"<p>{texts['code_sent_to']} {html.escape(scenario.account_email)}: 654321</p>"
+        f"<p>{texts['confirmation_text']}</p></article></body></html>"
+    )
+    return html_page(200, document)

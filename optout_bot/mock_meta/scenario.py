@@ -82,3 +82,12 @@ class Scenario:
     leak_bait: bool = False
     # The person's phone, as the bait shows it in several groupings.
     account_phone: str = "+33 6 71 82 93 04"
+
+    # --- spoofed confirmations (issue 14, hole 1: the confirmation helper) -----------------------------------
+    # The form page explains, before anything is sent, what happens after Submit in Meta's own confirmation
+    # words ("… your request will be applied going forward …"): only a confirmation after the person's
+    # submission counts.
+    confirmation_words_on_form: bool = False
+    # The code page after Submit (code_after_submit) tells what the code is for in those words too: the code
+    # page is not Meta's confirmation.
+    confirmation_words_on_code_page: bool = False

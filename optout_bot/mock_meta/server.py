@@ -26,7 +26,7 @@ import trustme
 from optout_bot.domains import is_meta_host
 from optout_bot.mock_meta.messages import RecordedRequest, Response, not_found, redirect
 from optout_bot.mock_meta.pages import check_language, languages
-from optout_bot.mock_meta.routes import respond
+from optout_bot.mock_meta.routes import respond, webmail
 from optout_bot.mock_meta.scenario import Scenario
 from optout_bot.mock_meta.site import (
     CERTIFICATE_DOMAINS,
@@ -35,6 +35,7 @@ from optout_bot.mock_meta.site import (
     HOSTS,
     ROUTES,
     SETTING_PLATFORMS,
+    WEBMAIL_HOST,
     Visit,
 )
 from optout_bot.mock_meta.state import SiteState
@@ -295,6 +296,8 @@ class MockMeta:
         with self._lock:
             self._requests.append(request)
             scenario = self.scenario
+        if request.host == WEBMAIL_HOST:
+            return webmail(scenario)
         host = HOSTS.get(request.host)
         if host is None:
             return not_found()

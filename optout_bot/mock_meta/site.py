@@ -34,6 +34,9 @@ X_AI_SETTING = "/settings/grok_settings"
 
 LOOKALIKE_HOST = "meta-privacy-center.example"
 LOOKALIKE_OBJECT_URL = f"https://{LOOKALIKE_HOST}/contact/712876720715583"
+# A webmail that is not Meta's, where the person reads Meta's emails (its confirmation among them) — in the
+# same tab, perhaps: Meta's words on a page that is not Meta's.
+WEBMAIL_HOST = "mail.example.org"
 
 Check = Literal["checkpoint", "two_factor"]
 # The platforms whose AI-training setting is a switch the site remembers (MockMeta.set_setting / setting).
@@ -214,7 +217,7 @@ HOSTS: dict[str, Host] = {
     LOOKALIKE_HOST: Host(LOOKALIKE, "lookalike_help", meta=False, genuine=False),
 }
 # The names the server's certificate covers: every domain above, and their subdomains.
-CERTIFICATE_DOMAINS: tuple[str, ...] = (*META_DOMAINS, *LINKEDIN.domains, *X.domains, LOOKALIKE_HOST)
+CERTIFICATE_DOMAINS: tuple[str, ...] = (*META_DOMAINS, *LINKEDIN.domains, *X.domains, LOOKALIKE_HOST, WEBMAIL_HOST)
 
 PageName = Literal[
     "home",
