@@ -137,7 +137,12 @@ def same_stem(one: str, other: str) -> bool:
 
 
 def _found(stem_: str, label: tuple[str, ...]) -> bool:
-    return stem_ in label or any(same_stem(stem_, other) for other in label)
+    if stem_ in label:
+        return True
+    if len(stem_) < 5:  # same_stem needs five letters in common
+        return False
+    head = stem_[:5]
+    return any(other.startswith(head) and same_stem(stem_, other) for other in label)
 
 
 def phrase_score(label: tuple[str, ...], phrase: tuple[str, ...]) -> tuple[float, int]:
@@ -204,6 +209,14 @@ class Recogniser:
             ]
             for key, by_lang in vocabulary.phrases.items()
         }
+        # (language, bucket) → the keys with a phrase in that language having a stem in that bucket: a label is
+        # scored only against the keys it shares a word with (the rest score 0), so scoring every word is cheap.
+        self._keys_by_bucket: dict[tuple[str, str], set[str]] = {}
+        for key, phrases in self._phrases.items():
+            for phrase_, buckets in phrases:
+                for bucket in buckets:
+                    self._keys_by_bucket.setdefault((phrase_.lang, bucket), set()).add(key)
+        self._languages = sorted({lang for lang, _bucket in self._keys_by_bucket})
 
     @property
     def keys(self) -> list[str]:
@@ -227,8 +240,19 @@ class Recogniser:
 
     def ranked(self, label: str, keys: Iterable[str] | None = None, lang: str | None = None) -> list[Match]:
         """Every key's best match for `label`, best first (`Match.rank`; ties: the key's name, for a stable order)."""
-        matches = [self.score(label, key, lang) for key in (self.keys if keys is None else keys)]
+        sharing = self._keys_sharing_a_word(label, lang)
+        matches = [
+            self.score(label, key, lang) if key in sharing else Match(key, "", lang or "", 0.0)
+            for key in (self.keys if keys is None else keys)
+        ]
         return sorted(matches, key=lambda m: (not m.rank[0], -m.rank[1], -m.rank[2], m.key))
+
+    def _keys_sharing_a_word(self, label: str, lang: str | None) -> set[str]:
+        sharing: set[str] = set()
+        for language in self._languages if lang is None else (lang, "en"):
+            for bucket in _label_buckets(content_stems(label, language)):
+                sharing |= self._keys_by_bucket.get((language, bucket), set())
+        return sharing
 
     def best(self, label: str, keys: Iterable[str] | None = None, lang: str | None = None) -> Match | None:
         """The key `label` is recognised as, or None."""
