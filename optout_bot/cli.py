@@ -436,3 +436,7 @@ cli.add_command(doctor)
 from optout_bot.cli_verify import verify  # noqa: E402
 
 cli.add_command(verify)
+
+from optout_bot.cli_match import flows_match  # noqa: E402
+
+flows.add_command(flows_match)
