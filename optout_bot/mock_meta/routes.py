@@ -28,7 +28,6 @@ from optout_bot.mock_meta.messages import (
 )
 from optout_bot.mock_meta.site import (
     FACEBOOK,
-    FORM_PAGES,
     GENERAL_FORM,
     LOOKALIKE_HOST,
     LOOKALIKE_OBJECT_URL,
@@ -63,9 +62,10 @@ def respond(visit: Visit) -> Response:
 
 
 def _served_here(visit: Visit) -> bool:
-    """A form's address is served unless Scenario.scramble "drop_form_addresses" dropped it (the known ones) or
-    does not play (the moved ones, which the plain site never served)."""
-    if visit.page.name not in FORM_PAGES or not visit.host.genuine:
+    """The objection and general forms' addresses are served unless Scenario.scramble "drop_form_addresses"
+    dropped them (the known ones) or does not play (the moved ones, which the plain site never served). The
+    third-party form keeps its address: it is another opt-out's."""
+    if visit.page.name not in ("own_form", "general_form") or not visit.host.genuine:
         return True
     dropped = visit.scrambled("drop_form_addresses")
     return visit.page.address == ("moved" if dropped else "known")
