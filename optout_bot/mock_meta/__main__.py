@@ -3,7 +3,9 @@
     python -m optout_bot.mock_meta [--lang fr] [--require-login] [--set cookie_wall=decline ...]
 
 `--set FIELD=VALUE` takes any `Scenario` field (scenario.py lists them), e.g. `--set latency_ms=150` for a slow
-network. It prints the port and the Chromium flags that send Meta's host names to it, and serves until Ctrl-C.
+network, `--set scramble=all --set seed=3` for the scrambled site, `--set scramble=rename,move_topic` for some of
+its transformations. It prints the port and the Chromium flags that send Meta's host names to it, and serves
+until Ctrl-C.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import shlex
 import threading
 from typing import Any, Literal, get_args, get_origin, get_type_hints
 
-from optout_bot.mock_meta.scenario import Scenario
+from optout_bot.mock_meta.scenario import SCRAMBLES, Scenario
 from optout_bot.mock_meta.server import MockMeta, languages
 
 
@@ -41,6 +43,9 @@ def _setting(item: str) -> tuple[str, Any]:
     defaults = {field.name: field.default for field in dataclasses.fields(Scenario)}
     if not equals or name not in defaults:
         raise ValueError(f"--set {item!r}: expected FIELD=VALUE with one of {', '.join(defaults)}")
+    if name == "scramble":  # a comma-separated list of SCRAMBLES, "all" or "none"
+        names = {"all": ",".join(SCRAMBLES), "none": ""}.get(text, text)
+        return name, frozenset(part.strip() for part in names.split(",") if part.strip())
     if isinstance(defaults[name], bool):
         if text.lower() not in ("true", "false"):
             raise ValueError(f"--set {item!r}: expected true or false")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 import html
 import json
+import random
+import re
 import secrets
 import string
 import unicodedata
@@ -19,6 +21,7 @@ from typing import Any
 import yaml
 
 from optout_bot.mock_meta.messages import FIXTURES
+from optout_bot.mock_meta.scenario import SCRAMBLES
 from optout_bot.mock_meta.site import Visit
 
 # --- strings and templates ------------------------------------------------------------------------------
@@ -92,6 +95,8 @@ def render(visit: Visit, template: str, title: str, extra: Mapping[str, str] | N
     if visit.page.framed:  # login pages stand alone, without the site's header and navigation
         frame = "changed_app" if visit.scenario.layout == "changed" and visit.host.meta else visit.host.frame
         content = fill(frame, {**values, "main": content})
+    if visit.scrambled("reorder"):
+        content = shuffle_menus(content, random.Random(visit.scenario.seed))
     return fill(
         "layout",
         {
@@ -120,11 +125,22 @@ def fragment(visit: Visit, template: str, extra: Mapping[str, str] | None = None
     return fill(template, {**page_values(visit), **(extra or {})})
 
 
+def texts(visit: Visit) -> dict[str, str]:
+    """The page language's texts, with the words the scenario's scrambles put in their place (Scenario.scramble):
+    the strings file's `scrambled.<transformation>.<key>` is drawn where `<key>` was."""
+    drawn = dict(strings(visit.scenario.lang).texts)
+    for transformation in SCRAMBLES:
+        if visit.scrambled(transformation):
+            prefix = f"scrambled_{transformation}_"
+            drawn.update({key.removeprefix(prefix): text for key, text in drawn.items() if key.startswith(prefix)})
+    return drawn
+
+
 def page_values(visit: Visit) -> dict[str, str]:
     """What every template may use: the page language's texts, the account, this platform's addresses."""
     scenario, platform = visit.scenario, visit.platform
     values = {
-        **strings(scenario.lang).texts,
+        **texts(visit),
         "account_name": html.escape(scenario.account_name),
         "account_email": html.escape(scenario.account_email),
         # Every platform's header links the person's profile by numeric id (Instagram's via the Accounts
@@ -134,6 +150,7 @@ def page_values(visit: Visit) -> dict[str, str]:
         "policy_url": html.escape(platform.policy_url),
     }
     values["account"] = fill("account", values) if visit.logged_in else ""
+    values.update(_scrambled_parts(visit, values))
     values["privacy_nav"] = fill("privacy_nav", values)
     # The side navigation of LinkedIn's and X's settings pages.
     values["li_settings_nav"] = fill("li_settings_nav", values) if platform.code == "li" else ""
@@ -149,6 +166,63 @@ def page_values(visit: Visit) -> dict[str, str]:
     words = f'<p class="xo1l8bm">{values["confirmation_text"]}</p>'
     values["code_confirmation_note"] = words if scenario.confirmation_words_on_code_page else ""
     return values
+
+
+# --- scrambled pages (Scenario.scramble) ---------------------------------------------------------------
+
+
+def _scrambled_parts(visit: Visit, values: Mapping[str, str]) -> dict[str, str]:
+    """The parts of the templates only a scramble draws; all empty on the plain site, which stays unchanged."""
+    settings = _link("/accounts/edit/", values["ig_menu_settings"])
+    in_nav = visit.scrambled("settings_in_nav")
+    decoys = _decoys(visit, values) if visit.scrambled("reorder") else ""
+    policy_ai = {**values, "genai_href": "/privacy/genai/"}
+    return {
+        "nav_decoys": decoys,
+        # Instagram's side navigation: its "More" menu, or Settings among the links themselves.
+        "ig_more": "" if in_nav else fill("ig_more_menu", values).rstrip("\n"),
+        "ig_nav_extra": (f"\n      {settings}" if in_nav else "") + decoys,
+        # The Privacy Policy's "How do we use your information?" leads to the AI page once the topic moved there.
+        "policy_ai": "\n    " + fill("policy_ai", policy_ai).rstrip("\n") if visit.scrambled("move_topic") else "",
+    }
+
+
+def _decoys(visit: Visit, values: Mapping[str, str]) -> str:
+    """Links real menus hold beside the way to the form; each leads to an address the mock does not serve (404).
+    "Delete account" must never be followed: a test may check that no request went there."""
+    accounts = f"https://accountscenter{visit.platform.cookie_domain}"
+    decoys = [
+        (f"https://help{visit.platform.cookie_domain}/", values["scrambled_decoy_help"]),
+        (f"{accounts}/", values["scrambled_decoy_accounts_center"]),
+        (f"{accounts}/personal_info/account_ownership_and_control/", values["scrambled_decoy_delete_account"]),
+        (f"{accounts}/info_and_permissions/dyi/", values["scrambled_decoy_download"]),
+    ]
+    return "".join(f"\n      {_link(href, label)}" for href, label in decoys)
+
+
+def _link(href: str, label: str) -> str:
+    return fill("nav_link", {"href": html.escape(href), "label": label}).rstrip("\n")
+
+
+# One item of a menu: a link, a scripted link or button, or a list item, alone on its line. A control that opens
+# a menu (aria-haspopup) is never moved: its menu is the <template> right after it.
+_MENU_ITEM = re.compile(r'^\s*<(?:a |span role="link"|div role="(?:listitem|button)")(?!.*aria-haspopup).*$')
+
+
+def shuffle_menus(page: str, rng: random.Random) -> str:
+    """Scramble "reorder": the items of every menu (runs of consecutive item lines) in an order drawn by `rng`."""
+    lines = page.split("\n")
+    start = 0
+    while start < len(lines):
+        end = start
+        while end < len(lines) and _MENU_ITEM.match(lines[end]):
+            end += 1
+        if end - start > 1:
+            run = lines[start:end]
+            rng.shuffle(run)
+            lines[start:end] = run
+        start = end + 1
+    return "\n".join(lines)
 
 
 def _page_data(visit: Visit) -> str:

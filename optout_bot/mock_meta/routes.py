@@ -1,7 +1,8 @@
 """What each address answers in the scenario being played: pages, logins and their checks, forms and codes,
 and the AI-training settings of LinkedIn and X, which the page saves by script.
 
-`respond()` takes one request to a known address and decides, in this order: the login itself (login
+`respond()` takes one request to a known address and decides, in this order: whether a scramble moved the
+form away from (or to) this address, the login itself (login
 page, checkpoint, two-factor), whether the person must log in (again) first, a redesigned site, and then
 the page, which the scenario may replace with a notice, a redirect or another form.
 """
@@ -31,6 +32,8 @@ from optout_bot.mock_meta.site import (
     GENERAL_FORM,
     LOOKALIKE_HOST,
     LOOKALIKE_OBJECT_URL,
+    MOVED_GENERAL_FORM,
+    MOVED_OWN_FORM,
     POST_PAGES,
     THIRD_PARTY_FORM,
     WHATSAPP_FORM_URL,
@@ -45,6 +48,8 @@ _CODE = re.compile(r"\d{6}")  # login codes and the code after Submit: any 6 dig
 
 def respond(visit: Visit) -> Response:
     name = visit.page.name
+    if not _served_here(visit):
+        return not_found()
     if name in _SIGN_IN:
         return _SIGN_IN[name](visit)
     gate = _login_gate(visit)
@@ -57,12 +62,31 @@ def respond(visit: Visit) -> Response:
     return _PAGES[name](visit)
 
 
+def _served_here(visit: Visit) -> bool:
+    """The objection and general forms' addresses are served unless Scenario.scramble "drop_form_addresses"
+    dropped them (the known ones) or does not play (the moved ones, which the plain site never served). The
+    third-party form keeps its address: it is another opt-out's."""
+    if visit.page.name not in ("own_form", "general_form") or not visit.host.genuine:
+        return True
+    dropped = visit.scrambled("drop_form_addresses")
+    return visit.page.address == ("moved" if dropped else "known")
+
+
+def _own_form_id(visit: Visit) -> str:
+    """The own form the site's links name: the first known address, or its new one once the known ones died."""
+    return MOVED_OWN_FORM if visit.scrambled("drop_form_addresses") else visit.platform.own_forms[0]
+
+
+def _general_form_id(visit: Visit) -> str:
+    return MOVED_GENERAL_FORM if visit.scrambled("drop_form_addresses") else GENERAL_FORM
+
+
 def _page(visit: Visit, extra: Mapping[str, str] | None = None) -> Response:
     return html_page(200, pages.render(visit, visit.page.template, visit.page.title, extra))
 
 
 def _texts(visit: Visit) -> dict[str, str]:
-    return pages.strings(visit.scenario.lang).texts
+    return pages.texts(visit)
 
 
 # --- logging in -----------------------------------------------------------------------------------------
@@ -191,7 +215,7 @@ def _notice_right(visit: Visit) -> str:
     scenario, texts = visit.scenario, _texts(visit)
     if not scenario.region_offered:
         return pages.fill("notice_region", texts)
-    if scenario.policy_route_only:
+    if scenario.policy_route_only or visit.scrambled("move_topic"):
         return pages.fill("notice_plain", texts)
     return pages.fill("notice_link", {**texts, "object_href": html.escape(_object_href(visit))})
 
@@ -201,7 +225,7 @@ def _object_href(visit: Visit) -> str:
     if scenario.phishing_link:
         return LOOKALIKE_OBJECT_URL
     third_party = scenario.third_party_everywhere or scenario.object_link_form == "third_party"
-    return _form_link(visit, THIRD_PARTY_FORM if third_party else visit.platform.own_forms[0])
+    return _form_link(visit, THIRD_PARTY_FORM if third_party else _own_form_id(visit))
 
 
 def _form_link(visit: Visit, form_id: str) -> str:
@@ -209,17 +233,18 @@ def _form_link(visit: Visit, form_id: str) -> str:
 
 
 def _privacy_topics(visit: Visit) -> Response:
-    item = "" if visit.scenario.policy_route_only else pages.fill("topic_ai_item", _texts(visit))
+    moved = visit.scenario.policy_route_only or visit.scrambled("move_topic")
+    item = "" if moved else pages.fill("topic_ai_item", _texts(visit))
     return _page(visit, {"topic_ai_item": item})
 
 
 def _privacy_genai(visit: Visit) -> Response:
-    own = THIRD_PARTY_FORM if visit.scenario.third_party_everywhere else visit.platform.own_forms[0]
+    own = THIRD_PARTY_FORM if visit.scenario.third_party_everywhere else _own_form_id(visit)
     return _page(visit, {"form_href": html.escape(_form_link(visit, own))})
 
 
 def _policy(visit: Visit) -> Response:
-    target = THIRD_PARTY_FORM if visit.scenario.third_party_everywhere else GENERAL_FORM
+    target = THIRD_PARTY_FORM if visit.scenario.third_party_everywhere else _general_form_id(visit)
     return _page(visit, {"object_href": html.escape(_form_link(visit, target))})
 
 

@@ -2,8 +2,39 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args
+
+# The transformations `Scenario.scramble` may combine (issue 15, part 6): each makes Meta's pages differ from
+# what the flows expect in one way real sites do, so a walker that finds the place by meaning can be proven on
+# pages it has never seen. Each is independent of the others; `Scenario.scrambled()` turns them all on.
+#   rename               menus and sections under the other names real sites use: Instagram's "Settings and
+#                        activity", "Privacy Centre", "Generative AI at Meta" (strings: `scrambled.rename`)
+#   reorder              every menu's links shuffled by `seed`, with decoy links beside them: Help, Accounts
+#                        Center, Delete account, Download your information (they lead nowhere: 404)
+#   settings_in_nav      Instagram's Settings link directly in the side navigation; no "More" menu
+#   move_topic           the AI topic leaves the Privacy Center (no "object" link in its notice, no "AI at Meta"
+#                        in Privacy topics): only the Privacy Policy leads on, by "How we use information for
+#                        AI at Meta" and by its right to object
+#   drop_form_addresses  every known address of the objection and general forms answers 404; the forms are
+#                        served at new addresses (site.MOVED_FORMS) that only the pages' links name
+#   conjugate            the forms' titles reworded or conjugated ("Object to the use of your information…",
+#                        « Opposez-vous à… », „Widersprich…“) (strings: `scrambled.conjugate`)
+#   link_2025            the AI page links to the form with 2025's "Information you’ve shared with Meta Products"
+#                        instead of "Submit an objection request" (strings: `scrambled.link_2025`)
+#   thank_you            the confirmation after Submit in words the flows do not know (strings: `scrambled.thank_you`)
+# A Polish site is `lang="pl"`. The site where nothing leads to the place at all is `layout="changed"`.
+Scramble = Literal[
+    "rename",
+    "reorder",
+    "settings_in_nav",
+    "move_topic",
+    "drop_form_addresses",
+    "conjugate",
+    "link_2025",
+    "thank_you",
+]
+SCRAMBLES: tuple[Scramble, ...] = get_args(Scramble)
 
 
 @dataclass
@@ -91,3 +122,24 @@ class Scenario:
     # The code page after Submit (code_after_submit) tells what the code is for in those words too: the code
     # page is not Meta's confirmation.
     confirmation_words_on_code_page: bool = False
+
+    # --- scrambled pages (issue 15, part 6: a walker that finds the place by meaning) -----------------
+    # Which transformations (SCRAMBLES, described above) change Meta's pages; none by default. They apply to
+    # Meta's own hosts only (Instagram, Facebook, WhatsApp), never to LinkedIn's, X's or the look-alike's.
+    scramble: frozenset[Scramble] = field(default_factory=frozenset)
+    # Decides the order of the menus' links under "reorder": the same seed draws the same pages.
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        self.scramble = frozenset(self.scramble)
+        unknown = sorted(set(self.scramble) - set(SCRAMBLES))
+        if unknown:
+            raise ValueError(f"unknown scramble {', '.join(unknown)}; known: {', '.join(SCRAMBLES)}")
+
+    @classmethod
+    def scrambled(cls, lang: str = "en", seed: int = 0, **knobs: Any) -> Scenario:
+        """Every transformation at once, in `lang` (the other knobs as given): the "changed site" to prove."""
+        return cls(lang=lang, scramble=frozenset(SCRAMBLES), seed=seed, **knobs)
+
+    def scrambles(self, transformation: Scramble) -> bool:
+        return transformation in self.scramble

@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from optout_bot.domains import META_DOMAINS
 from optout_bot.mock_meta.messages import RecordedRequest
-from optout_bot.mock_meta.scenario import Scenario
+from optout_bot.mock_meta.scenario import Scenario, Scramble
 from optout_bot.mock_meta.state import SiteState
 
 # Form IDs. The own-information form has two quoted IDs per platform (2025 and 2024/app).
@@ -27,6 +27,10 @@ THIRD_PARTY_FORM = "510058597920541"  # information about you that others shared
 GENERAL_FORM = "1994830130782319"
 # WhatsApp has no AI-specific form: its general GDPR request form asks for an email and a phone number.
 WHATSAPP_FORM = "382532939919295"
+# Scenario.scramble "drop_form_addresses": the known addresses above answer 404 and the forms move to these
+# made-up IDs, which only the pages' links name (a walker cannot rely on a flow's last-resort addresses).
+MOVED_OWN_FORM = "1183470916355492"
+MOVED_GENERAL_FORM = "2071305884419147"
 WHATSAPP_FORM_URL = f"https://www.whatsapp.com/contact/forms/{WHATSAPP_FORM}/"
 # The AI-training settings (meta-objection-facts.md "Other AI-training opt-outs").
 LINKEDIN_AI_SETTING = "/mypreferences/d/settings/data-for-ai-improvement"
@@ -252,6 +256,9 @@ class Page:
     template: str
     title: str  # strings key of the page's <title>
     country: bool = False  # the form asks for the country of residence (Facebook's do, Instagram's 2025 one not)
+    # A form's address: "known" (quoted by sources, in the flows) or "moved" (served only when the scenario
+    # scrambles "drop_form_addresses"; the known ones then answer 404).
+    address: Literal["known", "moved"] = "known"
 
     @property
     def framed(self) -> bool:
@@ -274,6 +281,9 @@ def _forms(host: str, prefix: str, own: tuple[str, ...], country: bool) -> dict[
     pages = {(host, f"{prefix}{form_id}"): own_form for form_id in own}
     pages[(host, f"{prefix}{THIRD_PARTY_FORM}")] = _THIRD_PARTY_FORM
     pages[(host, f"{prefix}{GENERAL_FORM}")] = _GENERAL_FORM
+    # Scenario.scramble "drop_form_addresses": the same forms at their new addresses.
+    pages[(host, f"{prefix}{MOVED_OWN_FORM}")] = Page("own_form", "objection_form", "titles_form", country, "moved")
+    pages[(host, f"{prefix}{MOVED_GENERAL_FORM}")] = Page("general_form", "general_form", "titles_form", False, "moved")
     return pages
 
 
@@ -368,6 +378,10 @@ class Visit:
         if self.state.is_session(self.platform.name, self.session_token):
             return True
         return not self.scenario.require_login and not self.state.is_signed_out(self.platform.name)
+
+    def scrambled(self, transformation: Scramble) -> bool:
+        """The scenario scrambles this page this way (Scenario.scramble): on Meta's own hosts only."""
+        return self.host.meta and self.scenario.scrambles(transformation)
 
     @property
     def cookie_consent_given(self) -> bool:
