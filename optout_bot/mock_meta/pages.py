@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from optout_bot.mock_meta.messages import FIXTURES
-from optout_bot.mock_meta.site import Visit
+from optout_bot.mock_meta.site import LOOKALIKE_HOST, Visit
 
 # --- strings and templates ------------------------------------------------------------------------------
 
@@ -133,7 +133,25 @@ def page_values(visit: Visit) -> dict[str, str]:
     values["tokens"] = fill("tokens", {"fb_dtsg": tokens.fb_dtsg, "lsd": tokens.lsd, "jazoest": tokens.jazoest})
     # A form sent by script: the script right after the form takes over its submit.
     values["scripted"] = fill("scripted", {}) if scenario.submit_by_script else ""
+    values["scripted"] += _hostile_script(visit)
     return values
+
+
+def _hostile_script(visit: Visit) -> str:
+    """The guard's knobs (Scenario.auto_submit_on and after): a script right after the form plays them."""
+    scenario = visit.scenario
+    navigate = {"meta": f"{visit.platform.form_url(visit.platform.own_forms[-1])}?changed=1"}
+    navigate["off_site"] = f"https://{LOOKALIKE_HOST}/contact/712876720715583"
+    knobs = {
+        "on": scenario.auto_submit_on,
+        "by": scenario.auto_submit_by,
+        "leak": scenario.leak_email_by,
+        "navigate": navigate.get(scenario.navigate_after_fill, "") if visit.platform.own_forms else "",
+    }
+    if knobs["on"] == "none" and knobs["leak"] == "none" and not knobs["navigate"]:
+        return ""
+    # A JavaScript object inside <script>, where HTML escapes do not apply.
+    return fill("hostile", {"knobs": json.dumps(knobs).replace("</", "<\\/")})
 
 
 def _page_data(visit: Visit) -> str:
