@@ -139,14 +139,17 @@ def page_values(visit: Visit) -> dict[str, str]:
 
 def _hostile_script(visit: Visit) -> str:
     """The guard's knobs (Scenario.auto_submit_on and after): a script right after the form plays them."""
-    scenario = visit.scenario
-    navigate = {"meta": f"{visit.platform.form_url(visit.platform.own_forms[-1])}?changed=1"}
-    navigate["off_site"] = f"https://{LOOKALIKE_HOST}/contact/712876720715583"
+    scenario, platform = visit.scenario, visit.platform
+    navigate = {
+        "none": "",
+        "meta": f"{platform.form_url(platform.own_forms[-1])}?changed=1" if platform.own_forms else "",
+        "off_site": f"https://{LOOKALIKE_HOST}/contact/712876720715583",
+    }
     knobs = {
         "on": scenario.auto_submit_on,
         "by": scenario.auto_submit_by,
         "leak": scenario.leak_email_by,
-        "navigate": navigate.get(scenario.navigate_after_fill, "") if visit.platform.own_forms else "",
+        "navigate": navigate[scenario.navigate_after_fill],
     }
     if knobs["on"] == "none" and knobs["leak"] == "none" and not knobs["navigate"]:
         return ""
