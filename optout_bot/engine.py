@@ -375,8 +375,10 @@ class Walker:
         try:
             self.page.goto(step.goto, wait_until="domcontentloaded", timeout=Timeouts.ms(self.timeouts.step))
         except PlaywrightTimeout:
+            self.ensure_on_site()  # a redirect off the site, blocked, ends the navigation too
             raise RouteFailed(label, f"the page did not load within {self.timeouts.step:.0f} s") from None
         except PlaywrightError as exc:
+            self.ensure_on_site()
             raise RouteFailed(label, f"the page could not be opened ({_first_line(exc)})") from None
         self.ensure_on_site()
         self._record(route, label, "ok")

@@ -14,6 +14,10 @@ tabs it opens) passes here first, and what would break a promise never leaves th
 A blocked navigation is answered "204 No Content", on which the browser stays on the page it has; anything
 else blocked is aborted. Each block is remembered, for the walk to stop and say why.
 
+Playwright's routing never sees where a redirect leads (only a request's first address), so the responses of
+pages (documents) are also read over the DevTools protocol: a redirect off the site is answered "204" there,
+before the browser follows it.
+
 Routing costs a round trip to Python per request it sees and turns the browser's cache off for the tab, so
 during the walk only off-site addresses are routed (a pattern the browser's side of Playwright matches),
 and every request only while the form is being filled.
@@ -24,16 +28,18 @@ from __future__ import annotations
 import json
 import re
 from contextlib import suppress
+from typing import Any
 from urllib.parse import quote, quote_plus, unquote, unquote_plus
 
 from loguru import logger
+from playwright.sync_api import CDPSession, Page, Request, Route
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, Request, Route
 
-from optout_bot.domains import host_of, is_site_url, without_query
+from optout_bot.domains import host_of, is_site_url, resolve_link, without_query
 from optout_bot.platforms import Site
 
 _ALL = "**/*"
+_REDIRECTS = (301, 302, 303, 307, 308)
 
 
 class PageGuard:
@@ -44,6 +50,7 @@ class PageGuard:
         self.off_site_url: str | None = None  # the first off-site navigation or post refused
         self.sending: list[str] = []  # what tried to send or replace the form while armed, for the log
         self._pages: list[Page] = []
+        self._sessions: list[CDPSession] = []  # one per tab, reading the pages' redirects
         self._typed: list[str] = []  # values the tool typed, as they may appear in a request
         self._action = ""  # the form's own address for its submission, without query
         self._armed = False
@@ -58,6 +65,31 @@ class PageGuard:
         page.route(self._off_site, self._on_off_site_request)
         if self._armed:
             page.route(_ALL, self._on_request_while_filling)
+        self._watch_redirects(page)
+
+    def _watch_redirects(self, page: Page) -> None:
+        session = page.context.new_cdp_session(page)
+        self._sessions.append(session)
+
+        def on_response(event: dict[str, object]) -> None:
+            with suppress(PlaywrightError):  # the tab went away meanwhile
+                self._on_page_response(session, event)
+
+        session.on("Fetch.requestPaused", on_response)
+        session.send("Fetch.enable", {"patterns": [{"resourceType": "Document", "requestStage": "Response"}]})
+
+    def _on_page_response(self, session: CDPSession, event: dict[str, Any]) -> None:
+        request_id = event["requestId"]
+        location = next(
+            (h["value"] for h in event.get("responseHeaders") or [] if h["name"].lower() == "location"), None
+        )
+        if event.get("responseStatusCode") in _REDIRECTS and location:
+            destination = resolve_link(event["request"]["url"], location)
+            if not is_site_url(destination, self.site):
+                self._refuse_off_site(destination)
+                session.send("Fetch.fulfillRequest", {"requestId": request_id, "responseCode": 204, "body": ""})
+                return
+        session.send("Fetch.continueRequest", {"requestId": request_id})
 
     def _watch_popup(self, popup: Page) -> None:
         # A popup's first request may be out before its routes are in place: one already off the site is
@@ -113,6 +145,9 @@ class PageGuard:
         for page in self._pages:
             with suppress(PlaywrightError):  # the person may have closed the tab
                 page.unroute_all(behavior="ignoreErrors")
+        for session in self._sessions:
+            with suppress(PlaywrightError):
+                session.detach()  # its interception ends with it
 
     def _on_request_while_filling(self, route: Route) -> None:
         request = route.request

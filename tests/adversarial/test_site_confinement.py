@@ -168,6 +168,20 @@ def test_a_form_posting_to_its_own_page_is_the_form(served: Served, vocabulary: 
     assert found.action == "https://www.facebook.com/help/contact/712876720715583"
 
 
+def test_metas_own_server_redirecting_off_the_site_is_not_followed(
+    mock_site: MockMeta, mock_browser: Browser, vocabulary: Vocabulary
+) -> None:
+    # Request routing never sees a redirect's next address: the guard reads the page's response itself.
+    mock_site.reset(Scenario(redirect_off_site=True))
+    context = mock_browser.new_context(ignore_https_errors=True)
+    try:
+        with pytest.raises(RefusedError, match=r"meta-privacy-center\.example, which is not one of Meta.s sites"):
+            walker(context.new_page(), vocabulary, "form-address-2025").find_form()
+    finally:
+        context.close()
+    assert [r.path for r in mock_site.requests if r.host == LOOKALIKE_HOST] == []
+
+
 # With --cdp, in the person's own browser -------------------------------------------------------------------
 
 
