@@ -137,7 +137,7 @@ class PageGuard:
         """`value` is in the form now: no request may carry it until the hand-over."""
         value = value.strip()
         if len(value) >= 3:  # shorter values ("FR", a two-letter code) are everywhere in ordinary traffic
-            self._typed.extend(_spellings(value))
+            self._typed.extend(spellings(value))
 
     def release(self) -> None:
         """The hand-over: the person's own Submit must go through. Routes are removed from every tab."""
@@ -165,29 +165,33 @@ class PageGuard:
             return "a navigation of the page"
         if request.method != "GET" and self._action and without_query(request.url) == self._action:
             return "a request to the form's action"
-        if self._typed and _carries(request, self._typed):
+        if self._typed and carries(request.url, request.post_data_buffer, self._typed):
             return "a request carrying a typed value"
         return None
 
 
-def _spellings(value: str) -> list[str]:
+def spellings(value: str) -> list[str]:
     """How a typed value may be written in a request: as is, URL-encoded both ways, JSON-escaped; lowercase."""
+    value = _one_line_end(value)
     forms = {value, quote_plus(value), quote(value, safe=""), json.dumps(value)[1:-1]}
     forms.add(json.dumps(value, ensure_ascii=False)[1:-1])
     return sorted(form.casefold() for form in forms)
 
 
-def _carries(request: Request, spellings: list[str]) -> bool:
-    """Whether the address or the body holds one of `spellings`: raw (multipart, JSON), or URL-decoded."""
-    texts = [request.url]
-    body = request.post_data_buffer
-    if body:
-        texts.append(body.decode("utf-8", "replace"))
+def carries(url: str, body: bytes | None, typed: list[str]) -> bool:
+    """Whether the address or the body holds one of the `typed` spellings: raw (multipart, JSON), or URL-decoded.
+    Line ends are compared as "\\n": a form's body sends a typed newline as CRLF."""
+    texts = [url, body.decode("utf-8", "replace")] if body else [url]
     candidates = set()
     for text in texts:
         candidates.update({text, unquote(text), unquote_plus(text)})
-    folded = [text.casefold() for text in candidates]
-    return any(spelling in text for spelling in spellings for text in folded)
+    folded = [_one_line_end(text).casefold() for text in candidates]
+    return any(spelling in text for spelling in typed for text in folded)
+
+
+def _one_line_end(text: str) -> str:
+    """CRLF as LF, written out (in a request) or escaped (in JSON)."""
+    return text.replace("\r\n", "\n").replace("\\r\\n", "\\n")
 
 
 def _leaves_the_page(request: Request) -> bool:

@@ -175,7 +175,7 @@ def test_metas_own_server_redirecting_off_the_site_is_not_followed(
     mock_site.reset(Scenario(redirect_off_site=True))
     context = mock_browser.new_context(ignore_https_errors=True)
     try:
-        with pytest.raises(RefusedError, match=r"meta-privacy-center\.example, which is not one of Meta.s sites"):
+        with pytest.raises(RefusedError, match=r"meta-privacy-center\.example, which is not one of Meta's sites"):
             walker(context.new_page(), vocabulary, "form-address-2025").find_form()
     finally:
         context.close()
