@@ -242,13 +242,15 @@ class Walker:
         nothing sent. Else stop (exit 9): typing on would put the person's details into another page."""
         form = self._filled
         assert form is not None, "start_filling() comes first"
-        self.ensure_on_site()
-        navigated = self._navigations != self._navigations_at_filling
+        # Off the site now (a popup, a redirect: blocked) is the same: some fields are filled, so not exit 6's
+        # "filled nothing".
+        off_site = self._off_site_url or self.guard.off_site_url
+        navigated = off_site is not None or self._navigations != self._navigations_at_filling
         if self.guard.sending or navigated or not form.email.count():
             logger.info(
                 "the form changed while filled: blocked {}, navigated to {}, email field there: {}",
                 self.guard.sending,
-                self.page.url if navigated else "nowhere",
+                host_of(off_site or self.page.url) if navigated else "nowhere",
                 form.email.count(),
             )
             raise FormTamperedError(

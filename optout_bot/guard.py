@@ -140,8 +140,11 @@ class PageGuard:
             self._typed.extend(spellings(value))
 
     def release(self) -> None:
-        """The hand-over: the person's own Submit must go through. Routes are removed from every tab."""
+        """The hand-over: the person's own Submit must go through. Routes are removed from every tab, and tabs
+        the person opens from now on are theirs."""
         self._armed = False
+        with suppress(PlaywrightError):
+            self._pages[0].remove_listener("popup", self._watch_popup)
         for page in self._pages:
             with suppress(PlaywrightError):  # the person may have closed the tab
                 page.unroute_all(behavior="ignoreErrors")
@@ -155,7 +158,7 @@ class PageGuard:
         if why is None:
             route.fallback()
             return
-        logger.info("blocked while filling: {} {} ({})", request.method, without_query(request.url), why)
+        logger.info("blocked while filling: {} to {} ({})", request.method, host_of(request.url), why)
         self.sending.append(why)
         _block(route)
 
