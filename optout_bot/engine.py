@@ -29,6 +29,7 @@ from optout_bot.flows.model import ClickStep, FormSpec, GotoStep, Step
 from optout_bot.guard import PageGuard
 from optout_bot.i18n import N_, _
 from optout_bot.interruptions import Interruptions, LoginPrompt
+from optout_bot.network import raise_if_no_connection
 from optout_bot.options import Timeouts
 from optout_bot.safety import click_safely, refuse_unsafe_click
 from optout_bot.scrub import scrub_text
@@ -382,6 +383,7 @@ class Walker:
             raise RouteFailed(label, f"the page did not load within {self.timeouts.step:.0f} s") from None
         except PlaywrightError as exc:
             self.ensure_on_site()
+            raise_if_no_connection(exc, step.goto)  # offline: every route would fail the same way (exit 10)
             raise RouteFailed(label, f"the page could not be opened ({_first_line(exc)})") from None
         self.ensure_on_site()
         self._record(route, label, "ok")

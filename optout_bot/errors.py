@@ -22,6 +22,7 @@ class ExitStatus(IntEnum):
     BROWSER = 7  # no browser found, profile locked, --cdp unreachable
     SETTING_ON = 8  # `verify` only: a setting was found on (switched back on, or never switched off)
     FORM_TAMPERED = 9  # the page tried to send or replace the form while the tool filled it: stopped
+    NO_CONNECTION = 10  # the browser could not reach the platform's site at all (offline, name not found, refused)
 
 
 # The table of exit codes at the end of every `--help`, each meaning translated where it is shown.
@@ -52,6 +53,10 @@ EXIT_CODES: tuple[tuple[ExitStatus, str], ...] = (
         N_(
             "the page tried to send or replace the form by itself while optout-bot filled it: stopped, nothing was sent"
         ),
+    ),
+    (
+        ExitStatus.NO_CONNECTION,
+        N_("no connection to the platform's site: check your internet connection, then run again"),
     ),
 )
 
@@ -100,3 +105,7 @@ class FormTamperedError(OptoutError):
     """The page sent itself, or changed under the tool, while it filled the form (the sending was blocked)."""
 
     status = ExitStatus.FORM_TAMPERED
+
+
+class NoConnectionError(OptoutError):
+    status = ExitStatus.NO_CONNECTION
