@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, Request
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from optout_bot import progress
 from optout_bot.domains import is_site_url
@@ -173,6 +174,8 @@ class Result:
 # How often the wait looks at the page. The person's click is seen by its request, whenever it happens; this
 # only sets how soon after it the confirmation is noticed.
 _POLL_MS = 250
+# How long a page seen with the confirmation's words may take to finish loading before it is judged.
+_LOADED_MS = 10_000
 # The requests that carry a form's submission: a form posted by navigation, or by script (Meta's are).
 _SUBMISSION_TYPES = ("document", "fetch", "xhr")
 
@@ -237,7 +240,7 @@ def await_person(
                     code_announced = True
                 elif watch.submitted and _form_gone(form_controls) and is_site_url(page.url, site):
                     confirmation = watch.fresh_confirmation()
-                    if confirmation is not None:
+                    if confirmation is not None and _still_a_confirmation(page, form_controls, code_prompt, site):
                         return Result(Outcome.CONFIRMED, confirmation, submitted=True)
                 page.wait_for_timeout(_POLL_MS)
             except PlaywrightError as exc:  # the page navigated, or closed, while it was looked at
@@ -257,6 +260,16 @@ def _is_submission(request: Request, page: Page) -> bool:
         return request.frame == page.main_frame
     except PlaywrightError:  # a service worker's request: not the page's
         return False
+
+
+def _still_a_confirmation(page: Page, form_controls: Locator, code_prompt: Locator | None, site: Site) -> bool:
+    """The words were seen on a page that may still be arriving: once it has loaded, is it still no form and no
+    code prompt, on the site? (A code page drawn in Meta's confirmation words shows its words a moment before its
+    code field: seen between the two, it would pass for the confirmation.)"""
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_load_state("load", timeout=_LOADED_MS)
+    code_shown = code_prompt is not None and code_prompt.is_visible()
+    return not code_shown and _form_gone(form_controls) and is_site_url(page.url, site)
 
 
 def _form_gone(form_controls: Locator) -> bool:
