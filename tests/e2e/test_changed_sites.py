@@ -1,0 +1,58 @@
+"""Sites the flows have never seen: the walk decides per page and still reaches the pre-filled form, or gives up
+in seconds (issue 15, part 1).
+
+The mock site scrambles Meta's pages (Scenario.scrambled: renamed and reordered menus among decoys, Settings in
+Instagram's navigation, the AI topic moved to the Privacy Policy, the known form addresses dead, conjugated
+titles, 2025's link wording). The flows' routes no longer lead to the form; the walker's exploration must, by
+the meaning of the page's links, without ever clicking a decoy or posting anything before the person's click.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from optout_bot.engine import Walker
+from optout_bot.explore import EXPLORED_ROUTE
+from optout_bot.flows import Vocabulary, load_flow
+from optout_bot.mock_meta import MockMeta, Scenario
+from optout_bot.options import Timeouts
+from optout_bot.ui import Ui
+from tests.e2e.cli import FAST, Home, run_cli
+from tests.e2e.conftest import form_posts
+
+DECOYS = ("account_ownership_and_control", "download", "delete")
+
+
+@pytest.fixture
+def browser_tab(mock_browser: Browser) -> Iterator[object]:
+    context = mock_browser.new_context(ignore_https_errors=True)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "de", "pl"])
+@pytest.mark.parametrize("platform", ["instagram", "facebook"])
+def test_the_walk_reaches_the_form_on_a_scrambled_site(
+    mock_site: MockMeta, browser_tab: object, vocabulary: Vocabulary, platform: str, lang: str
+) -> None:
+    mock_site.reset(Scenario.scrambled(lang, seed=7))
+    page = browser_tab
+    walker = Walker(page, load_flow(platform, vocabulary), vocabulary, Ui(interactive=False), Timeouts(step=15))
+    started = time.monotonic()
+    found = walker.find_form()
+    took = time.monotonic() - started
+    print(f"{platform} {lang}: form at {found.url} by route {found.route} in {took:.1f} s")
+    for entry in found.trail:
+        print("  ", entry.route, entry.step, entry.outcome)
+    expect(found.email).to_have_value("jane.doe@example.com")
+    assert found.submit.count() == 1
+    assert mock_site.posts() == []  # nothing sent: the person clicks Submit
+    assert not [r.path for r in mock_site.requests if any(decoy in r.path for decoy in DECOYS)]
+    assert took < 30
