@@ -245,7 +245,10 @@ _PLACE_LOOK = """(shape) => ({
     .filter((el) => el.checkVisibility ? el.checkVisibility() : el.getClientRects().length > 0)
     .map((el) => (el.innerText || '').replace(/\\s+/g, ' ').trim()).filter((text) => text && text.length < 300),
 })"""
-_SHAPES = {"form": "input[type=email i], form input[type=radio i]", "setting": "input[type=checkbox i], [role=switch], [role=checkbox]"}
+_SHAPES = {
+    "form": "input[type=email i], form input[type=radio i]",  # the general form asks its question first
+    "setting": "input[type=checkbox i], [role=switch], [role=checkbox]",
+}
 
 
 def place_by_meaning(page: Page, flow: Flow, vocabulary: Vocabulary) -> str | None:
