@@ -326,7 +326,6 @@ class Walker:
         """The route's control is not on this page: follow what the page offers toward the place (explore.py)."""
         self._explored = True
         explored = Route.model_construct(id=EXPLORED_ROUTE, source="the page's own links", steps=[])
-        self.ui.step(_("The page is not as expected; looking for the way on this page…"))
         explorer = Explorer(
             self.page,
             self.flow,
@@ -334,6 +333,7 @@ class Walker:
             self.interruptions.never_clicked,
             lambda timeout_ms: self._await(None, min(timeout_ms, Timeouts.ms(self.timeouts.step))),
             lambda done, outcome: self._record(explored, done, outcome),
+            announce=lambda: self.ui.step(_("The page is not as expected; looking for the way on this page…")),
         )
         try:
             if explorer.run(goal_words(self.flow, route, step)):

@@ -140,6 +140,7 @@ class Explorer:
         look_around: Callable[[float], str],
         record: Callable[[str, str], None],
         budget: Budget | None = None,
+        announce: Callable[[], None] = lambda: None,
     ) -> None:
         self.page = page
         self.flow = flow
@@ -149,6 +150,7 @@ class Explorer:
         self.look_around = look_around
         self.record = record  # (what was done, outcome) into the walk's trail
         self.budget = budget or Budget()
+        self.announce = announce  # tells the person, once, before the first control the exploration follows
         self.followed: set[str] = set()  # every link followed, wherever it was: no page is walked twice
 
     def run(self, goal: dict[str, float]) -> bool:
@@ -169,6 +171,8 @@ class Explorer:
             if pages >= self.budget.pages:
                 self.record(f"explore: page budget ({self.budget.pages}) spent", "failed: no more pages to try")
                 return False
+            if pages == 1:
+                self.announce()
             if not self._follow(candidate):
                 continue
             pages += 1
