@@ -191,7 +191,6 @@ class Walker:
         page.on("framenavigated", self._watch_navigation)
         self.interruptions = Interruptions(page, flow, vocabulary, ui, timeouts, on_login_needed)
         self.settling = Settling(page)  # tells a control that is not coming from one that is late
-        self._explored = False  # one exploration per walk: the safety net, when a route's control is missing
         # The place the routes lead to (the form, the setting's page) is known by its heading.
         self._form_heading = page.get_by_role("heading", name=vocabulary.pattern_any(flow.headings)).first
         wrong_form = flow.form.wrong_form if flow.form is not None else []
@@ -255,6 +254,8 @@ class Walker:
                     continue
                 if self.interruptions.handle_login_address():
                     continue
+                if watched.first.is_visible():  # came meanwhile (a loaded machine answers short waits late)
+                    continue
                 return "form" if self._place_by_meaning() else "missing"
             self.ensure_on_site()
             if self.interruptions.handle():
@@ -305,6 +306,7 @@ class Walker:
 
     def _find(self, recognise: Callable[[Route], Found]) -> Found:
         total = len(self.flow.routes)
+        first_missing: tuple[Route, int, str] | None = None  # where the first route lost its way, to explore from
         for number, route in enumerate(self.flow.routes, start=1):
             if number > 1:
                 self.ui.say(
@@ -316,16 +318,24 @@ class Walker:
             except RouteFailed as failure:
                 self._record(route, failure.step, f"failed: {failure.reason}")
                 logger.info("route {} failed at {}: {}", route.id, failure.step, failure.reason)
-                if failure.missing_at is not None and not self._explored:
-                    found = self._explore(route, failure.missing_at, recognise)
-                    if found is not None:
-                        return found
+                if failure.missing_at is not None and first_missing is None:
+                    first_missing = (route, failure.missing_at, self.page.url)
+        # The routes, tried first, are the strong hints; the page's own links are the safety net.
+        if first_missing is not None:
+            found = self._explore(*first_missing, recognise)
+            if found is not None:
+                return found
         raise FormNotFound(self.trail, self._wrong_form_url)
 
-    def _explore(self, route: Route, step: int, recognise: Callable[[Route], Found]) -> Found | None:
-        """The route's control is not on this page: follow what the page offers toward the place (explore.py)."""
-        self._explored = True
+    def _explore(self, route: Route, step: int, url: str, recognise: Callable[[Route], Found]) -> Found | None:
+        """No route reached the place: from the page where the first one missed its control, follow what the pages
+        offer toward the place (explore.py)."""
         explored = Route.model_construct(id=EXPLORED_ROUTE, source="the page's own links", steps=[])
+        try:
+            self._goto(explored, GotoStep.model_construct(goto=url))
+        except RouteFailed as failure:
+            self._record(explored, failure.step, f"failed: {failure.reason}")
+            return None
         explorer = Explorer(
             self.page,
             self.flow,

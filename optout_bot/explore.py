@@ -156,6 +156,8 @@ class Explorer:
     def run(self, goal: dict[str, float]) -> bool:
         """True when the place is on screen; False when the budget is spent or nothing is left to try."""
         deadline = time.monotonic() + self.budget.seconds
+        if self.look_around(self.budget.seconds * 1000) == "form":  # the start page, settled first
+            return True
         path = [Node(self.page.url)]
         pages = 1
         while path and time.monotonic() < deadline:
