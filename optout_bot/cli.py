@@ -213,8 +213,11 @@ def login(**params: Any) -> None:
     from optout_bot.accounts import choose_account
     from optout_bot.config import load_config
     from optout_bot.options import Timeouts
+    from optout_bot.scrub import remember_settings
 
-    account = choose_account(load_config(), params["account"], params["platform"])
+    config = load_config()
+    remember_settings(config)  # hidden from the log (scrub.py)
+    account = choose_account(config, params["account"], params["platform"])
     timeouts = Timeouts(step=params["step_timeout"], login=params["login_timeout"])
     from optout_bot.logfile import configure_logging
     from optout_bot.login import log_in

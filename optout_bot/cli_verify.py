@@ -53,7 +53,11 @@ def verify(**params: Any) -> None:  # fmt: skip
     from optout_bot.ui import Ui
     from optout_bot.verify import VerifyOptions, nothing_to_verify, planned
 
-    visits = planned(load_config(), params["account"])
+    config = load_config()
+    from optout_bot.scrub import remember_settings
+
+    remember_settings(config)  # hidden from the log and any diagnostic of the walk to each setting (scrub.py)
+    visits = planned(config, params["account"])
     if not visits:
         click.echo(nothing_to_verify(params["account"]), err=params["as_json"])
         if params["as_json"]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit, urlunsplit
 
+from ada_url import URL, join_url
+
 from optout_bot.platforms import META, Site
 from optout_bot.platforms import META_DOMAINS as META_DOMAINS  # for the mock site's certificate
 
@@ -19,15 +21,35 @@ def is_site_host(host: str, domains: tuple[str, ...]) -> bool:
 
 
 def is_site_url(url: str, site: Site) -> bool:
-    """True for an https address on one of the site's domains (no credentials, no odd ports)."""
+    """True for an https address on one of the site's domains (no credentials, no odd ports).
+
+    The address is read as the browser reads it (the WHATWG URL standard, by the `ada-url` parser), not as
+    Python's urlsplit does: the two disagree on `\\`, tabs and escapes, and `https://evil\\.instagram.com/`
+    is Instagram's for urlsplit but goes to the host `evil` in the browser.
+    """
     try:
-        parts = urlsplit(url)
-        port = parts.port
+        parsed = URL(url)
     except ValueError:
         return False
-    if parts.scheme != "https" or parts.username or parts.password or port not in (None, 443):
+    if parsed.protocol != "https:" or parsed.username or parsed.password or parsed.port not in ("", "443"):
         return False
-    return is_site_host(parts.hostname or "", site.domains)
+    return is_site_host(parsed.hostname, site.domains)
+
+
+def resolve_link(base: str, href: str) -> str:
+    """Where a link's `href` on the page at `base` leads, as the browser resolves it ("" if it leads nowhere)."""
+    try:
+        return str(join_url(base, href))
+    except ValueError:
+        return ""
+
+
+def host_of(url: str) -> str:
+    """The host the browser would contact for `url` (the address itself if it has none), to name to the person."""
+    try:
+        return URL(url).hostname or url
+    except ValueError:
+        return url
 
 
 def is_meta_host(host: str) -> bool:

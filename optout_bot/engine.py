@@ -22,13 +22,15 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from optout_bot.domains import is_site_url
-from optout_bot.errors import RefusedError
+from optout_bot.domains import host_of, is_site_url, resolve_link
+from optout_bot.errors import FormTamperedError, RefusedError
 from optout_bot.explore import EXPLORED_ROUTE, Explorer, goal_words, place_by_meaning
 from optout_bot.flows import Flow, Route, Target, Vocabulary
 from optout_bot.flows.model import ClickStep, FormSpec, GotoStep, Step
+from optout_bot.guard import PageGuard
 from optout_bot.i18n import N_, _
 from optout_bot.interruptions import Interruptions, LoginPrompt
+from optout_bot.network import raise_if_no_connection
 from optout_bot.options import Timeouts
 from optout_bot.safety import click_safely, refuse_unsafe_click
 from optout_bot.scrub import scrub_text
@@ -138,6 +140,7 @@ class FoundForm:
     full_name: Locator | None = None
     phone: Locator | None = None
     left_to_person: list[Locator] = field(default_factory=list)  # evidence fields only the person fills
+    action: str = ""  # where the form sends itself (its action, resolved; the page's own address if none)
 
 
 @dataclass
@@ -188,6 +191,11 @@ class Walker:
         self._steps_shown = 0  # the current route's steps as the person sees them, and the form's filling
         self._off_site_url: str | None = None
         self._wrong_form_url: str | None = None
+        self._navigations = 0  # of the tab, each new address (a new document, or a script changing it)
+        self._navigations_at_filling = 0
+        self._filled: FoundForm | None = None  # the form being filled, until the hand-over
+        # Off-site navigations and posts are blocked in the browser, before any request leaves it.
+        self.guard = PageGuard(page, self.site)
         page.on("framenavigated", self._watch_navigation)
         self.interruptions = Interruptions(page, flow, vocabulary, ui, timeouts, on_login_needed)
         self.settling = Settling(page)  # tells a control that is not coming from one that is late
@@ -201,21 +209,68 @@ class Walker:
     # --- guards -------------------------------------------------------------------------------------------
 
     def _watch_navigation(self, frame: Frame) -> None:
-        # Runs while Playwright waits: remembers a main-frame navigation off the platform's domains.
-        if frame.parent_frame is None and frame.url.startswith("http") and not is_site_url(frame.url, self.site):
+        # Runs while Playwright waits: counts the tab's navigations, remembers one off the platform's domains.
+        if frame.parent_frame is not None:
+            return
+        self._navigations += 1
+        if frame.url.startswith("http") and not is_site_url(frame.url, self.site):
             self._off_site_url = frame.url
 
     def ensure_on_site(self) -> None:
-        """Refuse to go on (exit 6) once the tab has been anywhere but the platform's own domains."""
-        url = self._off_site_url or self.page.url
+        """Refuse to go on (exit 6) once the tab has been anywhere but the platform's own domains, or tried to."""
+        url = self._off_site_url or self.guard.off_site_url or self.page.url
         if url.startswith("http") and not is_site_url(url, self.site):
-            host = urlsplit(url).hostname or url
-            raise RefusedError(
-                _(
-                    "the page went to {host}, which is not one of {company}'s sites; optout-bot stopped there and "
-                    "filled nothing. If you did not expect this, you may be looking at a phishing copy."
-                ).format(host=host, company=self.site.company)
+            self._refuse_off_site(url)
+
+    def _refuse_off_site(self, url: str) -> None:
+        raise RefusedError(
+            _(
+                "the page went to {host}, which is not one of {company}'s sites; optout-bot stopped there and "
+                "filled nothing. If you did not expect this, you may be looking at a phishing copy."
+            ).format(host=host_of(url), company=self.site.company)
+        )
+
+    # --- filling: from the found form to the hand-over -------------------------------------------------------
+
+    def start_filling(self, form: FoundForm) -> None:
+        """From here to the hand-over, nothing may send the form, take the tab elsewhere or replace the page."""
+        self.ensure_on_site()
+        self._filled = form
+        self._navigations_at_filling = self._navigations
+        self.guard.arm(form.action)
+
+    def typing(self, value: str) -> None:
+        """Called before `value` goes into a field: from then on no request of the page may carry it."""
+        self.guard.typed(value)
+
+    def ensure_form_untouched(self) -> None:
+        """After every field, and before the screenshot and the hand-over: the same page, the form still in it,
+        nothing sent. Else stop (exit 9): typing on would put the person's details into another page."""
+        form = self._filled
+        assert form is not None, "start_filling() comes first"
+        # Off the site now (a popup, a redirect: blocked) is the same: some fields are filled, so not exit 6's
+        # "filled nothing".
+        off_site = self._off_site_url or self.guard.off_site_url
+        navigated = off_site is not None or self._navigations != self._navigations_at_filling
+        if self.guard.sending or navigated or not form.email.count():
+            logger.info(
+                "the form changed while filled: blocked {}, navigated to {}, email field there: {}",
+                self.guard.sending,
+                host_of(off_site or self.page.url) if navigated else "nowhere",
+                form.email.count(),
             )
+            raise FormTamperedError(
+                _(
+                    "the page tried to send or replace the form by itself while optout-bot filled it in; "
+                    "optout-bot blocked that and stopped, so nothing was sent. The form may have changed, or it "
+                    "may not be {company}'s real one: please report it."
+                ).format(company=self.site.company)
+            )
+
+    def hand_over(self) -> None:
+        """The form goes to the person as it was filled: routing ends, so their own Submit goes through."""
+        self.ensure_form_untouched()
+        self.guard.release()
 
     # --- waiting ------------------------------------------------------------------------------------------
 
@@ -380,11 +435,16 @@ class Walker:
 
     def _goto(self, route: Route, step: GotoStep) -> None:
         label = f"goto {step.goto}"
+        if not is_site_url(step.goto, self.site):  # `--from-link`, or a flow: read as the browser reads it
+            self._refuse_off_site(step.goto)
         try:
             self.page.goto(step.goto, wait_until="domcontentloaded", timeout=Timeouts.ms(self.timeouts.step))
         except PlaywrightTimeout:
+            self.ensure_on_site()  # a redirect off the site, blocked, ends the navigation too
             raise RouteFailed(label, f"the page did not load within {self.timeouts.step:.0f} s") from None
         except PlaywrightError as exc:
+            self.ensure_on_site()
+            raise_if_no_connection(exc, step.goto)  # offline: every route would fail the same way (exit 10)
             raise RouteFailed(label, f"the page could not be opened ({_first_line(exc)})") from None
         self.ensure_on_site()
         self._record(route, label, "ok")
@@ -438,6 +498,8 @@ class Walker:
             self._choose(form, label)
         self._answer_questions(email, label)
         self.ensure_on_site()
+        submit = locate(self.page, form.submit, self.vocabulary)
+        action = self._form_action(email, submit)
         self._record(route, label, "ok")
         return FoundForm(
             url=self.page.url,
@@ -445,12 +507,32 @@ class Walker:
             email=email,
             country=self._present(form.country),
             reason=self._present(form.reason),
-            submit=locate(self.page, form.submit, self.vocabulary),
+            submit=submit,
             trail=self.trail,
             full_name=self._present(form.full_name),
             phone=self._present(form.phone),
             left_to_person=[present for target in form.left_to_person if (present := self._present(target))],
+            action=action,
         )
+
+    def _form_action(self, email: Locator, submit: Locator) -> str:
+        """Where the form would send what is typed in it: refused (exit 6) if that is off the platform's site.
+
+        A phishing copy can sit on the platform's own page (an injected form, a frame) and post elsewhere; the
+        submit button's `formaction` wins over the form's `action`, as in the browser."""
+        form = email.locator("xpath=ancestor::form[1]")
+        action = (form.get_attribute("action") or "") if form.count() else ""
+        if submit.count() == 1:
+            action = submit.get_attribute("formaction") or action
+        resolved = resolve_link(self.page.url, action.strip()) if action.strip() else self.page.url
+        if not is_site_url(resolved, self.site):
+            raise RefusedError(
+                _(
+                    "the form on this page sends what is typed in it to {host}, which is not one of {company}'s "
+                    "sites; optout-bot filled nothing. You may be looking at a phishing copy."
+                ).format(host=host_of(resolved), company=self.site.company)
+            )
+        return resolved
 
     def _choose(self, form: FormSpec, label: str) -> None:
         """The option the form asks for first (the third-party form: "Object to or restrict…"); its fields follow."""

@@ -21,6 +21,8 @@ class ExitStatus(IntEnum):
     REFUSED = 6  # the walk led off Meta's domains, or to a form that is not the objection form
     BROWSER = 7  # no browser found, profile locked, --cdp unreachable
     SETTING_ON = 8  # `verify` only: a setting was found on (switched back on, or never switched off)
+    FORM_TAMPERED = 9  # the page tried to send or replace the form while the tool filled it: stopped
+    NO_CONNECTION = 10  # the browser could not reach the platform's site at all (offline, name not found, refused)
 
 
 # The table of exit codes at the end of every `--help`, each meaning translated where it is shown.
@@ -46,6 +48,16 @@ EXIT_CODES: tuple[tuple[ExitStatus, str], ...] = (
     ),
     (ExitStatus.BROWSER, N_("browser problem: none found, profile in use by a running browser, --cdp unreachable")),
     (ExitStatus.SETTING_ON, N_("verify: a setting is on (switched back on, or never switched off)")),
+    (
+        ExitStatus.FORM_TAMPERED,
+        N_(
+            "the page tried to send or replace the form by itself while optout-bot filled it: stopped, nothing was sent"
+        ),
+    ),
+    (
+        ExitStatus.NO_CONNECTION,
+        N_("no connection to the platform's site: check your internet connection, then run again"),
+    ),
 )
 
 
@@ -87,3 +99,13 @@ class RefusedError(OptoutError):
 
 class BrowserProblemError(OptoutError):
     status = ExitStatus.BROWSER
+
+
+class FormTamperedError(OptoutError):
+    """The page sent itself, or changed under the tool, while it filled the form (the sending was blocked)."""
+
+    status = ExitStatus.FORM_TAMPERED
+
+
+class NoConnectionError(OptoutError):
+    status = ExitStatus.NO_CONNECTION

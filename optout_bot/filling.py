@@ -3,11 +3,15 @@
 Only fields named by the flow are touched, only on the platform's domains, and never the Submit control.
 Meta usually pre-fills the account's email; the tool does not overwrite it silently. Fields the flow says
 are the person's own to fill (the third-party form's evidence) are named to them and left alone.
+
+Filling fires the page's `input` and `change` events, on which a page may send itself: the watch (the walker,
+with optout_bot.guard routing the tab) is told each value before it is typed, so no request can carry it,
+and checks after each field that the page is the same, the form still in it and nothing sent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Protocol
 
 from playwright.sync_api import Locator
 
@@ -17,19 +21,31 @@ from optout_bot.ui import Ui
 from optout_bot.values import FormValues, country_names
 
 
-def fill_form(form: FoundForm, values: FormValues, ui: Ui, ensure_on_site: Callable[[], None]) -> list[str]:
+class FillWatch(Protocol):
+    """What watches the page while the tool fills it (engine.Walker)."""
+
+    def start_filling(self, form: FoundForm) -> None: ...
+
+    def typing(self, value: str) -> None: ...
+
+    def ensure_form_untouched(self) -> None: ...
+
+
+def fill_form(form: FoundForm, values: FormValues, ui: Ui, watch: FillWatch) -> list[str]:
     """Fill what we know; return one line per field saying what is in it now, for the person to check."""
-    ensure_on_site()
+    watch.start_filling(form)
+    fill = _Filler(watch)
     summary = []
     if form.full_name is not None:
-        summary.append(_fill_text(form.full_name, values.full_name, _("Full name: {value}."), _NAME_MISSING))
-    summary.append(_fill_email(form.email, values.email, ui))
+        summary.append(_fill_text(fill, form.full_name, values.full_name, _("Full name: {value}."), _NAME_MISSING))
+    summary.append(_fill_email(fill, form.email, values.email, ui))
     if form.phone is not None:
-        summary.append(_fill_text(form.phone, values.phone, _("Phone number: {value}."), _PHONE_MISSING))
+        summary.append(_fill_text(fill, form.phone, values.phone, _("Phone number: {value}."), _PHONE_MISSING))
     if form.country is not None:
         summary.append(_fill_country(form.country, values.country))
+        watch.ensure_form_untouched()
     if form.reason is not None and values.reason:
-        form.reason.fill(values.reason)
+        fill(form.reason, values.reason)
         summary.append(_("Your text about how this affects you: filled in, please re-read it."))
     elif form.reason is not None:
         summary.append(_("Your text about how this affects you: left empty (it is optional)."))
@@ -38,16 +54,29 @@ def fill_form(form: FoundForm, values: FormValues, ui: Ui, ensure_on_site: Calla
     return summary
 
 
+class _Filler:
+    """Types one value into one field, watched: announced before, the field left (its `change` fires), checked."""
+
+    def __init__(self, watch: FillWatch) -> None:
+        self.watch = watch
+
+    def __call__(self, field: Locator, value: str) -> None:
+        self.watch.typing(value)
+        field.fill(value)
+        field.blur()  # `change` fires now, not when the person clicks elsewhere after the hand-over
+        self.watch.ensure_form_untouched()
+
+
 _NAME_MISSING = N_("Full name: empty — please type it (or save it with optout-bot init, or give --name).")
 _PHONE_MISSING = N_("Phone number: empty — please type it with its country code (or give --phone).")
 
 
-def _fill_text(field: Locator, value: str | None, filled: str, missing: str) -> str:
+def _fill_text(fill: _Filler, field: Locator, value: str | None, filled: str, missing: str) -> str:
     """A plain field the tool fills from the settings; what the page has already is kept when we have nothing."""
     if not value:
         present = field.input_value().strip()
         return filled.format(value=present) if present else _(missing)
-    field.fill(value)
+    fill(field, value)
     return filled.format(value=value)
 
 
@@ -59,7 +88,7 @@ def _label_of(field: Locator) -> str:
     return " ".join(str(label).split()) or _("A field")
 
 
-def _fill_email(field: Locator, wanted: str | None, ui: Ui) -> str:
+def _fill_email(fill: _Filler, field: Locator, wanted: str | None, ui: Ui) -> str:
     prefilled = field.input_value().strip()
     if not wanted:
         if prefilled:
@@ -75,7 +104,7 @@ def _fill_email(field: Locator, wanted: str | None, ui: Ui) -> str:
             question.format(prefilled=prefilled, wanted=wanted), refusal.format(prefilled=prefilled, wanted=wanted)
         ):
             return _("Email: {email} (kept, as Meta filled it in).").format(email=prefilled)
-    field.fill(wanted)
+    fill(field, wanted)
     return _("Email: {email}.").format(email=wanted)
 
 

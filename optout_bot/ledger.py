@@ -60,6 +60,8 @@ class Outcome(StrEnum):
     NOT_RECOGNISED = "not_recognised"  # 5
     REFUSED = "refused"  # 6
     BROWSER_PROBLEM = "browser_problem"  # 7
+    FORM_TAMPERED = "form_tampered"  # 9: the page tried to send or replace the form as it was filled
+    NO_CONNECTION = "no_connection"  # 10
     # Killed, or still running: the row `start_run` commits says this until `finish_run` replaces it.
     INTERRUPTED = "interrupted"
 
@@ -90,6 +92,8 @@ _EXIT_STATUS: dict[Outcome, ExitStatus] = {
     Outcome.NOT_RECOGNISED: ExitStatus.NOT_RECOGNISED,
     Outcome.REFUSED: ExitStatus.REFUSED,
     Outcome.BROWSER_PROBLEM: ExitStatus.BROWSER,
+    Outcome.FORM_TAMPERED: ExitStatus.FORM_TAMPERED,
+    Outcome.NO_CONNECTION: ExitStatus.NO_CONNECTION,
 }
 
 

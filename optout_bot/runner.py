@@ -5,6 +5,8 @@ Imported only when a browser is needed, so Playwright is never loaded for --help
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 # Playwright raises it for any call on a page, context or browser that was closed; it does not export it.
@@ -13,9 +15,9 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, Playwright, sync_playwright
 
 from optout_bot import progress
-from optout_bot.browser import SessionRequest, find_browser, has_display, open_session
+from optout_bot.browser import BrowserSession, SessionRequest, find_browser, has_display, open_session
 from optout_bot.diagnostics import save_diagnostic
-from optout_bot.domains import without_query
+from optout_bot.domains import is_site_url, without_query
 from optout_bot.engine import FROM_LINK_ROUTE, FormNotFound, FoundForm, Walker
 from optout_bot.errors import ExitStatus, NotRecognisedError, NotSubmittedError, OptoutError, RefusedError, UsageError
 from optout_bot.filling import fill_form
@@ -25,7 +27,7 @@ from optout_bot.handover import Outcome, PersonWatch, Result, ask_for_code, ask_
 from optout_bot.i18n import N_, _, ngettext
 from optout_bot.options import RunOptions
 from optout_bot.paths import demo_profile, make_private, profile_dir, timestamped_file
-from optout_bot.platforms import platform_name, site_of
+from optout_bot.platforms import Site, platform_name, site_of
 from optout_bot.recording import RunReport, recorded_run
 from optout_bot.scrub import remember_run
 from optout_bot.setting import (
@@ -173,7 +175,7 @@ def _walk_in_browser(
         choice = find_browser(pw, channel=options.channel, executable_path=options.executable_path)
         request.channel, request.executable_path = choice.channel, choice.executable_path
         ui.say(_("Opening {browser}…").format(browser=choice.description))
-    with open_session(pw, request) as session:
+    with open_session(pw, request) as session, _closing_a_refused_tab(session, flow.site):
         page = session.page
         walker = Walker(page, flow, vocabulary, ui, options.timeouts, on_login_needed=ask_to_log_in)
         if flow.kind == "setting":
@@ -207,15 +209,32 @@ def _walk_in_browser(
         )
         report.form_url, report.route = form.url, form.route
         walker.show_filling()
-        filled = fill_form(form, options.values, ui, walker.ensure_on_site)
+        filled = fill_form(form, options.values, ui, walker)
         for line in filled:
             ui.step(line)
         if options.dry_run:
-            return _dry_run_done(page, options, ui, report)
+            return _dry_run_done(walker, options, ui, report)
+        # The form as filled and unsent is handed over before the person is told to click: their own Submit
+        # must go through.
+        walker.hand_over()
         watch = PersonWatch(page, vocabulary.pattern_any(flow.confirmation))  # before the banner: no click is missed
         button = present_form(page, form.submit, filled)
         code_prompt = _code_prompt(page, flow, vocabulary)
         return _wait_for_person(page, options, watch, form, code_prompt, button, ui, report)
+
+
+@contextmanager
+def _closing_a_refused_tab(session: BrowserSession, site: Site) -> Iterator[None]:
+    """In the person's own browser (--cdp), the tool's tab is closed if the walk was refused off the site: a
+    phishing page is not left open among their tabs. (Our own browser closes with the run anyway.)"""
+    try:
+        yield
+    except RefusedError:
+        page = session.page
+        if session.attached and not page.is_closed() and not is_site_url(page.url, site):
+            with suppress(PlaywrightError):
+                page.close()
+        raise
 
 
 _LOOKING_FOR_OWN = N_("Looking for Meta's objection form on {platform}…")
@@ -332,8 +351,12 @@ def _starting_from(flow: Flow, link: str) -> Flow:
     return flow.model_copy(update={"routes": [route, *flow.routes]})
 
 
-def _dry_run_done(page: Page, options: RunOptions, ui: Ui, report: RunReport) -> ExitStatus:
-    path = report.receipt = _screenshot(page, options, "screenshots", "form", ui)
+def _dry_run_done(walker: Walker, options: RunOptions, ui: Ui, report: RunReport) -> ExitStatus:
+    """The form is ready: shown in a screenshot, once it is certain that nothing sent it or replaced it."""
+    walker.ensure_form_untouched()
+    path = _screenshot(walker.page, options, "screenshots", "form", ui)
+    walker.ensure_form_untouched()  # a page that sent itself a moment late is caught here, still blocked
+    report.receipt = path
     ui.success(_("Dry run: the form is ready and nothing was submitted. Screenshot: {path}").format(path=path))
     return ExitStatus.SUCCESS
 

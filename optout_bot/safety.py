@@ -7,11 +7,9 @@ by accident — for instance when Meta dresses a submit button as a link.
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
-
 from playwright.sync_api import Locator
 
-from optout_bot.domains import is_site_url
+from optout_bot.domains import host_of, is_site_url, resolve_link
 from optout_bot.errors import RefusedError
 from optout_bot.i18n import _
 from optout_bot.platforms import Site
@@ -50,8 +48,10 @@ _SENDS_ONLY_A_COOKIE_CHOICE = """(element, {persons, forbidden}) => {
   return !forbidden.some((control) => form.contains(control) || control.form === form);
 }"""
 
-# The link a click on this element would follow, if it is (inside) one.
+# The link a click on this element would follow, if it is (inside) one; and links inside it (a wrapper drawn
+# as a link, `span role=link`, around an <a>: the click lands on the inner link).
 _ITS_LINK = "xpath=ancestor-or-self::a[@href][1]"
+_LINKS_INSIDE = "a[href], area[href]"
 
 # These checks are selector queries on purpose: Playwright answers them in its own isolated world, where its
 # code is already loaded, while a script evaluated in the page's world costs 40–90 ms on each new page — on
@@ -82,16 +82,34 @@ def refuse_unsafe_click(target: Locator, site: Site, never: Locator | None = Non
         )
     # The link around the element if there is one, else the element itself (no href): the first in document
     # order, so one question to the browser, which never waits.
-    href = target.locator(_ITS_LINK).or_(target).first.get_attribute("href")
-    destination = urljoin(page.url, href.strip()) if href else ""
-    if destination.startswith("http") and not is_site_url(destination, site):
-        host = urlsplit(destination).hostname or destination
+    _refuse_unsafe_link(target.locator(_ITS_LINK).or_(target).first.get_attribute("href"), page.url, site)
+    inside = target.locator(_LINKS_INSIDE)
+    for index in range(inside.count()):
+        _refuse_unsafe_link(inside.nth(index).get_attribute("href"), page.url, site)
+
+
+def _refuse_unsafe_link(href: str | None, base: str, site: Site) -> None:
+    """RefusedError for a link that leaves the site's domains or is no web address (`javascript:`, `data:`).
+
+    The link is resolved as the browser resolves it (`/\\evil.example/` is another host to it)."""
+    if href is None:  # no link: a plain button, a menu opener
+        return
+    destination = resolve_link(base, href)
+    if destination.startswith(("https:", "http:")) and is_site_url(destination, site):
+        return
+    if destination.startswith(("https:", "http:")):
         raise RefusedError(
             _(
                 "the link to follow leads to {host}, which is not one of {company}'s sites; optout-bot did not "
                 "follow it and filled nothing. If you did not expect this, you may be looking at a phishing copy."
-            ).format(host=host, company=site.company)
+            ).format(host=host_of(destination), company=site.company)
         )
+    raise RefusedError(
+        _(
+            "the link to follow is not a web address on {company}'s sites (it runs a script or opens something "
+            "else); optout-bot did not follow it and filled nothing. Please report this page."
+        ).format(company=site.company)
+    )
 
 
 def _touches(target: Locator, never: Locator) -> bool:

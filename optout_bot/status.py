@@ -91,6 +91,8 @@ OUTCOME_WORDS: dict[Outcome, str] = {
     Outcome.NOT_RECOGNISED: N_("pages not recognised"),
     Outcome.REFUSED: N_("refused: unsafe page"),
     Outcome.BROWSER_PROBLEM: N_("browser problem"),
+    Outcome.FORM_TAMPERED: N_("stopped: form unsafe"),
+    Outcome.NO_CONNECTION: N_("no connection"),
     Outcome.INTERRUPTED: N_("interrupted"),
 }
 DRY_RUN = N_("dry run: {outcome}")

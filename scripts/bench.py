@@ -11,7 +11,11 @@ In one run, on this machine:
   - the same again with the mock server waiting 150 ms before every response (Scenario.latency_ms);
   - the time of `optout-bot --help` and `optout-bot flows check` (no browser), beside a bare `python -c pass`;
   - the CPU time of each run (less disturbed by a busy machine than its duration), and the peak memory of
-    the tool's own Python process, of Playwright's driver and of the browser.
+    the tool's own Python process, of Playwright's driver and of the browser;
+  - "changed site": the time to a ready form on the scrambled mock (Scenario.scrambled: menus renamed and
+    moved, known form addresses gone, titles reworded), beside the happy path, alternating run by run;
+  - "gives up": the time to exit 5 on a site where nothing the tool knows is on any page (layout="changed").
+`--rows` runs only some of these (pairs, startup, changed, gives-up); the report has only those.
 It writes <out>/benchmarks.md (tables, the machine, the targets) and <out>/benchmarks.json (every run).
 Benchmarks are not tests: nothing here fails on a missed target; the tables say whether each is met.
 """
@@ -63,6 +67,12 @@ BARE_WALK = ROOT / "scripts" / "bare_walk.py"
 MAX_RATIO = 1.25  # tool / bare script, median of the pairs, with and without latency
 MAX_HELP_S = 0.25  # `optout-bot --help`, median
 MAX_TOOL_RSS_MB = 120.0  # the tool's own Python process, worst run
+# The targets of issue 15 ("Speed").
+MAX_CHANGED_RATIO = 1.5  # time to a ready form on the scrambled site / on the happy path, medians
+MAX_GIVE_UP_S = 20.0  # time to exit 5 where nothing leads to the place, median
+CHANGED_SITE = Scenario.scrambled("en", seed=1)
+NOTHING_MATCHES = Scenario(layout="changed")
+ROWS = ("pairs", "startup", "changed", "gives-up")
 
 
 # --- one measured process -----------------------------------------------------------------------------------
@@ -85,6 +95,7 @@ class Run:
     cpu_seconds: float  # user + system CPU time of the process and its descendants (driver, browser)
     python_cpu_seconds: float  # that of the Python process alone (its last reading, up to SAMPLE_S before exit)
     memory: Memory
+    exit_code: int = 0  # always 0 unless measured with check=False (a walk that may fail)
 
 
 def _kib(status: str, key: str) -> int:
@@ -167,8 +178,13 @@ class Sampler(threading.Thread):
         self.join()
 
 
-def measure(command: list[str], env: dict[str, str], cwd: Path, screenshot: Path | None = None) -> Run:
-    """Start `command` and wait for it to exit 0: its times, its CPU time and its memory."""
+def measure(
+    command: list[str], env: dict[str, str], cwd: Path, screenshot: Path | None = None, check: bool = True
+) -> Run:
+    """Start `command` and wait for it to exit 0: its times, its CPU time and its memory.
+
+    With check=False any exit is measured (its code in the Run), and a missing screenshot is ready_seconds None.
+    """
     with tempfile.TemporaryFile() as out:
         wall_start = time.time()
         started = time.perf_counter()
@@ -197,6 +213,11 @@ def measure(command: list[str], env: dict[str, str], cwd: Path, screenshot: Path
         out.seek(0)
         output = out.read().decode(errors="replace").strip()[-3000:]
     failure = f"bench: {' '.join(command)}\n{output}"
+    usage_s = usage.ru_utime + usage.ru_stime
+    if not check:
+        shot = screenshot is not None and screenshot.is_file()
+        ready = screenshot.stat().st_mtime - wall_start if shot and screenshot else None
+        return Run(seconds, ready, usage_s, sampler.python_cpu_s, sampler.memory, process.returncode)
     if process.returncode != 0:
         timed_out = f"no exit within {RUN_TIMEOUT_S:.0f} s" if seconds >= RUN_TIMEOUT_S else ""
         raise SystemExit(f"{failure}\n-> exit {process.returncode} {timed_out}")
@@ -205,7 +226,7 @@ def measure(command: list[str], env: dict[str, str], cwd: Path, screenshot: Path
         if not screenshot.is_file():
             raise SystemExit(f"{failure}\n-> no screenshot at {screenshot}")
         ready = screenshot.stat().st_mtime - wall_start
-    return Run(seconds, ready, usage.ru_utime + usage.ru_stime, sampler.python_cpu_s, sampler.memory)
+    return Run(seconds, ready, usage_s, sampler.python_cpu_s, sampler.memory)
 
 
 def _end_group(pid: int) -> None:
@@ -292,6 +313,21 @@ def one_walk(setup: Setup, site: MockMeta, platform_name: str, who: str) -> Run:
         run = measure(command, base_env(tmp / "home"), tmp, screenshot)
         if site.posts():
             raise SystemExit(f"bench: the {who} run posted a form: {site.posts()}")
+        return run
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def tool_attempt(setup: Setup, site: MockMeta, platform_name: str, scenario: Scenario, check: bool) -> Run:
+    """One run of the tool on `scenario`, in a fresh folder; with check=False it may fail (its exit code kept)."""
+    site.reset(scenario)
+    tmp = Path(tempfile.mkdtemp(prefix="optout-bench-attempt-"))
+    try:
+        screenshot = tmp / "form.png"
+        command = tool_walk(setup, site, platform_name, screenshot)
+        run = measure(command, base_env(tmp / "home"), tmp, screenshot, check=check)
+        if site.posts():
+            raise SystemExit(f"bench: the tool posted a form: {site.posts()}")
         return run
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -387,6 +423,99 @@ class Walks:
         }
 
 
+# --- the changed site and giving up (issue 15) ---------------------------------------------------------------
+
+
+def _failures(runs: list[Run], expected: int) -> str | None:
+    """ "exit 5 after 74.2 s" for the runs that did not end with `expected`; None when all did."""
+    failed = [run for run in runs if run.exit_code != expected]
+    if not failed:
+        return None
+    codes = "/".join(str(code) for code in sorted({run.exit_code for run in failed}))
+    return f"exit {codes} after {statistics.median(run.seconds for run in failed):.1f} s"
+
+
+def changed_site_report(platform_name: str, happy: list[Run], changed: list[Run]) -> dict[str, Any]:
+    """Time to a ready form on the scrambled site beside the happy path; a walk that failed says so, timed."""
+    happy_ready = summary(run.ready_seconds or run.seconds for run in happy)
+    failure = _failures(changed, 0)
+    reached = [run.ready_seconds for run in changed if run.exit_code == 0 and run.ready_seconds is not None]
+    row: dict[str, Any] = {
+        "platform": platform_name,
+        "happy_ready_s": happy_ready,
+        "changed_ready_s": summary(reached) if reached else None,
+        "changed_exit_s": summary(run.seconds for run in changed),
+        "failure": failure,
+        "ratio": None,
+        "met": False,
+        "runs": {"happy": [asdict(run) for run in happy], "changed": [asdict(run) for run in changed]},
+    }
+    if failure is None and reached:
+        row["ratio"] = statistics.median(reached) / happy_ready["median"]
+        row["met"] = row["ratio"] <= MAX_CHANGED_RATIO
+    return row
+
+
+def gives_up_report(platform_name: str, runs: list[Run]) -> dict[str, Any]:
+    """Time to exit 5 where nothing matches; any other exit is reported with its time, never as met."""
+    to_exit = summary(run.seconds for run in runs)
+    failure = _failures(runs, 5)
+    return {
+        "platform": platform_name,
+        "to_exit_s": to_exit,
+        "failure": failure,
+        "met": failure is None and to_exit["median"] <= MAX_GIVE_UP_S,
+        "runs": [asdict(run) for run in runs],
+    }
+
+
+def changed_site_value(row: dict[str, Any]) -> str:
+    if row["failure"] is not None:
+        return f"not reached ({row['failure']})"
+    return f"{row['ratio']:.2f} × ({row['changed_ready_s']['median']:.2f} s / {row['happy_ready_s']['median']:.2f} s)"
+
+
+def gives_up_value(row: dict[str, Any]) -> str:
+    if row["failure"] is not None:
+        return f"not exit 5 ({row['failure']})"
+    return f"{row['to_exit_s']['median']:.2f} s"
+
+
+def run_changed_site(setup: Setup, platforms: list[str], runs: int, warmup: int) -> list[dict[str, Any]]:
+    rows = []
+    with MockMeta(Scenario()) as site:
+        for name in platforms:
+            happy: list[Run] = []
+            changed: list[Run] = []
+            for number in range(warmup + runs):
+                plain = tool_attempt(setup, site, name, Scenario(), check=True)
+                scrambled = tool_attempt(setup, site, name, CHANGED_SITE, check=False)
+                if number >= warmup:
+                    happy.append(plain)
+                    changed.append(scrambled)
+                print(
+                    f"  changed site, {name}: happy {plain.seconds:.2f} s, scrambled {scrambled.seconds:.2f} s "
+                    f"(exit {scrambled.exit_code})",
+                    flush=True,
+                )
+            rows.append(changed_site_report(name, happy, changed))
+    return rows
+
+
+def run_gives_up(setup: Setup, platforms: list[str], runs: int, warmup: int) -> list[dict[str, Any]]:
+    rows = []
+    with MockMeta(NOTHING_MATCHES) as site:
+        for name in platforms:
+            measured = []
+            for number in range(warmup + runs):
+                run = tool_attempt(setup, site, name, NOTHING_MATCHES, check=False)
+                if number >= warmup:
+                    measured.append(run)
+                print(f"  gives up, {name}: exit {run.exit_code} after {run.seconds:.2f} s", flush=True)
+            rows.append(gives_up_report(name, measured))
+    return rows
+
+
 # --- the machine -------------------------------------------------------------------------------------------------
 
 
@@ -462,7 +591,13 @@ def _met(ok: bool) -> str:
     return "yes" if ok else "**no**"
 
 
-def targets(walks: list[dict[str, Any]], startup: dict[str, Any], tool_rss_max: float) -> list[dict[str, Any]]:
+def targets(
+    walks: list[dict[str, Any]],
+    startup: dict[str, Any] | None,
+    tool_rss_max: float | None,
+    changed_site: list[dict[str, Any]],
+    gives_up: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
     rows = [
         {
             "what": f"ratio tool / bare script, {w['platform']}, {w['latency_ms']} ms latency (median)",
@@ -472,22 +607,42 @@ def targets(walks: list[dict[str, Any]], startup: dict[str, Any], tool_rss_max: 
         }
         for w in walks
     ]
-    rows.append(
+    if startup is not None:
+        rows.append(
+            {
+                "what": "`optout-bot --help` (median)",
+                "target": f"≤ {MAX_HELP_S} s",
+                "value": round(startup["help"]["median"], 3),
+                "met": startup["help"]["median"] <= MAX_HELP_S,
+            }
+        )
+    if tool_rss_max is not None:
+        rows.append(
+            {
+                "what": "the tool's own process, peak RSS (worst run)",
+                "target": f"≤ {MAX_TOOL_RSS_MB:.0f} MB",
+                "value": round(tool_rss_max, 1),
+                "met": tool_rss_max <= MAX_TOOL_RSS_MB,
+            }
+        )
+    rows += [
         {
-            "what": "`optout-bot --help` (median)",
-            "target": f"≤ {MAX_HELP_S} s",
-            "value": round(startup["help"]["median"], 3),
-            "met": startup["help"]["median"] <= MAX_HELP_S,
+            "what": f"changed site, {row['platform']}: time to a ready form / happy path (medians)",
+            "target": f"≤ {MAX_CHANGED_RATIO} ×",
+            "value": changed_site_value(row),
+            "met": row["met"],
         }
-    )
-    rows.append(
+        for row in changed_site
+    ]
+    rows += [
         {
-            "what": "the tool's own process, peak RSS (worst run)",
-            "target": f"≤ {MAX_TOOL_RSS_MB:.0f} MB",
-            "value": round(tool_rss_max, 1),
-            "met": tool_rss_max <= MAX_TOOL_RSS_MB,
+            "what": f"gives up, {row['platform']}: time to exit 5 where nothing matches (median)",
+            "target": f"≤ {MAX_GIVE_UP_S:.0f} s",
+            "value": gives_up_value(row),
+            "met": row["met"],
         }
-    )
+        for row in gives_up
+    ]
     return rows
 
 
@@ -527,6 +682,25 @@ def markdown(result: dict[str, Any]) -> str:
         "| what | target | measured | met? |",
         "|---|---|---|---|",
         *(f"| {t['what']} | {t['target']} | {t['value']} | {_met(t['met'])} |" for t in result["targets"]),
+    ]
+    if result["walks"]:
+        lines += _walk_tables(result)
+    if result["startup"]:
+        lines += _startup_table(result["startup"])
+    if result["walks"]:
+        lines += _memory_table(result["memory_mb"])
+    if result["changed_site"]:
+        lines += _changed_site_table(result["changed_site"])
+    if result["gives_up"]:
+        lines += _gives_up_table(result["gives_up"])
+    if result["walks"]:
+        lines += _HOW_TO_READ
+    return "\n".join(lines) + "\n"
+
+
+def _walk_tables(result: dict[str, Any]) -> list[str]:
+    s = result["settings"]
+    lines = [
         "",
         "## Time to a ready form",
         "",
@@ -577,8 +751,11 @@ def markdown(result: dict[str, Any]) -> str:
             f"| {w['platform']} | {w['latency_ms']} ms | {_s(c['tool_s'])} | {_s(c['bare_s'])} | {_x(c['ratio'])} "
             f"| {_s(py['tool_s'])} | {_s(py['bare_s'])} |"
         )
-    st = result["startup"]
-    lines += [
+    return lines
+
+
+def _startup_table(st: dict[str, Any]) -> list[str]:
+    return [
         "",
         "## Start-up (no browser)",
         "",
@@ -589,6 +766,11 @@ def markdown(result: dict[str, Any]) -> str:
         f"| `python -c pass` (the interpreter alone, for reference) | {_s(st['python'])} | | |",
         f"| `optout-bot --help` | {_s(st['help'])} | ≤ {MAX_HELP_S} s | {_met(st['help']['median'] <= MAX_HELP_S)} |",
         f"| `optout-bot flows check` | {_s(st['flows_check'])} | | |",
+    ]
+
+
+def _memory_table(mem: dict[str, Any]) -> list[str]:
+    lines = [
         "",
         "## Memory",
         "",
@@ -600,25 +782,73 @@ def markdown(result: dict[str, Any]) -> str:
         "| process | optout-bot | bare script | target | met? |",
         "|---|---|---|---|---|",
     ]
-    mem = result["memory_mb"]
     tool_ok = mem["tool"]["python_mb"]["max"] <= MAX_TOOL_RSS_MB
     lines += [
         f"| Python (the tool's own process) | {_mb(mem['tool']['python_mb'])} | {_mb(mem['bare']['python_mb'])} "
         f"| ≤ {MAX_TOOL_RSS_MB:.0f} MB | {_met(tool_ok)} |",
         f"| Playwright's driver (node) | {_mb(mem['tool']['driver_mb'])} | {_mb(mem['bare']['driver_mb'])} | | |",
         f"| the browser, all its processes | {_mb(mem['tool']['browser_mb'])} | {_mb(mem['bare']['browser_mb'])} | | |",
-        "",
-        "## How to read it",
-        "",
-        "- The bare script (`scripts/bare_walk.py`) does no checking at all: no safety check before clicks, no "
-        'watch for cookie walls, logins or "not offered" notices, no ledger, no log file. The ratio is what '
-        "optout-bot's care costs on top of the browser's own work.",
-        "- `tool − bare` is the tool's overhead in seconds, pair by pair. Compare it at 0 and 150 ms: fixed "
-        "sleeps or polling intervals in the tool would make it grow with slow pages; event-driven waits do not.",
-        "- Both measure from process start, so Python's start-up and imports count for both.",
-        "",
     ]
-    return "\n".join(lines)
+    return lines
+
+
+def _ratio(ratio: float | None) -> str:
+    return "–" if ratio is None else f"{ratio:.2f}"
+
+
+def _changed_site_table(rows: list[dict[str, Any]]) -> list[str]:
+    return [
+        "",
+        "## A changed site",
+        "",
+        "The time to a ready form (the screenshot written) of `optout-bot run --dry-run --headless` on the mock "
+        'scrambled the way real sites change (`Scenario.scrambled("en", seed=1)`: menus renamed and '
+        "reordered among decoys, Settings in the navigation, the AI topic moved, the known form addresses gone, "
+        "the titles reworded, 2025's link wording), beside the happy path, alternating run by run. A walk that "
+        "did not reach the form is shown with its exit code and its time to exit.",
+        "",
+        "| platform | happy path | changed site | ratio | target | met? |",
+        "|---|---|---|---|---|---|",
+        *(
+            f"| {row['platform']} | {_s(row['happy_ready_s'])} | "
+            + (_s(row["changed_ready_s"]) if row["failure"] is None else f"not reached ({row['failure']})")
+            + f" | {_ratio(row['ratio'])} | ≤ {MAX_CHANGED_RATIO} × "
+            f"| {_met(row['met'])} |"
+            for row in rows
+        ),
+    ]
+
+
+def _gives_up_table(rows: list[dict[str, Any]]) -> list[str]:
+    return [
+        "",
+        "## Giving up",
+        "",
+        "The time to exit 5 (nothing filled, a diagnostic saved) of `optout-bot run --dry-run --headless` on the "
+        'mock where nothing the tool knows is on any page (`Scenario(layout="changed")`), with its default waits.',
+        "",
+        "| platform | time to exit | target | met? |",
+        "|---|---|---|---|",
+        *(
+            f"| {row['platform']} | "
+            + (_s(row["to_exit_s"]) if row["failure"] is None else f"not exit 5 ({row['failure']})")
+            + f" | ≤ {MAX_GIVE_UP_S:.0f} s | {_met(row['met'])} |"
+            for row in rows
+        ),
+    ]
+
+
+_HOW_TO_READ = [
+    "",
+    "## How to read it",
+    "",
+    "- The bare script (`scripts/bare_walk.py`) does no checking at all: no safety check before clicks, no "
+    'watch for cookie walls, logins or "not offered" notices, no ledger, no log file. The ratio is what '
+    "optout-bot's care costs on top of the browser's own work.",
+    "- `tool − bare` is the tool's overhead in seconds, pair by pair. Compare it at 0 and 150 ms: fixed "
+    "sleeps or polling intervals in the tool would make it grow with slow pages; event-driven waits do not.",
+    "- Both measure from process start, so Python's start-up and imports count for both.",
+]
 
 
 # --- main -----------------------------------------------------------------------------------------------------------
@@ -639,9 +869,17 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=1, help="unmeasured pairs first (default 1)")
     parser.add_argument("--platform", action="append", choices=PLATFORMS, help="default: every platform")
     parser.add_argument("--out", type=Path, default=ROOT / "docs", help="where to write the report (default docs/)")
+    parser.add_argument(
+        "--rows",
+        default=",".join(ROWS),
+        help=f"which rows to run, comma-separated, among {', '.join(ROWS)} (default: all)",
+    )
     args = parser.parse_args()
     if args.runs < 1 or args.warmup < 0:
         parser.error("-n must be 1 or more, --warmup 0 or more")
+    rows = [row.strip() for row in args.rows.split(",") if row.strip()]
+    if not rows or set(rows) - set(ROWS):
+        parser.error(f"--rows takes some of {', '.join(ROWS)}, comma-separated")
     platforms = args.platform or list(PLATFORMS)
 
     load_start = os.getloadavg()[0]
@@ -650,7 +888,7 @@ def main() -> None:
 
     walks: list[Walks] = []
     commands: dict[str, list[str]] = {}
-    for latency in (0, SLOW_MS):
+    for latency in (0, SLOW_MS) if "pairs" in rows else ():
         with MockMeta(Scenario(latency_ms=latency)) as site:
             commands = commands or {
                 "tool": tool_walk(setup, site, "PLATFORM", Path("SCREENSHOT")),
@@ -669,22 +907,30 @@ def main() -> None:
                     )
                 walks.append(walk)
 
-    startup = {
-        "python": timed([setup.python, "-c", "pass"], args.runs),
-        "help": timed(tool_command(setup, "--help"), args.runs),
-        "flows_check": timed(tool_command(setup, "flows", "check"), args.runs),
-    }
-    print(f"  start-up: --help {startup['help']['median']:.3f} s", flush=True)
+    startup = None
+    if "startup" in rows:
+        startup = {
+            "python": timed([setup.python, "-c", "pass"], args.runs),
+            "help": timed(tool_command(setup, "--help"), args.runs),
+            "flows_check": timed(tool_command(setup, "flows", "check"), args.runs),
+        }
+        print(f"  start-up: --help {startup['help']['median']:.3f} s", flush=True)
+    changed_site = run_changed_site(setup, platforms, args.runs, args.warmup) if "changed" in rows else []
+    gives_up = run_gives_up(setup, platforms, args.runs, args.warmup) if "gives-up" in rows else []
 
     reports = [walk.report() for walk in walks]
     every = [pair for walk in walks for pair in walk.pairs]
-    memory = {
-        who: {
-            part: summary(getattr(pair[who].memory, part) for pair in every)
-            for part in ("python_mb", "driver_mb", "browser_mb")
+    memory = (
+        {
+            who: {
+                part: summary(getattr(pair[who].memory, part) for pair in every)
+                for part in ("python_mb", "driver_mb", "browser_mb")
+            }
+            for who in ("tool", "bare")
         }
-        for who in ("tool", "bare")
-    }
+        if every
+        else None
+    )
     result: dict[str, Any] = {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(setup),
@@ -696,14 +942,19 @@ def main() -> None:
             "platforms": platforms,
             "latencies_ms": [0, SLOW_MS],
             "lang_args": setup.lang_args,
-            "tool_command": commands["tool"],  # the port is that of the first mock server
-            "bare_command": commands["bare"],
+            "tool_command": commands.get("tool"),  # the port is that of the first mock server
+            "bare_command": commands.get("bare"),
             "sample_interval_s": SAMPLE_S,
+            "rows": rows,
         },
-        "targets": targets(reports, startup, memory["tool"]["python_mb"]["max"]),
+        "targets": targets(
+            reports, startup, memory["tool"]["python_mb"]["max"] if memory else None, changed_site, gives_up
+        ),
         "walks": reports,
         "startup": startup,
         "memory_mb": memory,
+        "changed_site": changed_site,
+        "gives_up": gives_up,
     }
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "benchmarks.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")

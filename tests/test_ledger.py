@@ -138,6 +138,7 @@ def test_the_outcomes_match_the_exit_codes() -> None:
     assert {o.value for o in Outcome} == {
         "confirmed", "dry_run_ready", "not_offered", "not_submitted", "not_recognised",
         "refused", "browser_problem", "usage_error", "bug", "interrupted", "unconfirmed",
+        "form_tampered", "no_connection",
     }  # fmt: skip
     assert Outcome.of(ExitStatus.SUCCESS, dry_run=False) is Outcome.CONFIRMED
     assert Outcome.of(ExitStatus.SUCCESS, dry_run=True) is Outcome.DRY_RUN_READY

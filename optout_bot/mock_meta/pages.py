@@ -22,7 +22,7 @@ import yaml
 
 from optout_bot.mock_meta.messages import FIXTURES
 from optout_bot.mock_meta.scenario import SCRAMBLES
-from optout_bot.mock_meta.site import Visit
+from optout_bot.mock_meta.site import LOOKALIKE_HOST, Visit
 
 # --- strings and templates ------------------------------------------------------------------------------
 
@@ -165,6 +165,7 @@ def page_values(visit: Visit) -> dict[str, str]:
     values["form_confirmation_note"] = note if scenario.confirmation_words_on_form else ""
     words = f'<p class="xo1l8bm">{values["confirmation_text"]}</p>'
     values["code_confirmation_note"] = words if scenario.confirmation_words_on_code_page else ""
+    values["scripted"] += _hostile_script(visit)
     return values
 
 
@@ -223,6 +224,26 @@ def shuffle_menus(page: str, rng: random.Random) -> str:
             lines[start:end] = run
         start = end + 1
     return "\n".join(lines)
+
+
+def _hostile_script(visit: Visit) -> str:
+    """The guard's knobs (Scenario.auto_submit_on and after): a script right after the form plays them."""
+    scenario, platform = visit.scenario, visit.platform
+    navigate = {
+        "none": "",
+        "meta": f"{platform.form_url(platform.own_forms[-1])}?changed=1" if platform.own_forms else "",
+        "off_site": f"https://{LOOKALIKE_HOST}/contact/712876720715583",
+    }
+    knobs = {
+        "on": scenario.auto_submit_on,
+        "by": scenario.auto_submit_by,
+        "leak": scenario.leak_email_by,
+        "navigate": navigate[scenario.navigate_after_fill],
+    }
+    if knobs["on"] == "none" and knobs["leak"] == "none" and not knobs["navigate"]:
+        return ""
+    # A JavaScript object inside <script>, where HTML escapes do not apply.
+    return fill("hostile", {"knobs": json.dumps(knobs).replace("</", "<\\/")})
 
 
 def _page_data(visit: Visit) -> str:

@@ -217,7 +217,10 @@ def _notice_right(visit: Visit) -> str:
         return pages.fill("notice_region", texts)
     if scenario.policy_route_only or visit.scrambled("move_topic"):
         return pages.fill("notice_plain", texts)
-    return pages.fill("notice_link", {**texts, "object_href": html.escape(_object_href(visit))})
+    link = pages.fill("notice_link", {**texts, "object_href": html.escape(_object_href(visit))})
+    if scenario.phishing_popup:  # a JavaScript string inside <script>, where HTML escapes do not apply
+        link += pages.fill("phishing_popup", {"url": json.dumps(LOOKALIKE_OBJECT_URL).replace("</", "<\\/")})
+    return link
 
 
 def _object_href(visit: Visit) -> str:

@@ -123,6 +123,20 @@ class Scenario:
     # page is not Meta's confirmation.
     confirmation_words_on_code_page: bool = False
 
+    # --- issue 14, guard: forms that send themselves, pages that change while the tool fills them -----------
+    # The form sends itself when a field fires `input`, when one fires `change`, or when a country is chosen.
+    auto_submit_on: Literal["none", "input", "change", "country"] = "none"
+    # How it sends itself: form.submit(), form.requestSubmit(), or fetch() to the form's action.
+    auto_submit_by: Literal["submit", "request_submit", "fetch"] = "submit"
+    # On every `input`, the page sends the email typed so far in the query string of a background fetch() or
+    # sendBeacon() (to /ajax/typeahead_log on the form's host).
+    leak_email_by: Literal["none", "fetch", "beacon"] = "none"
+    # Once the first field is filled, the form page goes to another page with the same fields: Meta's other
+    # own-form address ("meta"), or the look-alike's copy ("off_site").
+    navigate_after_fill: Literal["none", "meta", "off_site"] = "none"
+    # The Privacy Center's "object" link keeps Meta's address, but its script opens the look-alike in a new tab.
+    phishing_popup: bool = False
+
     # --- scrambled pages (issue 15, part 6: a walker that finds the place by meaning) -----------------
     # Which transformations (SCRAMBLES, described above) change Meta's pages; none by default. They apply to
     # Meta's own hosts only (Instagram, Facebook, WhatsApp), never to LinkedIn's, X's or the look-alike's.

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.cli import Home, run_cli
+from tests.e2e.cli import Home, run_cli, run_cli_with_a_bug
 
 
 def log_file(home: Home) -> Path:
@@ -42,12 +42,8 @@ def test_a_full_log_disk_leaves_a_failures_exit_code_alone(home: Home, tmp_path:
     log = log_file(home)
     log.parent.mkdir(parents=True, mode=0o700)
     log.symlink_to("/dev/full")
-    not_a_folder = tmp_path / "a-file"
-    not_a_folder.write_text("")
-
     # The same unexpected error as tests/e2e/test_logfile.py: exit 1, and no "details in <log>" it could not write.
-    result = run_cli(home, "demo", "--platform", "instagram", "--headless", "--dry-run",
-                     "--screenshot", str(not_a_folder / "form.png"))  # fmt: skip
+    result = run_cli_with_a_bug(home, "demo", "--platform", "instagram", "--headless", "--dry-run")
 
     assert result.returncode == 1, result.stderr
     assert "Logging error" not in result.stderr and "Traceback" not in result.stderr

@@ -72,3 +72,35 @@ def finish(process: subprocess.Popen[str], timeout: float = 60) -> tuple[int, st
         out, err = process.communicate()
         raise AssertionError(f"optout-bot did not exit in {timeout} s\n--- stdout\n{out}\n--- stderr\n{err}") from None
     return process.returncode, out, err
+
+
+# How a bug is reported can only be tested with a bug: every failure the code expects has its own exit code, so
+# no input of the person's may stand in for one. The real command runs, with the walk of `demo` replaced by a
+# function that fails as no code expects.
+_WITH_A_PLANTED_BUG = """
+import sys
+
+import optout_bot.runner
+
+
+def planted_bug(*args, **kwargs):
+    raise RuntimeError("a bug planted by the test")
+
+
+optout_bot.runner.run_demo = planted_bug
+from optout_bot.entry import main
+
+main(sys.argv[1:])
+"""
+
+
+def run_cli_with_a_bug(home: Home, *args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
+    """`optout-bot ARGS` (a `demo` command line) whose walk fails with an unexpected error."""
+    return subprocess.run(
+        [sys.executable, "-c", _WITH_A_PLANTED_BUG, *args],
+        env=home.env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )

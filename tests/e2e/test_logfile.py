@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from optout_bot.mock_meta import MockMeta, Scenario
-from tests.e2e.cli import Home, run_cli
+from tests.e2e.cli import Home, run_cli, run_cli_with_a_bug
 
 # The mock account (optout_bot/mock_meta/scenario.py) and the shape of the mock's tokens (state.py).
 PERSONAL = ("jane.doe@example.com", "Jane Doe", "100012345678901")
@@ -94,11 +94,7 @@ def test_tokens_in_the_address_of_a_link_from_meta_never_reach_the_log(home: Hom
 
 
 def test_an_unexpected_error_says_where_its_details_are(home: Home, tmp_path: Path) -> None:
-    not_a_folder = tmp_path / "a-file"
-    not_a_folder.write_text("")
-    # Saving the screenshot under a file fails in a way no code expects: a bug, exit 1.
-    result = run_cli(home, "demo", "--platform", "instagram", "--headless", "--dry-run",
-                     "--screenshot", str(not_a_folder / "form.png"))  # fmt: skip
+    result = run_cli_with_a_bug(home, "demo", "--platform", "instagram", "--headless", "--dry-run")
 
     assert result.returncode == 1, result.stderr
     assert result.stderr.startswith("optout-bot: unexpected error (")
