@@ -290,12 +290,14 @@ class Walker:
             watched = target.or_(watched)
         deadline = time.monotonic() + timeout_ms / 1000
         look_ms = FIRST_LOOK_MS if decide_when_settled else timeout_ms
-        while True:
+        look_again = False  # a look while the page settles: its address was read just before, its document may be
+        while True:  # half-born (a redirect committing), and the login banner needs one
             self.ensure_on_site()
             # Anything else in the way ends the wait below; a login page needs no look at the page.
-            if self.interruptions.handle_login_address():
+            if not look_again and self.interruptions.handle_login_address():
                 deadline = time.monotonic() + timeout_ms / 1000  # the person may have taken minutes
                 continue
+            look_again = False
             remaining = (deadline - time.monotonic()) * 1000
             try:
                 watched.first.wait_for(state="visible", timeout=max(min(remaining, look_ms), 1))
@@ -305,7 +307,7 @@ class Walker:
                     return "timeout"
                 quiet = self.settling.quiet_for()  # paid only when nothing watched came at once
                 if quiet < QUIET_MS:
-                    look_ms = self.settling.next_look_ms(quiet)
+                    look_ms, look_again = self.settling.next_look_ms(quiet), True
                     continue
                 if self.interruptions.handle_login_address():
                     continue
