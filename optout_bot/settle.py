@@ -17,7 +17,7 @@ from playwright.sync_api import Page, Request
 # How long the DOM must stay quiet after the load event for the page to count as settled.
 QUIET_MS = 400
 # The first wait for what the step expects before the page is asked whether it has settled (the fast path).
-FIRST_LOOK_MS = 250
+FIRST_LOOK_MS = 800
 
 _MARK = "__optoutLastMutation"
 
