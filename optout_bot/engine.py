@@ -24,6 +24,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from optout_bot.domains import host_of, is_site_url, resolve_link
 from optout_bot.errors import FormTamperedError, RefusedError
+from optout_bot.explore import EXPLORED_ROUTE, Explorer, goal_words, place_by_meaning
 from optout_bot.flows import Flow, Route, Target, Vocabulary
 from optout_bot.flows.model import ClickStep, FormSpec, GotoStep, Step
 from optout_bot.guard import PageGuard
@@ -33,6 +34,7 @@ from optout_bot.network import raise_if_no_connection
 from optout_bot.options import Timeouts
 from optout_bot.safety import click_safely, refuse_unsafe_click
 from optout_bot.scrub import scrub_text
+from optout_bot.settle import FIRST_LOOK_MS, QUIET_MS, Settling
 from optout_bot.targets import describe, locate
 from optout_bot.ui import Ui
 
@@ -153,10 +155,11 @@ Found = TypeVar("Found", FoundForm, FoundSetting)
 
 
 class RouteFailed(Exception):
-    def __init__(self, step: str, reason: str) -> None:
+    def __init__(self, step: str, reason: str, missing_at: int | None = None) -> None:
         super().__init__(reason)
         self.step = step
         self.reason = reason
+        self.missing_at = missing_at  # the index of the route's step whose control the settled page lacks
 
 
 class FormNotFound(Exception):
@@ -195,6 +198,7 @@ class Walker:
         self.guard = PageGuard(page, self.site)
         page.on("framenavigated", self._watch_navigation)
         self.interruptions = Interruptions(page, flow, vocabulary, ui, timeouts, on_login_needed)
+        self.settling = Settling(page)  # tells a control that is not coming from one that is late
         # The place the routes lead to (the form, the setting's page) is known by its heading.
         self._form_heading = page.get_by_role("heading", name=vocabulary.pattern_any(flow.headings)).first
         wrong_form = flow.form.wrong_form if flow.form is not None else []
@@ -270,11 +274,14 @@ class Walker:
 
     # --- waiting ------------------------------------------------------------------------------------------
 
-    def _await(self, target: Locator | None, timeout_ms: float) -> str:
+    def _await(self, target: Locator | None, timeout_ms: float, decide_when_settled: bool = True) -> str:
         """Wait for the first of: `target`, the form (or another form), an interruption. Returns which.
 
         Interruptions (cookie wall, login, "not available") are dealt with on the spot and the wait starts
-        again, so the walk resumes where it stopped: "target", "form", "wrong_form" or "timeout".
+        again, so the walk resumes where it stopped: "target", "form", "wrong_form" or "timeout". Once the
+        page has settled (settle.py) without any of them, it is "missing" at once — unless the place is
+        recognised by meaning ("form") — rather than after the whole timeout (`decide_when_settled`; not while
+        the person logs in).
         """
         watched = self._form_heading.or_(self.interruptions.visible())
         if self._wrong_form is not None:
@@ -282,18 +289,31 @@ class Walker:
         if target is not None:
             watched = target.or_(watched)
         deadline = time.monotonic() + timeout_ms / 1000
-        while True:
+        look_ms = FIRST_LOOK_MS if decide_when_settled else timeout_ms
+        look_again = False  # a look while the page settles: its address was read just before, its document may be
+        while True:  # half-born (a redirect committing), and the login banner needs one
             self.ensure_on_site()
             # Anything else in the way ends the wait below; a login page needs no look at the page.
-            if self.interruptions.handle_login_address():
+            if not look_again and self.interruptions.handle_login_address():
                 deadline = time.monotonic() + timeout_ms / 1000  # the person may have taken minutes
                 continue
+            look_again = False
             remaining = (deadline - time.monotonic()) * 1000
             try:
-                watched.first.wait_for(state="visible", timeout=max(remaining, 1))
+                watched.first.wait_for(state="visible", timeout=max(min(remaining, look_ms), 1))
             except PlaywrightTimeout:
                 self.ensure_on_site()
-                return "timeout"
+                if remaining <= look_ms:
+                    return "timeout"
+                quiet = self.settling.quiet_for()  # paid only when nothing watched came at once
+                if quiet < QUIET_MS:
+                    look_ms, look_again = self.settling.next_look_ms(quiet), True
+                    continue
+                if self.interruptions.handle_login_address():
+                    continue
+                if watched.first.is_visible():  # came meanwhile (a loaded machine answers short waits late)
+                    continue
+                return "form" if self._place_by_meaning() else "missing"
             self.ensure_on_site()
             if self.interruptions.handle():
                 deadline = time.monotonic() + timeout_ms / 1000
@@ -305,6 +325,16 @@ class Walker:
             if self._form_heading.is_visible():
                 return "form"
             # What appeared is gone again (a dialog closed, the page moved on): look again.
+
+    def _place_by_meaning(self) -> bool:
+        """The settled page is the place when its shape fits and a heading says so in other words (explore.py)."""
+        try:
+            heading = place_by_meaning(self.page, self.flow, self.vocabulary)
+        except PlaywrightError:  # the page went away while looked at: not the place yet
+            return False
+        if heading is not None:
+            logger.info("recognised the place by its heading “{}”", scrub_text(heading))
+        return heading is not None
 
     # --- logging in ---------------------------------------------------------------------------------------
 
@@ -319,7 +349,7 @@ class Walker:
         route = Route(id="log-in", source="optout-bot login", steps=[login.start])
         self._goto(route, login.start)
         signed_in = locate(self.page, login.signed_in, self.vocabulary)
-        return self._await(signed_in, Timeouts.ms(self.timeouts.login)) == "target"
+        return self._await(signed_in, Timeouts.ms(self.timeouts.login), decide_when_settled=False) == "target"
 
     # --- the walk -----------------------------------------------------------------------------------------
 
@@ -333,6 +363,7 @@ class Walker:
 
     def _find(self, recognise: Callable[[Route], Found]) -> Found:
         total = len(self.flow.routes)
+        first_missing: tuple[Route, int, str] | None = None  # where the first route lost its way, to explore from
         for number, route in enumerate(self.flow.routes, start=1):
             if number > 1:
                 self.ui.say(
@@ -344,7 +375,39 @@ class Walker:
             except RouteFailed as failure:
                 self._record(route, failure.step, f"failed: {failure.reason}")
                 logger.info("route {} failed at {}: {}", route.id, failure.step, failure.reason)
+                if failure.missing_at is not None and first_missing is None:
+                    first_missing = (route, failure.missing_at, self.page.url)
+        # The routes, tried first, are the strong hints; the page's own links are the safety net.
+        if first_missing is not None:
+            found = self._explore(*first_missing, recognise)
+            if found is not None:
+                return found
         raise FormNotFound(self.trail, self._wrong_form_url)
+
+    def _explore(self, route: Route, step: int, url: str, recognise: Callable[[Route], Found]) -> Found | None:
+        """No route reached the place: from the page where the first one missed its control, follow what the pages
+        offer toward the place (explore.py)."""
+        explored = Route.model_construct(id=EXPLORED_ROUTE, source="the page's own links", steps=[])
+        try:
+            self._goto(explored, GotoStep.model_construct(goto=url))
+        except RouteFailed as failure:
+            self._record(explored, failure.step, f"failed: {failure.reason}")
+            return None
+        explorer = Explorer(
+            self.page,
+            self.flow,
+            self.vocabulary,
+            self.interruptions.never_clicked,
+            lambda timeout_ms: self._await(None, min(timeout_ms, Timeouts.ms(self.timeouts.step))),
+            lambda done, outcome: self._record(explored, done, outcome),
+            announce=lambda: self.ui.step(_("The page is not as expected; looking for the way on this page…")),
+        )
+        try:
+            if explorer.run(goal_words(self.flow, route, step)):
+                return recognise(explored)
+        except RouteFailed as failure:
+            self._record(explored, failure.step, f"failed: {failure.reason}")
+        return None
 
     def show_filling(self) -> None:
         """The walk's last step, once the form is found: "[5/5] Filling in the form…"."""
@@ -369,7 +432,7 @@ class Walker:
                 self.ui.progress(number, self._steps_shown, _(stage.label))
             if isinstance(step, GotoStep):
                 self._goto(route, step)
-            elif isinstance(step, ClickStep) and self._click(route, step) == "form":
+            elif isinstance(step, ClickStep) and self._click(route, step, index) == "form":
                 return  # the form is already on screen: the rest of the route is not needed
 
     def _goto(self, route: Route, step: GotoStep) -> None:
@@ -388,15 +451,17 @@ class Walker:
         self.ensure_on_site()
         self._record(route, label, "ok")
 
-    def _click(self, route: Route, step: ClickStep) -> str:
+    def _click(self, route: Route, step: ClickStep, index: int = 0) -> str:
         label = f"click {describe(step.click)}"
         target = locate(self.page, step.click, self.vocabulary)
         found = self._await(target, Timeouts.ms(self.timeouts.step))
-        if found == "timeout":
+        if found in ("timeout", "missing"):
             if step.optional:
                 self._record(route, label, "skipped (not on this page)")
                 return "skipped"
-            raise RouteFailed(label, f"not found on {_short(self.page.url)} within {self.timeouts.step:g} s")
+            if found == "missing":
+                raise RouteFailed(label, f"not on {_short(self.page.url)} once the page had settled", index)
+            raise RouteFailed(label, f"not found on {_short(self.page.url)} within {self.timeouts.step:g} s", index)
         if found in ("form", "wrong_form"):
             self._record(route, label, "skipped: a form is already here")
             return "form"

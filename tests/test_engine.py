@@ -175,13 +175,16 @@ def test_when_the_walk_fails_the_next_route_is_tried_and_the_form_recognised(
     assert shown == [
         "[1/5] Opening Facebook…",
         "[2/5] Opening Settings…",  # the menus on the way are part of this step
-        "That way did not work; trying another (2/5)…",
+        "That way did not work; trying another (2/6)…",
         "[1/5] Opening the Privacy Center…",
         "[2/5] Opening Privacy topics…",
-        "That way did not work; trying another (3/5)…",
+        "That way did not work; trying another (3/6)…",
         "[1/3] Opening the Privacy Policy…",
         "[2/3] Opening the objection form…",
-        "That way did not work; trying another (4/5)…",
+        "That way did not work; trying another (4/6)…",
+        "[1/6] Opening Facebook…",
+        "[2/6] Opening Settings…",
+        "That way did not work; trying another (5/6)…",
         "[1/2] Opening the objection form…",
     ]
 

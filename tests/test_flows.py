@@ -93,7 +93,7 @@ def test_there_is_no_submit_step_type(tmp_path: Path) -> None:
     )
     (problem,) = check_all([path])
     assert problem.line == line_of(path, "- submit:")
-    assert problem.where == "routes.4.steps.0"
+    assert problem.where == "routes.5.steps.0"  # the last route, form-address-app
     assert "there is no submit step" in problem.message
 
 
@@ -172,7 +172,7 @@ def test_a_flow_loads_with_a_word_missing_in_de(tmp_path: Path) -> None:
     assert vocabulary.phrases_in("more_menu", "de") == vocabulary.phrases_in("more_menu", "en")
     assert vocabulary.missing == {"de": ["more_menu", "x_home"]}
     assert vocabulary.pattern("more_menu", exact=True).search("More")
-    assert vocabulary.phrases_in("settings", "de") == ["Einstellungen"]
+    assert vocabulary.phrases_in("settings", "de") == ["Einstellungen", "Einstellungen und Aktivität"]
 
 
 def test_flows_check_passes_with_warnings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
