@@ -36,7 +36,9 @@ _BANNER_JS = """([id, lang, title, lines]) => {
     banner.id = id;
     banner.setAttribute('role', 'status');
     banner.setAttribute('aria-live', 'polite');
-    (document.body || document.documentElement).appendChild(banner);  // a page still loading may have no body yet
+    const root = document.body || document.documentElement;  // a page still loading may have no body yet
+    if (!root) throw new Error('no document to draw in yet');
+    root.appendChild(banner);
   }
   banner.lang = lang;
   const small = window.innerHeight < 640;  // a short window: smaller type, so the form stays in sight
@@ -81,7 +83,20 @@ _HIGHLIGHT_JS = """(el, id) => {
 
 
 def show_banner(page: Page, title: str, lines: list[str]) -> None:
-    page.evaluate(_BANNER_JS, [BANNER_ID, current_language(), title, lines])
+    """Draw (or redraw) the banner. A page caught between two documents (a redirect half done, as a login often
+    is) has nothing to draw in: wait for the next one to be parsed, then draw there."""
+    for attempt in range(_BANNER_TRIES):
+        try:
+            page.evaluate(_BANNER_JS, [BANNER_ID, current_language(), title, lines])
+            return
+        except PlaywrightError:
+            if page.is_closed() or attempt == _BANNER_TRIES - 1:
+                raise
+            with contextlib.suppress(PlaywrightTimeout):
+                page.wait_for_load_state("domcontentloaded", timeout=_LOADED_MS)
+
+
+_BANNER_TRIES = 3
 
 
 def submit_name(submit: Locator) -> str:
@@ -145,6 +160,12 @@ def highlight(control: Locator) -> None:
 
 def ask_to_log_in(page: Page) -> None:
     page.bring_to_front()
+    # The terminal has already said it; a banner a page in mid-redirect would not take is no reason to stop.
+    with contextlib.suppress(PlaywrightError):
+        _show_login_banner(page)
+
+
+def _show_login_banner(page: Page) -> None:
     show_banner(
         page,
         _("optout-bot: please log in to your account in this window."),

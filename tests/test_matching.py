@@ -191,11 +191,11 @@ def home(tmp_path: Path) -> Home:
 
 def test_flows_match_names_the_word_of_each_label_and_the_nearest_for_the_others(home: Home) -> None:
     title = "Opõe-te à utilização das tuas informações pela IA na Meta"
-    result = run_cli(home, "flows", "match", "--platform", "facebook", "--page-lang", "pt", title, "Privacy Policy")
+    result = run_cli(home, "flows", "match", "--platform", "facebook", "--page-lang", "pt", title, "Your activity")
     assert result.returncode == 5, result.stderr  # one label is not recognised
     recognised, missed = result.stdout.splitlines()
     assert recognised.startswith(f'"{title}"  →  form_title (1.00, pt: "Opõe-te à utilização')
-    assert missed == '"Privacy Policy"  →  none (nearest: privacy_center 0.45, en: "Privacy Center")'
+    assert missed == '"Your activity"  →  none (nearest: settings 0.50, en: "Settings and activity")'
     assert result.stderr == ""
 
 
