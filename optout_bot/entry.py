@@ -1,7 +1,7 @@
 """The `optout-bot` program: choose the person's language first, then hand over to the commands.
 
 The commands' `--help` texts are translated when click builds them, so the language must be set before
-optout_bot.cli is imported. `--lang` may be given anywhere on the line; it is taken out here.
+optout_bot.cli.app is imported. `--lang` may be given anywhere on the line; it is taken out here.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> None:
     if problem is not None:
         print(f"optout-bot: {problem}", file=sys.stderr)
         sys.exit(ExitStatus.USAGE)
-    from optout_bot.cli import main as commands
+    from optout_bot.cli.app import main as commands
 
     commands(_without_lang(arguments))
 

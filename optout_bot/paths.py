@@ -33,7 +33,7 @@ CONFIG_SIZE_LIMIT = 1_000_000
 
 
 def config_path() -> Path:
-    """The settings file (`optout-bot init`); here rather than in config.py, which loads pydantic."""
+    """The settings file (`optout-bot init`); here rather than in settings/config.py, which loads pydantic."""
     return user_config_path("optout-bot", appauthor=False) / CONFIG_FILE
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-# Each has optout_bot/flows/<platform>.yaml (its own-information flow), perhaps <platform>-<flow>.yaml too.
+# Each has flows/<platform>.yaml (its own-information flow), perhaps <platform>-<flow>.yaml too.
 Platform = Literal["instagram", "facebook", "whatsapp", "linkedin", "x"]
 PLATFORMS: tuple[Platform, ...] = get_args(Platform)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-_FLOWS_DIR = Path(__file__).parent / "flows"
+from optout_bot.bundled import FLOWS_DIR as _FLOWS_DIR
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import argparse
 
 from playwright.sync_api import Page, sync_playwright
 
-# The first route of optout_bot/flows/<platform>.yaml, spelled out: (role, name, exact) after the first page.
+# The first route of flows/<platform>.yaml, spelled out: (role, name, exact) after the first page.
 FIRST_PAGE = {"instagram": "https://www.instagram.com/", "facebook": "https://www.facebook.com/"}
 CLICKS: dict[str, list[tuple[str, str, bool]]] = {
     "instagram": [

@@ -51,8 +51,8 @@ sys.path.insert(0, str(ROOT))  # time this checkout, whatever the environment ha
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from optout_bot.browser import OWN_PROFILE_ARGS, find_browser  # noqa: E402
-from optout_bot.mock_meta import MockMeta, Scenario  # noqa: E402
+from optout_bot.mock_site import MockMeta, Scenario  # noqa: E402
+from optout_bot.walk.browser import OWN_PROFILE_ARGS, find_browser  # noqa: E402
 
 PLATFORMS = ("instagram", "facebook")
 SLOW_MS = 150

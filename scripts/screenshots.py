@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))  # the project itself, and tests/support's browser
 
 from playwright.sync_api import BrowserContext, Page, sync_playwright  # noqa: E402
 
-from optout_bot.mock_meta import MockMeta, Scenario  # noqa: E402
+from optout_bot.mock_site import MockMeta, Scenario  # noqa: E402
 from tests.support.chromium import launch_cdp_chromium  # noqa: E402
 
 BANNER = "#optout-bot-banner"

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Playwright
 
 from optout_bot.flows import Vocabulary, load_vocabulary
-from optout_bot.mock_meta import MockMeta
+from optout_bot.mock_site import MockMeta
 from tests.support.chromium import QUIET_ARGS, system_chromium
 
 

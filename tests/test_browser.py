@@ -14,7 +14,8 @@ import pytest
 from playwright.sync_api import BrowserType, Playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from optout_bot.browser import (
+from optout_bot.errors import BrowserProblemError
+from optout_bot.walk.browser import (
     BrowserSession,
     SessionRequest,
     find_browser,
@@ -22,7 +23,6 @@ from optout_bot.browser import (
     open_session,
     profile_lock_holder,
 )
-from optout_bot.errors import BrowserProblemError
 from tests.support.chromium import CdpBrowser, launch_cdp_chromium, system_chromium
 
 TOOL_PAGE = "data:text/html,<title>optout-bot</title>"
@@ -212,7 +212,7 @@ def test_chromiums_own_refusal_is_mapped_to_the_same_message(
 ) -> None:
     """Where the lock cannot be read ahead (Windows), Playwright's launch failure gives the same message."""
     profile = tmp_path / "profile"
-    monkeypatch.setattr("optout_bot.browser._refuse_locked_profile", lambda profile_dir: None)
+    monkeypatch.setattr("optout_bot.walk.browser._refuse_locked_profile", lambda profile_dir: None)
     with launch_cdp_chromium(profile, []), pytest.raises(BrowserProblemError, match="is in use by another browser"):
         launch(playwright, profile)
 

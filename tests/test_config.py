@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from optout_bot.config import Account, Config, ConfigFileError, load_config, to_toml, write_config
 from optout_bot.errors import ExitStatus, UsageError
+from optout_bot.settings.config import Account, Config, ConfigFileError, load_config, to_toml, write_config
 
 GOOD = """\
 # my settings
@@ -90,7 +90,7 @@ def test_written_settings_read_back_the_same(tmp_path: Path) -> None:
         country="BE",
         language="fr",
         # Everything TOML must escape that a value may hold: quotes, backslashes, newlines, tabs; and accents.
-        # (Other control characters and DEL are refused in every value: optout_bot.values.)
+        # (Other control characters and DEL are refused in every value: optout_bot.settings.values.)
         reason='Mes photos "à moi"\\ pas les vôtres.\nSecond line\twith a tab.',
         accounts=[
             Account(name="perso", platform="instagram"),

@@ -16,8 +16,7 @@ from typing import TypeVar
 import pytest
 from playwright.sync_api import Playwright
 
-from optout_bot.config import Account, Config, write_config
-from optout_bot.doctor import (
+from optout_bot.cli.checkup import (
     ASCII_MARKS,
     UNICODE_MARKS,
     Check,
@@ -34,7 +33,8 @@ from optout_bot.doctor import (
     marks_for,
     summary,
 )
-from optout_bot.ledger import Ledger
+from optout_bot.records.ledger import Ledger
+from optout_bot.settings.config import Account, Config, write_config
 from tests.e2e.cli import Home
 from tests.support.chromium import launch_cdp_chromium
 

@@ -1,4 +1,4 @@
-"""Playwright's driver starts while the command line is checked in another thread (optout_bot.driver).
+"""Playwright's driver starts while the command line is checked in another thread (optout_bot.walk.driver).
 
 Each case runs in a thread of its own, as the command does in its main thread: the test session's own
 Playwright (pytest-playwright) keeps an event loop in this one, where the sync API refuses to start.
@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 import pytest
 
-from optout_bot.driver import driver_while
 from optout_bot.errors import UsageError
+from optout_bot.walk.driver import driver_while
 
 
 def in_a_fresh_thread(case: Callable[[], None]) -> None:

@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, Route
 
-from optout_bot.engine import FormNotFound, Walker
 from optout_bot.errors import NotOfferedError, RefusedError
 from optout_bot.flows import Flow, Vocabulary, load_flow
-from optout_bot.options import Timeouts
 from optout_bot.platforms import META, site_of
-from optout_bot.safety import click_safely
+from optout_bot.promises.clicks import click_safely
+from optout_bot.settings.options import Timeouts
 from optout_bot.ui import Ui
+from optout_bot.walk.walker import FormNotFound, Walker
 from tests.support.chromium import system_chromium
 
 Serve = Callable[[dict[str, str]], Page]

@@ -10,7 +10,7 @@ from optout_bot.errors import UsageError
 from optout_bot.flows import FlowFileError, check_all, load_flow, load_vocabulary
 from optout_bot.flows.loader import WORDS_DIR, bundled_flow_paths, bundled_flows
 
-FLOW = Path(__file__).resolve().parents[1] / "optout_bot" / "flows" / "instagram.yaml"
+FLOW = Path(__file__).resolve().parents[1] / "flows" / "instagram.yaml"
 
 
 def write_variant(tmp_path: Path, old: str, new: str, flow: Path = FLOW) -> Path:
@@ -178,7 +178,7 @@ def test_a_flow_loads_with_a_word_missing_in_de(tmp_path: Path) -> None:
 def test_flows_check_passes_with_warnings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
-    from optout_bot.cli import cli
+    from optout_bot.cli.app import cli
     from optout_bot.flows import loader
 
     monkeypatch.setattr(loader, "WORDS_DIR", words_without(tmp_path, {"pl": ["x_home"]}))

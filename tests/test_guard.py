@@ -1,4 +1,4 @@
-"""optout_bot.guard's reading of requests: a value the tool typed is found however the page encodes it."""
+"""optout_bot.promises.guard's reading of requests: a value the tool typed is found however the page encodes it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from optout_bot.guard import carries, spellings
+from optout_bot.promises.guard import carries, spellings
 
 EMAIL = "Jane.Doe+ai@example.com"
 REASON = "My photos & my words:\nnot for training"

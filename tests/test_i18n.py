@@ -24,7 +24,7 @@ def code_messages() -> set[str]:
     """Every message the code marks with _(), N_() or ngettext() (the mock Meta site is not ours to translate)."""
     found: set[str] = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-        str(PACKAGE), method_map=[("mock_meta/**.py", "ignore"), ("**.py", "python")]
+        str(PACKAGE), method_map=[("mock_site/**.py", "ignore"), ("**.py", "python")]
     ):
         found.add(message[0] if isinstance(message, tuple) else message)
     return found

@@ -1,7 +1,7 @@
 """Every language Meta serves its pages in: the real walker reaches the ready form on the mock site.
 
 Meta shows its pages in the account's language, so the tool's words (`flows/words/<lang>.yaml`) must
-recognise each page the mock draws from `mock_meta/fixtures/strings/<lang>.yaml`. For each language and
+recognise each page the mock draws from `fixtures/strings/<lang>.yaml`. For each language and
 each platform the walker runs in-process and must take the first route, the person's own click path
 (settings → Privacy Center → the linked "object"), to a form with the email pre-filled, and send nothing.
 """
@@ -11,13 +11,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser
 
-from optout_bot.engine import Walker
 from optout_bot.flows import Vocabulary, load_flow, load_vocabulary
 from optout_bot.flows.loader import WORDS_DIR, bundled_platforms
-from optout_bot.mock_meta import MockMeta, Scenario
-from optout_bot.mock_meta.server import languages
-from optout_bot.options import Timeouts
+from optout_bot.mock_site import MockMeta, Scenario
+from optout_bot.mock_site.server import languages
+from optout_bot.settings.options import Timeouts
 from optout_bot.ui import Ui
+from optout_bot.walk.walker import Walker
 
 # The languages optout-bot supports. Adding one means a words file *and* a mock strings file.
 LANGUAGES = ("en", "fr", "de", "es", "it", "nl", "pt", "pl")
@@ -51,5 +51,5 @@ def test_the_walker_reaches_the_ready_form_in_every_language(
 def test_the_tools_words_and_the_mock_pages_cover_the_same_languages() -> None:
     word_files = sorted(path.stem for path in WORDS_DIR.glob("*.yaml"))
     assert word_files == sorted(LANGUAGES), "flows/words/ and LANGUAGES differ"
-    assert languages() == sorted(LANGUAGES), "mock_meta/fixtures/strings/ and LANGUAGES differ"
+    assert languages() == sorted(LANGUAGES), "fixtures/strings/ and LANGUAGES differ"
     assert load_vocabulary().languages == sorted(LANGUAGES)

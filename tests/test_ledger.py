@@ -17,9 +17,9 @@ from types import ModuleType
 
 import pytest
 
-from optout_bot import ledger as ledger_module
 from optout_bot.errors import ExitStatus, UsageError
-from optout_bot.ledger import SCHEMA_VERSION, Ledger, Outcome, RunRecord, SettingCheck
+from optout_bot.records import ledger as ledger_module
+from optout_bot.records.ledger import SCHEMA_VERSION, Ledger, Outcome, RunRecord, SettingCheck
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parents[1]
@@ -608,7 +608,7 @@ def test_another_programs_database_is_not_taken_over(tmp_path: Path) -> None:
 CHILD = """
 import sys
 from pathlib import Path
-from optout_bot.ledger import Ledger
+from optout_bot.records.ledger import Ledger
 
 with Ledger.open(Path(sys.argv[1])) as ledger:
     while True:

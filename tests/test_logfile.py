@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from loguru import logger
 
-from optout_bot.logfile import configure_logging, current_log, record_failure, stop_logging
-from optout_bot.scrub import forget_personal, remember_personal, scrub_log_text
+from optout_bot.promises.scrub import forget_personal, remember_personal, scrub_log_text
+from optout_bot.records.logfile import configure_logging, current_log, record_failure, stop_logging
 
 TOKEN = "NAcMqXb3yFzK8a1-p2Wc_7Qe9RtYuIoPlKjHgF"  # shaped like Meta's fb_dtsg
 

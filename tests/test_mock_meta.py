@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import Message
 from html.parser import HTMLParser
-from importlib import resources
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
@@ -26,9 +25,10 @@ import yaml
 from playwright.sync_api import FilePayload, Page, Playwright, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from optout_bot.mock_meta import MockMeta, RecordedRequest, Scenario
-from optout_bot.mock_meta.pages import strings
-from optout_bot.mock_meta.server import languages
+from optout_bot.bundled import FIXTURES_DIR
+from optout_bot.mock_site import MockMeta, RecordedRequest, Scenario
+from optout_bot.mock_site.pages import strings
+from optout_bot.mock_site.server import languages
 from tests.support.chromium import QUIET_ARGS, system_chromium
 
 # Strings files still being translated from an older en.yaml: the keys added since are listed in the report
@@ -680,7 +680,7 @@ def test_a_language_without_strings_is_refused(site: MockMeta) -> None:
 
 
 def _strings_file(lang: str) -> dict[str, Any]:
-    folder = resources.files("optout_bot.mock_meta") / "fixtures" / "strings"
+    folder = FIXTURES_DIR / "strings"
     data: dict[str, Any] = yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8"))
     return data
 
@@ -1503,7 +1503,7 @@ def test_only_linkedin_and_x_have_a_setting(site: MockMeta) -> None:
 
 
 def test_the_setting_may_be_given_on_the_command_line() -> None:
-    from optout_bot.mock_meta.__main__ import _parse
+    from optout_bot.mock_site.__main__ import _parse
 
     assert Scenario().ai_setting_on is True
     assert _parse(["--set", "ai_setting_on=false"]).ai_setting_on is False
@@ -1799,7 +1799,7 @@ def test_latency_delays_every_response_pages_and_404s_alike(site: MockMeta) -> N
 
 
 def test_latency_is_a_whole_number_of_milliseconds_on_the_command_line() -> None:
-    from optout_bot.mock_meta.__main__ import _parse
+    from optout_bot.mock_site.__main__ import _parse
 
     assert Scenario().latency_ms == 0
     assert _parse(["--set", "latency_ms=150"]).latency_ms == 150

@@ -11,16 +11,16 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from importlib import resources
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 import yaml
 from playwright.sync_api import Browser, Page, expect
 
-from optout_bot.mock_meta import SCRAMBLES, MockMeta, Scenario, Scramble
-from optout_bot.mock_meta.pages import strings
-from optout_bot.mock_meta.site import FACEBOOK, GENERAL_FORM, INSTAGRAM, MOVED_GENERAL_FORM, MOVED_OWN_FORM
+from optout_bot.bundled import WORDS_DIR
+from optout_bot.mock_site import SCRAMBLES, MockMeta, Scenario, Scramble
+from optout_bot.mock_site.pages import strings
+from optout_bot.mock_site.site import FACEBOOK, GENERAL_FORM, INSTAGRAM, MOVED_GENERAL_FORM, MOVED_OWN_FORM
 from tests.test_mock_meta import EVERY_PAGE, OWN_FORMS, Reply, fetch, form_fields, templates
 
 LANGS = ["en", "fr", "de", "pl"]  # the four the issue asks for at least; the strings exist in all eight
@@ -68,7 +68,7 @@ def test_scrambled_turns_every_transformation_on_and_unknown_ones_are_refused() 
 
 
 def test_the_command_line_takes_all_or_a_list_of_scrambles() -> None:
-    from optout_bot.mock_meta.__main__ import _parse
+    from optout_bot.mock_site.__main__ import _parse
 
     assert _parse(["--set", "scramble=all", "--set", "seed=3"]) == Scenario.scrambled("en", seed=3)
     assert _parse(["--set", "scramble=rename,move_topic"]).scramble == {"rename", "move_topic"}
@@ -224,7 +224,7 @@ def test_thank_you_answers_submit_in_words_the_flows_do_not_know(site: MockMeta,
         assert word(lang, "confirmation_text") not in answer.text
         # The point of the variant: none of the flows' confirmation phrases is on the page, so only a walker that
         # reads the meaning can tell the objection was sent. (If the words learn this sentence, reword the mock's.)
-        words = yaml.safe_load(resources.files("optout_bot.flows").joinpath(f"words/{lang}.yaml").read_text("utf-8"))
+        words = yaml.safe_load((WORDS_DIR / f"{lang}.yaml").read_text("utf-8"))
         known = [phrase.casefold().replace("'", "’") for phrase in words["words"]["confirmation"]]
         assert not [phrase for phrase in known if phrase in answer.text.casefold()], url
 

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser
 
-from optout_bot.engine import Walker
 from optout_bot.flows import Flow, Vocabulary, load_flow
-from optout_bot.mock_meta import MockMeta, Scenario
-from optout_bot.options import Timeouts
+from optout_bot.mock_site import MockMeta, Scenario
+from optout_bot.settings.options import Timeouts
 from optout_bot.ui import Ui
+from optout_bot.walk.walker import Walker
 
 FLOWS = [("facebook", "third-party"), ("whatsapp", "own"), ("linkedin", "own"), ("x", "own")]
 # Routes the mock does not imitate: an older address of the third-party form that no source shows working.

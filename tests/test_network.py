@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from optout_bot.errors import ExitStatus, NoConnectionError
-from optout_bot.network import no_connection_cause, raise_if_no_connection
+from optout_bot.walk.network import no_connection_cause, raise_if_no_connection
 
 
 @pytest.mark.parametrize(

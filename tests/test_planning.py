@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from optout_bot.accounts import choose_account, platform_of_link
-from optout_bot.config import Account, Config
+from optout_bot.cli.planning import CommandLine, plan_runs
 from optout_bot.errors import ExitStatus, OptoutError
-from optout_bot.ledger import Ledger, Outcome
-from optout_bot.options import Timeouts
-from optout_bot.planning import CommandLine, plan_runs
+from optout_bot.records.ledger import Ledger, Outcome
+from optout_bot.settings.accounts import choose_account, platform_of_link
+from optout_bot.settings.config import Account, Config
+from optout_bot.settings.options import Timeouts
 
 CONFIG = Config(
     email="jane@example.com",

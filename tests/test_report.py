@@ -12,10 +12,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from optout_bot import __version__
-from optout_bot.config import Account, Config, load_config, write_config
 from optout_bot.errors import ExitStatus, UsageError
-from optout_bot.ledger import Ledger, Outcome
-from optout_bot.report import md_escape, md_quote, new_report_path, render_report, write_report
+from optout_bot.records.ledger import Ledger, Outcome
+from optout_bot.records.report import md_escape, md_quote, new_report_path, render_report, write_report
+from optout_bot.settings.config import Account, Config, load_config, write_config
 from tests.test_status import (
     CONFIRMATION,
     FORM_URL,

@@ -9,11 +9,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from optout_bot.config import Account, Config
-from optout_bot.errors import UsageError
-from optout_bot.flows import load_flow
-from optout_bot.platforms import PLATFORMS
-from optout_bot.setup_questions import (
+from optout_bot.cli.questions import (
     NO_LOGIN_PLATFORMS,
     SETTING_PLATFORMS,
     account_email,
@@ -34,6 +30,10 @@ from optout_bot.setup_questions import (
     suggest_name,
     summary,
 )
+from optout_bot.errors import UsageError
+from optout_bot.flows import load_flow
+from optout_bot.platforms import PLATFORMS
+from optout_bot.settings.config import Account, Config
 
 T = TypeVar("T")
 

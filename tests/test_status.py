@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from optout_bot import ledger as ledger_module
-from optout_bot.config import Account, Config, load_config, write_config
 from optout_bot.errors import ExitStatus, UsageError
-from optout_bot.ledger import Ledger, Outcome, RunRecord
 from optout_bot.platforms import PLATFORMS, site_of
-from optout_bot.status import OUTCOME_WORDS, status_output
+from optout_bot.records import ledger as ledger_module
+from optout_bot.records.ledger import Ledger, Outcome, RunRecord
+from optout_bot.records.status import OUTCOME_WORDS, status_output
+from optout_bot.settings.config import Account, Config, load_config, write_config
 
 FORM_URL = "https://help.instagram.com/contact/767264225370182"
 SETTING_URL = "https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement"

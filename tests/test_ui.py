@@ -9,10 +9,10 @@ import sys
 
 import pytest
 
-from optout_bot.engine import FROM_LINK_ROUTE, stages
 from optout_bot.flows import Route, load_flow, load_vocabulary
 from optout_bot.flows.model import ClickStep, GotoStep, Target
 from optout_bot.ui import Ui, duration, wants_rich
+from optout_bot.walk.walker import FROM_LINK_ROUTE, stages
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -105,7 +105,7 @@ def test_rich_is_not_loaded_for_help_nor_by_the_ui_module() -> None:
     )
     assert help_run.returncode == 0
     assert not re.search(r"\|\s+rich(\.|$)", help_run.stderr, re.MULTILINE)
-    probe = "import sys, optout_bot.ui, optout_bot.runner; print('rich' in sys.modules)"
+    probe = "import sys, optout_bot.ui, optout_bot.walk.objection; print('rich' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout.strip() == "False"
 
 

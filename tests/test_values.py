@@ -6,8 +6,15 @@ import pytest
 
 from optout_bot.domains import is_meta_url
 from optout_bot.errors import UsageError
-from optout_bot.scrub import scrub_html, scrub_url
-from optout_bot.values import check_country, check_email, check_full_name, check_phone, check_reason, country_names
+from optout_bot.promises.scrub import scrub_html, scrub_url
+from optout_bot.settings.values import (
+    check_country,
+    check_email,
+    check_full_name,
+    check_phone,
+    check_reason,
+    country_names,
+)
 
 
 @pytest.mark.parametrize("email", ["jane", "jane@", "jane@example", "ja ne@example.com", "a@b@example.com"])
@@ -156,7 +163,7 @@ def test_a_page_keeps_only_its_structure() -> None:
 
 
 def test_the_persons_name_and_phone_are_hidden_in_any_form() -> None:
-    from optout_bot.scrub import forget_personal, remember_personal
+    from optout_bot.promises.scrub import forget_personal, remember_personal
 
     remember_personal(names=["Zoë Martin-Lefèvre"], phones=["+33 6 71 82 93 04"])
     try:

@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from optout_bot import ledger as ledger_module
-from optout_bot import verify
-from optout_bot.config import Account, Config
 from optout_bot.errors import BrowserProblemError, ExitStatus, NotRecognisedError, UsageError
-from optout_bot.ledger import Ledger, Outcome
+from optout_bot.records import ledger as ledger_module
+from optout_bot.records.ledger import Ledger, Outcome
+from optout_bot.settings.config import Account, Config
 from optout_bot.ui import Ui
-from optout_bot.verify import Seen, VerifyOptions, Visit, exit_status, plan_visits, render_json, verdict
+from optout_bot.walk import verify
+from optout_bot.walk.verify import Seen, VerifyOptions, Visit, exit_status, plan_visits, render_json, verdict
 
 LINKEDIN = "https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement"
 X_SETTING = "https://x.com/settings/grok_settings"
@@ -281,7 +281,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def invoke(*args: str) -> Any:
-    from optout_bot.cli import cli
+    from optout_bot.cli.app import cli
 
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 

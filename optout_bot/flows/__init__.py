@@ -1,6 +1,8 @@
-"""Flows are data: one YAML file per platform, validated on load, with words kept per language.
+"""Flows are data: the code that reads them. The files a contributor edits are the top-level `flows/` folder
+(one YAML file per opt-out, words per language in `flows/words/`), validated on load.
 
-Nothing here imports Playwright, so `flows check` and `--help` start fast.
+May import only the top-level modules (errors, platforms, domains, problems, bundled). Nothing here imports
+Playwright, so `flows check` and `--help` start fast.
 """
 
 from optout_bot.flows.loader import FlowFileError, check_all, load_flow, load_vocabulary

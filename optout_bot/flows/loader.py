@@ -15,15 +15,13 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from optout_bot.bundled import FLOWS_DIR, WORDS_DIR
 from optout_bot.errors import UsageError
 from optout_bot.flows.clicks import unsafe_clicks
 from optout_bot.flows.model import OWN_FLOW, SCHEMA_VERSION, Flow, WordKey
 from optout_bot.flows.vocabulary import Vocabulary
 from optout_bot.platforms import site_of
 from optout_bot.problems import Problem
-
-FLOWS_DIR = Path(__file__).parent
-WORDS_DIR = FLOWS_DIR / "words"
 
 Loc = tuple[str | int, ...]
 Phrase = Annotated[str, Field(min_length=1)]

@@ -22,9 +22,9 @@ from playwright.sync_api import Page, expect
 
 from optout_bot import progress
 from optout_bot.errors import NotSubmittedError
-from optout_bot.ledger import Ledger, Outcome, RunRecord
-from optout_bot.mock_meta import MockMeta, Scenario
-from optout_bot.recording import recorded_run
+from optout_bot.mock_site import MockMeta, Scenario
+from optout_bot.records.ledger import Ledger, Outcome, RunRecord
+from optout_bot.records.recording import recorded_run
 from tests.e2e.cli import FAST, Home, finish, run_cli, start_cli
 from tests.e2e.conftest import form_posts, submit_as_person
 from tests.e2e.person import READY, Person

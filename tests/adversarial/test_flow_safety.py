@@ -16,19 +16,19 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Route
 
-from optout_bot.engine import Walker
 from optout_bot.errors import RefusedError
 from optout_bot.flows import Flow, Target, Vocabulary, load_flow
 from optout_bot.flows.model import ClickStep, ConsentSpec, GotoStep, Question
-from optout_bot.mock_meta import MockMeta, Scenario
-from optout_bot.options import Timeouts
+from optout_bot.mock_site import MockMeta, Scenario
 from optout_bot.platforms import META
-from optout_bot.safety import click_safely
-from optout_bot.targets import never_clicked
+from optout_bot.promises.clicks import click_safely
+from optout_bot.settings.options import Timeouts
 from optout_bot.ui import Ui
+from optout_bot.walk.targets import never_clicked
+from optout_bot.walk.walker import Walker
 from tests.e2e.cli import Home, run_cli
 
-FLOWS = Path(__file__).resolve().parents[2] / "optout_bot" / "flows"
+FLOWS = Path(__file__).resolve().parents[2] / "flows"
 
 # --- at load: `optout-bot flows check` ----------------------------------------------------------------------
 

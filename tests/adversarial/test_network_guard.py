@@ -10,8 +10,8 @@ from urllib.parse import unquote_plus
 
 import pytest
 
-from optout_bot.mock_meta import MockMeta, Scenario
-from optout_bot.mock_meta.site import LOOKALIKE_HOST
+from optout_bot.mock_site import MockMeta, Scenario
+from optout_bot.mock_site.site import LOOKALIKE_HOST
 from tests.e2e.cli import FAST, Home, finish, run_cli, start_cli
 from tests.e2e.conftest import form_posts, submit_as_person
 from tests.e2e.person import READY, Person

@@ -2,7 +2,7 @@
 
 A run is seeded with the person's values (--email, --name, --phone, --reason, a --from-link carrying a token in
 its path, its query and its fragment) on pages that carry the person's data and session secrets everywhere a
-page can hide them (Scenario.leak_bait, optout_bot/mock_meta/bait.py). The redesigned site (layout="changed")
+page can hide them (Scenario.leak_bait, optout_bot/mock_site/bait.py). The redesigned site (layout="changed")
 makes the run fail with exit 5, so a diagnostic is saved; then no seed may be found, in any encoding, in its
 page.html, its trail.json or the log file, and every place of the screenshot where a seed is drawn is masked.
 """
@@ -18,9 +18,9 @@ from urllib.parse import quote, quote_plus
 
 from playwright.sync_api import Page, Playwright
 
-from optout_bot.diagnostics import MASK_COLOUR
-from optout_bot.mock_meta import MockMeta, Scenario
-from optout_bot.mock_meta import bait as seeded
+from optout_bot.mock_site import MockMeta, Scenario
+from optout_bot.mock_site import bait as seeded
+from optout_bot.walk.diagnostics import MASK_COLOUR
 from tests.e2e.cli import Home, run_cli
 from tests.support.chromium import QUIET_ARGS, system_chromium
 

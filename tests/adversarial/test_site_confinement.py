@@ -14,17 +14,17 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, Route
 from pydantic import ValidationError
 
-from optout_bot.engine import Walker
 from optout_bot.errors import RefusedError
 from optout_bot.flows import Vocabulary, load_flow
 from optout_bot.flows.model import GotoStep
-from optout_bot.mock_meta import MockMeta, Scenario
-from optout_bot.mock_meta.site import LOOKALIKE_HOST
-from optout_bot.options import Timeouts
+from optout_bot.mock_site import MockMeta, Scenario
+from optout_bot.mock_site.site import LOOKALIKE_HOST
 from optout_bot.platforms import META
-from optout_bot.runner import _starting_from
-from optout_bot.safety import click_safely
+from optout_bot.promises.clicks import click_safely
+from optout_bot.settings.options import Timeouts
 from optout_bot.ui import Ui
+from optout_bot.walk.objection import _starting_from
+from optout_bot.walk.walker import Walker
 from tests.e2e.cli import FAST, Home, run_cli
 from tests.e2e.person import Person
 from tests.support.chromium import QUIET_ARGS, system_chromium

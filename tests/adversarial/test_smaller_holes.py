@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from optout_bot.ledger import Ledger, Outcome
-from optout_bot.mock_meta import MockMeta
+from optout_bot.mock_site import MockMeta
+from optout_bot.records.ledger import Ledger, Outcome
 from tests.e2e.cli import FAST, Home, command, run_cli
 from tests.test_status import CONFIRMATION, png, record
 

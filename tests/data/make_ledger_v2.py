@@ -2,7 +2,7 @@
 
 The stored file is what tests/test_ledger.py migrates, to prove that a ledger written by version 2 (runs with
 a route and a dry-run mark) survives the upgrade to later versions. The schema is built by the released
-steps 0→1 and 1→2 of optout_bot/ledger.py (`_migrate(conn, target=2)`: released steps never change), and the
+steps 0→1 and 1→2 of optout_bot/records/ledger.py (`_migrate(conn, target=2)`: released steps never change), and the
 rows are written as version 2's `start_run`/`finish_run` wrote them, with fixed dates. Never change the rows:
 the tests expect exactly these. The stored file was made with the code of schema version 2 itself.
 
@@ -15,7 +15,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from optout_bot.ledger import _migrate
+from optout_bot.records.ledger import _migrate
 
 Row = tuple[
     int, str, str, str, str | None, str, int | None, str | None, str | None, str | None, str | None, int

@@ -80,14 +80,14 @@ def finish(process: subprocess.Popen[str], timeout: float = 60) -> tuple[int, st
 _WITH_A_PLANTED_BUG = """
 import sys
 
-import optout_bot.runner
+import optout_bot.walk.objection
 
 
 def planted_bug(*args, **kwargs):
     raise RuntimeError("a bug planted by the test")
 
 
-optout_bot.runner.run_demo = planted_bug
+optout_bot.walk.objection.run_demo = planted_bug
 from optout_bot.entry import main
 
 main(sys.argv[1:])

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, Playwright
 
-from optout_bot.mock_meta import MockMeta
+from optout_bot.mock_site import MockMeta
 from tests.e2e.cli import Home
 from tests.e2e.person import Person
 from tests.support.chromium import launch_cdp_chromium

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Playwright
 
-from optout_bot.config import Account, Config, write_config
-from optout_bot.ledger import Ledger, Outcome, RunRecord
-from optout_bot.mock_meta import MockMeta, Scenario
+from optout_bot.mock_site import MockMeta, Scenario
+from optout_bot.records.ledger import Ledger, Outcome, RunRecord
+from optout_bot.settings.config import Account, Config, write_config
 from tests.e2e.cli import FAST, Home, finish, run_cli, start_cli
 from tests.e2e.conftest import submit_as_person
 from tests.e2e.person import READY, Person

@@ -16,12 +16,12 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from optout_bot.engine import Walker
-from optout_bot.explore import EXPLORED_ROUTE
 from optout_bot.flows import Flow, Vocabulary, load_flow
-from optout_bot.mock_meta import MockMeta, Scenario
-from optout_bot.options import Timeouts
+from optout_bot.mock_site import MockMeta, Scenario
+from optout_bot.settings.options import Timeouts
 from optout_bot.ui import Ui
+from optout_bot.walk.explore import EXPLORED_ROUTE
+from optout_bot.walk.walker import Walker
 from tests.e2e.cli import FAST, Home, run_cli
 from tests.e2e.conftest import form_posts
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from optout_bot.mock_meta import MockMeta
+from optout_bot.mock_site import MockMeta
 from tests.e2e.cli import Home, run_cli
 from tests.support.chromium import launch_cdp_chromium
 
@@ -137,7 +137,7 @@ def test_flows_check_passes_on_the_bundled_flows(home: Home) -> None:
 
 
 def test_flows_check_points_at_the_wrong_line(home: Home, tmp_path: Path) -> None:
-    source = Path(__file__).resolve().parents[2] / "optout_bot" / "flows" / "facebook.yaml"
+    source = Path(__file__).resolve().parents[2] / "flows" / "facebook.yaml"
     broken = tmp_path / "facebook.yaml"
     broken.write_text(source.read_text().replace("role: button, name: your_profile", "role: buton, name: your_profile"))
     line = next(i for i, text in enumerate(broken.read_text().splitlines(), 1) if "buton" in text)

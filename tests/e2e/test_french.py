@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from optout_bot.config import Account, Config, write_config
-from optout_bot.ledger import Ledger, Outcome
+from optout_bot.records.ledger import Ledger, Outcome
+from optout_bot.settings.config import Account, Config, write_config
 from tests.e2e.cli import Home, command, run_cli
 from tests.test_status import CONFIRMATION, png, record
 

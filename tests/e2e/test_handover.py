@@ -15,8 +15,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Locator, Page, Playwright, expect
 
-from optout_bot.config import Account, Config, write_config
-from optout_bot.mock_meta import MockMeta, Scenario
+from optout_bot.mock_site import MockMeta, Scenario
+from optout_bot.settings.config import Account, Config, write_config
 from tests.e2e.cli import FAST, Home, finish, start_cli
 from tests.e2e.conftest import form_posts, submit_as_person
 from tests.e2e.person import BANNER, READY, Person

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from optout_bot.config import Account, Config, load_config, write_config
+from optout_bot.settings.config import Account, Config, load_config, write_config
 from tests.e2e.cli import Home, command, run_cli
 
 # The locale decides the default language: pin it, whatever the machine running the tests uses.

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from optout_bot.mock_meta import MockMeta, Scenario
+from optout_bot.mock_site import MockMeta, Scenario
 from tests.e2e.cli import Home, run_cli, run_cli_with_a_bug
 
-# The mock account (optout_bot/mock_meta/scenario.py) and the shape of the mock's tokens (state.py).
+# The mock account (optout_bot/mock_site/scenario.py) and the shape of the mock's tokens (state.py).
 PERSONAL = ("jane.doe@example.com", "Jane Doe", "100012345678901")
 TOKEN_SHAPES = (re.compile(r"NAc[\w-]{20,}"), re.compile(r"(?:fb_dtsg|lsd|jazoest)\W{1,6}(?!\[removed\])\w"))
 

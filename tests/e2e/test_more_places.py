@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from optout_bot.mock_meta import MockMeta, Scenario
+from optout_bot.mock_site import MockMeta, Scenario
 from tests.e2e.cli import FAST, Home, finish, run_cli, start_cli
 from tests.e2e.conftest import form_posts, submit_as_person
 from tests.e2e.person import Person
 
-# What each page says, as the mock draws it (optout_bot/mock_meta/fixtures/strings/<lang>.yaml).
+# What each page says, as the mock draws it (fixtures/strings/<lang>.yaml).
 TEXTS = {
     "en": {
         "third_party_heading": "from third parties",

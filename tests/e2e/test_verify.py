@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from optout_bot.mock_meta import MockMeta
+from optout_bot.mock_site import MockMeta
 from tests.e2e.cli import Home, run_cli
 from tests.e2e.conftest import form_posts
 

@@ -1,0 +1,219 @@
+"""`optout-bot init`: writes the settings file by asking questions, or from options for scripts.
+
+What is given as an option is not asked; `--yes` asks nothing and keeps the saved values (or the defaults)
+for the rest. Nothing is written until every answer is valid and the person said yes, and then atomically
+(config.write_config), so a run stopped half-way leaves the old file as it was.
+
+This module is imported by the command line at start-up: the settings (pydantic) and the questions are
+imported only when `init` runs, so that `optout-bot --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import click
+
+from optout_bot.errors import NotSubmittedError, UsageError
+from optout_bot.i18n import _
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from optout_bot.i18n import Language
+    from optout_bot.settings.config import Account, Config
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Given:
+    """The answers given as options, each None when its option was not given."""
+
+    email: str | None
+    country: str | None
+    language: str | None
+    reason: str | None
+    full_name: str | None
+    phone: str | None
+    accounts: tuple[str, ...]
+
+
+@click.command(
+    help=_(
+        "Save your email, country, language, name, phone number and accounts, by answering a few questions.\n\n"
+        "Press Enter to keep a saved answer. The other commands read these settings; their options override them."
+    )
+)
+@click.option("--email", help=_("Email address of your Meta account."))
+@click.option("--country", help=_("Country where you live, two letters (FR, BE, CH, DE…)."))
+@click.option(
+    "--language",
+    type=click.Choice(["en", "fr"], case_sensitive=False),
+    help=_("Language of optout-bot's messages (default: your computer's)."),
+)
+@click.option("--reason", help=_("Optional text for Meta's form: how this use of your data affects you (empty: none)."))
+@click.option(
+    "--name",
+    "full_name",
+    help=_("Your full name, for Meta's form for information others shared about you (empty: none)."),
+)
+@click.option(
+    "--phone",
+    help=_("Your phone number with its country code, such as '+33 6 12 34 56 78', for WhatsApp's form (empty: none)."),
+)
+@click.option(
+    "--account",
+    "accounts",
+    multiple=True,
+    metavar=_("NAME:PLATFORM[:EMAIL]"),
+    help=_("An account to save, such as perso:instagram or work:facebook:me@work.example (repeatable)."),
+)
+@click.option(
+    "--force", is_flag=True, help=_("Start from scratch, ignoring the saved settings (asks before replacing).")
+)
+@click.option("--yes", "-y", is_flag=True, help=_("Ask nothing: keep the saved values, or the defaults, for the rest."))
+def init(
+    email: str | None,
+    country: str | None,
+    language: str | None,
+    reason: str | None,
+    full_name: str | None,
+    phone: str | None,
+    accounts: tuple[str, ...],
+    force: bool,
+    yes: bool,
+) -> None:
+    """`optout-bot init` (its help, in the person's language, is in the decorator)."""
+    from optout_bot.cli.questions import Text
+
+    try:
+        _init(Given(email, country, language, reason, full_name, phone, accounts), force=force, ask=not yes)
+    except click.Abort:
+        # click turns both Ctrl-C and the end of the input into Abort. Without a terminal it is the end of
+        # piped answers, or no input at all (a script): say how to run init without questions.
+        if sys.stdin is not None and sys.stdin.isatty():
+            raise NotSubmittedError(Text.STOPPED) from None
+        raise UsageError(Text.NEEDS_ANSWERS) from None
+
+
+def _init(given: Given, force: bool, ask: bool) -> None:
+    from optout_bot.cli import questions as q
+    from optout_bot.paths import config_path
+    from optout_bot.settings.config import Config, write_config
+
+    path = config_path()
+    options = _checked_options(given)  # a wrong option stops before the first question
+    saved = Config() if force else _saved(path)
+    if ask:
+        click.echo(q.Text.INTRO.format(path=path))
+    config = _answers(given, options, saved, ask)
+    click.echo()
+    click.echo("\n".join(q.summary(config)))
+    if ask and not _confirmed(path, replacing=force):
+        click.echo(q.Text.NOT_SAVED)
+        return
+    write_config(config, path)
+    click.echo(q.Text.SAVED.format(path=path))
+    click.echo(q.next_step(config))
+
+
+@dataclass(frozen=True)
+class _Options:
+    """The option values once checked (normalised as the settings file would be)."""
+
+    email: str | None
+    country: str | None
+    language: Language | None
+    reason: str | None
+    full_name: str | None
+    phone: str | None
+    accounts: tuple[Account, ...]
+
+
+def _checked_options(given: Given) -> _Options:
+    from optout_bot.cli import questions as q
+    from optout_bot.settings.values import check_country, check_email, check_full_name, check_phone, check_reason
+
+    accounts = q.merge_accounts((), [q.parse_account_option(value) for value in given.accounts])
+    language = q.as_language(given.language) if given.language is not None else None
+    return _Options(
+        email=check_email(given.email),
+        country=check_country(given.country),
+        language=language,
+        reason=check_reason(given.reason),
+        full_name=check_full_name(given.full_name),
+        phone=check_phone(given.phone),
+        accounts=accounts,
+    )
+
+
+def _saved(path: Path) -> Config:
+    """The saved settings, the defaults of the questions. A broken file is never replaced silently."""
+    from optout_bot.cli import questions as q
+    from optout_bot.settings.config import ConfigFileError, load_config
+
+    try:
+        return load_config(path)
+    except ConfigFileError as exc:
+        raise UsageError(q.Text.INVALID_FILE.format(problem=exc.message)) from None
+
+
+def _pick(given: bool, option: T, saved: T, question: Callable[[T], T], ask: bool) -> T:
+    """The option if it was given, else the person's answer, else (nobody to ask) what was saved."""
+    if given:
+        return option
+    return question(saved) if ask else saved
+
+
+def _answers(given: Given, options: _Options, saved: Config, ask: bool) -> Config:
+    from optout_bot.cli import questions as q
+    from optout_bot.settings.config import Config
+
+    # A file without `language` (written by hand) says nothing about it: guess from the locale instead.
+    language = saved.language if "language" in saved.model_fields_set else q.guess_language(os.environ)
+    email = _pick(given.email is not None, options.email, saved.email, q.ask_email, ask)
+    country = _pick(given.country is not None, options.country, saved.country, q.ask_country, ask)
+    chosen_language = _pick(given.language is not None, options.language or language, language, q.ask_language, ask)
+    reason = _pick(given.reason is not None, options.reason, saved.reason, q.ask_reason, ask)
+    full_name = _pick(given.full_name is not None, options.full_name, saved.name, q.ask_full_name, ask)
+    phone = _pick(given.phone is not None, options.phone, saved.phone, q.ask_phone, ask)
+    if given.accounts:
+        accounts = q.merge_accounts(saved.accounts, options.accounts)
+    elif ask:
+        accounts = q.ask_accounts(saved.accounts, email)
+    else:
+        accounts = saved.accounts
+    return Config(
+        email=email,
+        country=country,
+        language=chosen_language,
+        reason=reason,
+        name=full_name,
+        phone=phone,
+        accounts=accounts,
+    )
+
+
+def _confirmed(path: Path, replacing: bool) -> bool:
+    from optout_bot.cli import questions as q
+
+    exists = path.exists()
+    if exists and _has_own_comments(path):
+        click.echo(q.Text.COMMENTS_LOST)
+    question = q.Text.REPLACE if replacing and exists else q.Text.SAVE
+    return q.confirm(question.format(path=path), default=True)
+
+
+def _has_own_comments(path: Path) -> bool:
+    from optout_bot.cli import questions as q
+    from optout_bot.paths import CONFIG_SIZE_LIMIT, read_regular_file
+
+    try:
+        return q.has_own_comments(read_regular_file(path, CONFIG_SIZE_LIMIT).decode("utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return False  # unreadable: --force replaces it, and there is nothing of it to keep

@@ -1,0 +1,104 @@
+"""`optout-bot verify`: the command. cli.py registers it; optout_bot.walk.verify does the work.
+
+The settings and the ledger are read first, without a browser: with nothing to verify the command says so
+and exits 0 without starting Playwright. Otherwise Playwright's driver starts while the code of the walk is
+loaded (optout_bot.walk.driver), and each account's setting is looked at in turn.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+from optout_bot.cli.shared import browser_args, browser_choice, exit_code_epilog
+from optout_bot.i18n import _
+from optout_bot.settings.options import MAX_PERSON_SECONDS, MAX_STEP_SECONDS, Seconds
+
+
+@click.command(
+    epilog=exit_code_epilog(),
+    help=_(
+        "Check that your AI-training settings are still off.\n\n"
+        "For every account whose setting (LinkedIn, X) optout-bot has seen, opens that account's own browser "
+        "profile, reads the setting and records what it saw in the ledger. It never switches anything: a setting "
+        "found on is for you to switch off, with the command it prints. Exit code 8 when a setting is on."
+    ),
+)
+@click.option("--account", help=_("Only this account (default: every account with a setting in the ledger)."))
+@click.option("--headless", is_flag=True, help=_("No visible window (if the site asks you to log in, it stops)."))
+@click.option(
+    "--json", "as_json", is_flag=True, help=_("Print JSON for scripts (schema 1, see optout_bot/walk/verify.py).")
+)
+@click.option(
+    "--step-timeout",
+    type=Seconds(min=0.5, max=MAX_STEP_SECONDS),
+    default=15,
+    show_default=True,
+    help=_("Seconds to wait for each page element before trying another route."),
+)
+@click.option(
+    "--login-timeout",
+    type=Seconds(min=1, max=MAX_PERSON_SECONDS),
+    default=600,
+    show_default=True,
+    help=_("Seconds to wait for you to log in when the site asks."),
+)
+@browser_choice
+@browser_args
+def verify(**params: Any) -> None:  # fmt: skip
+    """`optout-bot verify` (its help is in the decorator, to be translated)."""
+    from optout_bot.settings.config import load_config
+    from optout_bot.settings.options import Timeouts
+    from optout_bot.ui import Ui
+    from optout_bot.walk.verify import VerifyOptions, nothing_to_verify, planned
+
+    config = load_config()
+    from optout_bot.promises.scrub import remember_settings
+
+    remember_settings(config)  # hidden from the log and any diagnostic of the walk to each setting (scrub.py)
+    visits = planned(config, params["account"])
+    if not visits:
+        click.echo(nothing_to_verify(params["account"]), err=params["as_json"])
+        if params["as_json"]:
+            from optout_bot.walk.verify import render_json
+
+            click.echo(render_json([]), nl=False)
+        return
+    options = VerifyOptions(
+        headless=params["headless"],
+        timeouts=Timeouts(step=params["step_timeout"], login=params["login_timeout"]),
+        channel=params["browser_channel"],
+        executable_path=params["executable_path"],
+        browser_args=tuple(params["browser_args"]),
+    )
+    from optout_bot.walk.driver import driver_while
+
+    with driver_while(_load_the_walk) as (pw, _loaded):
+        from optout_bot.records.logfile import configure_logging
+        from optout_bot.walk.verify import exit_status, look_at_settings, render_json, say_summary
+
+        configure_logging(os.environ.get("OPTOUT_BOT_DEBUG") == "1")
+        # With --json, standard output is the document alone: what the walk says goes to standard error.
+        ui = Ui(out=sys.stderr) if params["as_json"] else Ui()
+        results = look_at_settings(pw, visits, options, ui)
+        say_summary(results, ui)
+        ui.close()
+    if params["as_json"]:
+        click.echo(render_json(results), nl=False)
+    sys.exit(int(exit_status(results)))
+
+
+def _load_the_walk() -> None:
+    """The code the walk needs, loaded while Playwright's driver starts (see optout_bot.walk.driver)."""
+    import importlib
+
+    for module in (
+        "optout_bot.records.logfile",
+        "optout_bot.walk.walker",
+        "optout_bot.walk.setting",
+        "optout_bot.walk.browser",
+    ):
+        importlib.import_module(module)

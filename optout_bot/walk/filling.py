@@ -1,0 +1,128 @@
+"""Pre-filling the form: email, name, phone and country where the form asks, the optional text if given.
+
+Only fields named by the flow are touched, only on the platform's domains, and never the Submit control.
+Meta usually pre-fills the account's email; the tool does not overwrite it silently. Fields the flow says
+are the person's own to fill (the third-party form's evidence) are named to them and left alone.
+
+Filling fires the page's `input` and `change` events, on which a page may send itself: the watch (the walker,
+with optout_bot.promises.guard routing the tab) is told each value before it is typed, so no request can carry it,
+and checks after each field that the page is the same, the form still in it and nothing sent.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from playwright.sync_api import Locator
+
+from optout_bot.i18n import N_, _
+from optout_bot.settings.values import FormValues, country_names
+from optout_bot.ui import Ui
+from optout_bot.walk.walker import FoundForm
+
+
+class FillWatch(Protocol):
+    """What watches the page while the tool fills it (engine.Walker)."""
+
+    def start_filling(self, form: FoundForm) -> None: ...
+
+    def typing(self, value: str) -> None: ...
+
+    def ensure_form_untouched(self) -> None: ...
+
+
+def fill_form(form: FoundForm, values: FormValues, ui: Ui, watch: FillWatch) -> list[str]:
+    """Fill what we know; return one line per field saying what is in it now, for the person to check."""
+    watch.start_filling(form)
+    fill = _Filler(watch)
+    summary = []
+    if form.full_name is not None:
+        summary.append(_fill_text(fill, form.full_name, values.full_name, _("Full name: {value}."), _NAME_MISSING))
+    summary.append(_fill_email(fill, form.email, values.email, ui))
+    if form.phone is not None:
+        summary.append(_fill_text(fill, form.phone, values.phone, _("Phone number: {value}."), _PHONE_MISSING))
+    if form.country is not None:
+        summary.append(_fill_country(form.country, values.country))
+        watch.ensure_form_untouched()
+    if form.reason is not None and values.reason:
+        fill(form.reason, values.reason)
+        summary.append(_("Your text about how this affects you: filled in, please re-read it."))
+    elif form.reason is not None:
+        summary.append(_("Your text about how this affects you: left empty (it is optional)."))
+    for field in form.left_to_person:
+        summary.append(_("{field}: for you to fill in (optout-bot leaves it alone).").format(field=_label_of(field)))
+    return summary
+
+
+class _Filler:
+    """Types one value into one field, watched: announced before, the field left (its `change` fires), checked."""
+
+    def __init__(self, watch: FillWatch) -> None:
+        self.watch = watch
+
+    def __call__(self, field: Locator, value: str) -> None:
+        self.watch.typing(value)
+        field.fill(value)
+        field.blur()  # `change` fires now, not when the person clicks elsewhere after the hand-over
+        self.watch.ensure_form_untouched()
+
+
+_NAME_MISSING = N_("Full name: empty — please type it (or save it with optout-bot init, or give --name).")
+_PHONE_MISSING = N_("Phone number: empty — please type it with its country code (or give --phone).")
+
+
+def _fill_text(fill: _Filler, field: Locator, value: str | None, filled: str, missing: str) -> str:
+    """A plain field the tool fills from the settings; what the page has already is kept when we have nothing."""
+    if not value:
+        present = field.input_value().strip()
+        return filled.format(value=present) if present else _(missing)
+    fill(field, value)
+    return filled.format(value=value)
+
+
+def _label_of(field: Locator) -> str:
+    """The field's label as the page shows it (its accessible name), for the person to find it."""
+    label = field.evaluate(
+        "el => (el.labels && el.labels[0] ? el.labels[0].innerText : el.getAttribute('aria-label') || '')"
+    )
+    return " ".join(str(label).split()) or _("A field")
+
+
+def _fill_email(fill: _Filler, field: Locator, wanted: str | None, ui: Ui) -> str:
+    prefilled = field.input_value().strip()
+    if not wanted:
+        if prefilled:
+            return _("Email: {email} (filled in by Meta).").format(email=prefilled)
+        return _("Email: empty — please type your email address.")
+    if prefilled and prefilled.lower() != wanted.lower():
+        question = _("Meta filled in the email {prefilled}, but you asked for {wanted}. Replace it with {wanted}?")
+        refusal = _(
+            "Meta filled in the email {prefilled}, but --email says {wanted}. optout-bot will not overwrite it "
+            "without asking: run again without --email to keep Meta's, or from a terminal to answer the question."
+        )
+        if not ui.ask(
+            question.format(prefilled=prefilled, wanted=wanted), refusal.format(prefilled=prefilled, wanted=wanted)
+        ):
+            return _("Email: {email} (kept, as Meta filled it in).").format(email=prefilled)
+    fill(field, wanted)
+    return _("Email: {email}.").format(email=wanted)
+
+
+def _fill_country(field: Locator, code: str | None) -> str:
+    if not code:
+        return _("Country of residence: please choose yours.")
+    options = field.locator("option")
+    # Values are ISO codes on the versions seen; select by the option's own value then. (`code` is two
+    # letters, checked by values.check_country, so it can stand in a selector.)
+    option = field.locator(f'option[value="{code}" i]').first
+    if option.count():
+        field.select_option(value=option.get_attribute("value"))
+        shown = " ".join(option.inner_text().split())  # the country's name as Meta shows it, if it has one
+        country = f"{shown} ({code})" if shown and shown.upper() != code else code
+        return _("Country of residence: {country}.").format(country=country)
+    labels = [label.strip().lower() for label in options.all_inner_texts()]
+    for name in country_names(code):
+        if name.lower() in labels:
+            field.select_option(label=options.nth(labels.index(name.lower())).inner_text().strip())
+            return _("Country of residence: {country}.").format(country=name)
+    return _("Country of residence: {code} is not in Meta's list — please choose yours.").format(code=code)

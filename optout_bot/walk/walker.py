@@ -1,0 +1,624 @@
+"""The walk: follow a flow's routes until a page is recognised as the flow's place (a form, a setting).
+
+The walker only navigates. It clicks links and menu buttons named in the flow, refuses to click anything
+that would submit a form (promise 1), refuses any page or link off the platform's own domains (promise 3:
+Meta's for Facebook, Instagram and WhatsApp), and hands the person the keyboard whenever the site asks them
+to log in (promise 2: it never types credentials).
+
+Every wait is event-driven and bounded: for each step it waits for whichever comes first of the step's
+target, a login prompt, a "not available" message or the place itself.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+from loguru import logger
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Frame, Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from optout_bot.domains import host_of, is_site_url, resolve_link
+from optout_bot.errors import FormTamperedError, RefusedError
+from optout_bot.flows import Flow, Route, Target, Vocabulary
+from optout_bot.flows.model import ClickStep, FormSpec, GotoStep, Step
+from optout_bot.i18n import N_, _
+from optout_bot.promises.clicks import click_safely, refuse_unsafe_click
+from optout_bot.promises.guard import PageGuard
+from optout_bot.promises.scrub import scrub_text
+from optout_bot.settings.options import Timeouts
+from optout_bot.ui import Ui
+from optout_bot.walk.explore import EXPLORED_ROUTE, Explorer, goal_words, place_by_meaning
+from optout_bot.walk.network import raise_if_no_connection
+from optout_bot.walk.obstacles import Interruptions, LoginPrompt
+from optout_bot.walk.settle import FIRST_LOOK_MS, QUIET_MS, Settling
+from optout_bot.walk.targets import describe, locate
+
+# The route `run --from-link` puts first: the link from Meta's email.
+FROM_LINK_ROUTE = "from-link"
+
+# --- what the person is told at each step -----------------------------------------------------------------
+#
+# A flow's click targets name word keys (`settings`, `privacy_center`…): the known ones have a name for the
+# person here; any other is "the next page". Opening a menu is part of reaching the place it leads to, so
+# a menu click is not a step of its own: Instagram's More › Settings is one step, "Opening Settings…".
+
+_MENU_KEYS = frozenset({"more_menu", "your_profile", "settings_and_privacy"})
+
+_PLACES = {
+    "settings": N_("Opening Settings…"),
+    "privacy_center": N_("Opening the Privacy Center…"),
+    "privacy_topics": N_("Opening Privacy topics…"),
+    "ai_at_meta": N_("Opening “AI at Meta”…"),
+    "privacy_policy": N_("Opening the Privacy Policy…"),
+    "right_to_object": N_("Opening the objection form…"),
+    "object_link": N_("Opening the objection form…"),
+    "submit_objection": N_("Opening the objection form…"),
+    "contact_us": N_("Opening the contact form…"),
+    "data_privacy": N_("Opening Data privacy…"),
+    "privacy_and_safety": N_("Opening Privacy and safety…"),
+    "privacy_link": N_("Opening the Privacy Policy…"),
+    "li_ai_setting_title": N_("Opening the setting…"),
+    "x_grok_title": N_("Opening the setting…"),
+}
+_NEXT_PAGE = N_("Opening the next page…")
+_MENU = N_("Opening the menu…")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A step of the walk as the person sees it: one or more of the route's steps, and what it is called."""
+
+    steps: tuple[int, ...]  # indexes into route.steps
+    label: str  # an N_() message, translated when shown
+
+
+def stages(route: Route) -> list[Stage]:
+    """The route's steps grouped as the person sees them: each menu opened joins the step it leads to."""
+    found: list[Stage] = []
+    pending: list[int] = []
+    for index, step in enumerate(route.steps):
+        pending.append(index)
+        if isinstance(step, ClickStep) and _click_key(step) in _MENU_KEYS:
+            continue
+        found.append(Stage(tuple(pending), _label(route, step)))
+        pending = []
+    if pending:  # a route that ends by opening a menu
+        found.append(Stage(tuple(pending), _MENU))
+    return found
+
+
+def _click_key(step: ClickStep) -> str | None:
+    return step.click.name or step.click.text or step.click.label
+
+
+def _label(route: Route, step: Step) -> str:
+    if isinstance(step, ClickStep):
+        return _PLACES.get(_click_key(step) or "", _NEXT_PAGE)
+    if route.id == FROM_LINK_ROUTE:
+        return N_("Opening the link from Meta's email…")
+    parts = urlsplit(step.goto)
+    host, path = parts.hostname or "", parts.path
+    if "/contact/" in path:
+        return N_("Opening the objection form…")
+    if "/settings" in path or "/mypreferences/" in path:
+        return N_("Opening the setting…")
+    if "/policy" in path:
+        return N_("Opening the Privacy Policy…")
+    if host.startswith("privacycenter.") or path.startswith("/privacy/center"):
+        return N_("Opening the Privacy Center…")
+    if path in ("", "/") and host.endswith("instagram.com"):
+        return N_("Opening Instagram…")
+    if path in ("", "/") and host.endswith("facebook.com"):
+        return N_("Opening Facebook…")
+    if host.endswith("whatsapp.com"):
+        return N_("Opening WhatsApp…")
+    return _NEXT_PAGE
+
+
+@dataclass
+class TrailEntry:
+    route: str
+    step: str
+    url: str
+    outcome: str
+
+
+@dataclass
+class FoundForm:
+    url: str
+    route: str
+    email: Locator
+    country: Locator | None
+    reason: Locator | None
+    submit: Locator
+    trail: list[TrailEntry] = field(default_factory=list)
+    full_name: Locator | None = None
+    phone: Locator | None = None
+    left_to_person: list[Locator] = field(default_factory=list)  # evidence fields only the person fills
+    action: str = ""  # where the form sends itself (its action, resolved; the page's own address if none)
+
+
+@dataclass
+class FoundSetting:
+    url: str
+    route: str
+    control: Locator  # the switch or checkbox: read, highlighted, never clicked
+    trail: list[TrailEntry] = field(default_factory=list)
+
+
+Found = TypeVar("Found", FoundForm, FoundSetting)
+
+
+class RouteFailed(Exception):
+    def __init__(self, step: str, reason: str, missing_at: int | None = None) -> None:
+        super().__init__(reason)
+        self.step = step
+        self.reason = reason
+        self.missing_at = missing_at  # the index of the route's step whose control the settled page lacks
+
+
+class FormNotFound(Exception):
+    """No route reached the form (or setting); `trail` says what each step looked for and what happened."""
+
+    def __init__(self, trail: list[TrailEntry], wrong_form_url: str | None = None) -> None:
+        super().__init__("no route reached the flow's form or setting")
+        self.trail = trail
+        self.wrong_form_url = wrong_form_url  # set when a route led to another form (third-party)
+
+
+class Walker:
+    def __init__(
+        self,
+        page: Page,
+        flow: Flow,
+        vocabulary: Vocabulary,
+        ui: Ui,
+        timeouts: Timeouts,
+        on_login_needed: LoginPrompt | None = None,
+    ) -> None:
+        self.page = page
+        self.flow = flow
+        self.vocabulary = vocabulary
+        self.ui = ui
+        self.timeouts = timeouts
+        self.site = flow.site
+        self.trail: list[TrailEntry] = []
+        self._steps_shown = 0  # the current route's steps as the person sees them, and the form's filling
+        self._off_site_url: str | None = None
+        self._wrong_form_url: str | None = None
+        self._navigations = 0  # of the tab, each new address (a new document, or a script changing it)
+        self._navigations_at_filling = 0
+        self._filled: FoundForm | None = None  # the form being filled, until the hand-over
+        # Off-site navigations and posts are blocked in the browser, before any request leaves it.
+        self.guard = PageGuard(page, self.site)
+        page.on("framenavigated", self._watch_navigation)
+        self.interruptions = Interruptions(page, flow, vocabulary, ui, timeouts, on_login_needed)
+        self.settling = Settling(page)  # tells a control that is not coming from one that is late
+        # The place the routes lead to (the form, the setting's page) is known by its heading.
+        self._form_heading = page.get_by_role("heading", name=vocabulary.pattern_any(flow.headings)).first
+        wrong_form = flow.form.wrong_form if flow.form is not None else []
+        self._wrong_form = (
+            page.get_by_text(vocabulary.pattern_any(wrong_form)).filter(visible=True).first if wrong_form else None
+        )
+
+    # --- guards -------------------------------------------------------------------------------------------
+
+    def _watch_navigation(self, frame: Frame) -> None:
+        # Runs while Playwright waits: counts the tab's navigations, remembers one off the platform's domains.
+        if frame.parent_frame is not None:
+            return
+        self._navigations += 1
+        if frame.url.startswith("http") and not is_site_url(frame.url, self.site):
+            self._off_site_url = frame.url
+
+    def ensure_on_site(self) -> None:
+        """Refuse to go on (exit 6) once the tab has been anywhere but the platform's own domains, or tried to."""
+        url = self._off_site_url or self.guard.off_site_url or self.page.url
+        if url.startswith("http") and not is_site_url(url, self.site):
+            self._refuse_off_site(url)
+
+    def _refuse_off_site(self, url: str) -> None:
+        raise RefusedError(
+            _(
+                "the page went to {host}, which is not one of {company}'s sites; optout-bot stopped there and "
+                "filled nothing. If you did not expect this, you may be looking at a phishing copy."
+            ).format(host=host_of(url), company=self.site.company)
+        )
+
+    # --- filling: from the found form to the hand-over -------------------------------------------------------
+
+    def start_filling(self, form: FoundForm) -> None:
+        """From here to the hand-over, nothing may send the form, take the tab elsewhere or replace the page."""
+        self.ensure_on_site()
+        self._filled = form
+        self._navigations_at_filling = self._navigations
+        self.guard.arm(form.action)
+
+    def typing(self, value: str) -> None:
+        """Called before `value` goes into a field: from then on no request of the page may carry it."""
+        self.guard.typed(value)
+
+    def ensure_form_untouched(self) -> None:
+        """After every field, and before the screenshot and the hand-over: the same page, the form still in it,
+        nothing sent. Else stop (exit 9): typing on would put the person's details into another page."""
+        form = self._filled
+        assert form is not None, "start_filling() comes first"
+        # Off the site now (a popup, a redirect: blocked) is the same: some fields are filled, so not exit 6's
+        # "filled nothing".
+        off_site = self._off_site_url or self.guard.off_site_url
+        navigated = off_site is not None or self._navigations != self._navigations_at_filling
+        if self.guard.sending or navigated or not form.email.count():
+            logger.info(
+                "the form changed while filled: blocked {}, navigated to {}, email field there: {}",
+                self.guard.sending,
+                host_of(off_site or self.page.url) if navigated else "nowhere",
+                form.email.count(),
+            )
+            raise FormTamperedError(
+                _(
+                    "the page tried to send or replace the form by itself while optout-bot filled it in; "
+                    "optout-bot blocked that and stopped, so nothing was sent. The form may have changed, or it "
+                    "may not be {company}'s real one: please report it."
+                ).format(company=self.site.company)
+            )
+
+    def hand_over(self) -> None:
+        """The form goes to the person as it was filled: routing ends, so their own Submit goes through."""
+        self.ensure_form_untouched()
+        self.guard.release()
+
+    # --- waiting ------------------------------------------------------------------------------------------
+
+    def _await(self, target: Locator | None, timeout_ms: float, decide_when_settled: bool = True) -> str:
+        """Wait for the first of: `target`, the form (or another form), an interruption. Returns which.
+
+        Interruptions (cookie wall, login, "not available") are dealt with on the spot and the wait starts
+        again, so the walk resumes where it stopped: "target", "form", "wrong_form" or "timeout". Once the
+        page has settled (settle.py) without any of them, it is "missing" at once — unless the place is
+        recognised by meaning ("form") — rather than after the whole timeout (`decide_when_settled`; not while
+        the person logs in).
+        """
+        watched = self._form_heading.or_(self.interruptions.visible())
+        if self._wrong_form is not None:
+            watched = watched.or_(self._wrong_form)
+        if target is not None:
+            watched = target.or_(watched)
+        deadline = time.monotonic() + timeout_ms / 1000
+        look_ms = FIRST_LOOK_MS if decide_when_settled else timeout_ms
+        look_again = False  # a look while the page settles: its address was read just before, its document may be
+        while True:  # half-born (a redirect committing), and the login banner needs one
+            self.ensure_on_site()
+            # Anything else in the way ends the wait below; a login page needs no look at the page.
+            if not look_again and self.interruptions.handle_login_address():
+                deadline = time.monotonic() + timeout_ms / 1000  # the person may have taken minutes
+                continue
+            look_again = False
+            remaining = (deadline - time.monotonic()) * 1000
+            try:
+                watched.first.wait_for(state="visible", timeout=max(min(remaining, look_ms), 1))
+            except PlaywrightTimeout:
+                self.ensure_on_site()
+                if remaining <= look_ms:
+                    return "timeout"
+                quiet = self.settling.quiet_for()  # paid only when nothing watched came at once
+                if quiet < QUIET_MS:
+                    look_ms, look_again = self.settling.next_look_ms(quiet), True
+                    continue
+                if self.interruptions.handle_login_address():
+                    continue
+                if watched.first.is_visible():  # came meanwhile (a loaded machine answers short waits late)
+                    continue
+                return "form" if self._place_by_meaning() else "missing"
+            self.ensure_on_site()
+            if self.interruptions.handle():
+                deadline = time.monotonic() + timeout_ms / 1000
+                continue
+            if target is not None and target.is_visible():
+                return "target"
+            if self._wrong_form is not None and self._wrong_form.is_visible():
+                return "wrong_form"
+            if self._form_heading.is_visible():
+                return "form"
+            # What appeared is gone again (a dialog closed, the page moved on): look again.
+
+    def _place_by_meaning(self) -> bool:
+        """The settled page is the place when its shape fits and a heading says so in other words (explore.py)."""
+        try:
+            heading = place_by_meaning(self.page, self.flow, self.vocabulary)
+        except PlaywrightError:  # the page went away while looked at: not the place yet
+            return False
+        if heading is not None:
+            logger.info("recognised the place by its heading “{}”", scrub_text(heading))
+        return heading is not None
+
+    # --- logging in ---------------------------------------------------------------------------------------
+
+    def await_signed_in(self) -> bool:
+        """Open the flow's login start page; True once the person is logged in there (they log in if asked).
+
+        Meta shows its login form to someone logged out; the wait hands it to the person (never typing) and
+        ends when what only a logged-in person sees is on screen, or after the login timeout.
+        """
+        login = self.flow.login
+        assert login is not None, "optout-bot login is offered only for platforms whose flow has a login"
+        route = Route(id="log-in", source="optout-bot login", steps=[login.start])
+        self._goto(route, login.start)
+        signed_in = locate(self.page, login.signed_in, self.vocabulary)
+        return self._await(signed_in, Timeouts.ms(self.timeouts.login), decide_when_settled=False) == "target"
+
+    # --- the walk -----------------------------------------------------------------------------------------
+
+    def find_form(self) -> FoundForm:
+        """Follow the routes to the flow's form, recognised, with its fields located (kind: form)."""
+        return self._find(self._recognise_form)
+
+    def find_setting(self) -> FoundSetting:
+        """Follow the routes to the flow's setting, recognised, with its control located (kind: setting)."""
+        return self._find(self._recognise_setting)
+
+    def _find(self, recognise: Callable[[Route], Found]) -> Found:
+        total = len(self.flow.routes)
+        first_missing: tuple[Route, int, str] | None = None  # where the first route lost its way, to explore from
+        for number, route in enumerate(self.flow.routes, start=1):
+            if number > 1:
+                self.ui.say(
+                    _("That way did not work; trying another ({number}/{total})…").format(number=number, total=total)
+                )
+            try:
+                self._follow(route)
+                return recognise(route)
+            except RouteFailed as failure:
+                self._record(route, failure.step, f"failed: {failure.reason}")
+                logger.info("route {} failed at {}: {}", route.id, failure.step, failure.reason)
+                if failure.missing_at is not None and first_missing is None:
+                    first_missing = (route, failure.missing_at, self.page.url)
+        # The routes, tried first, are the strong hints; the page's own links are the safety net.
+        if first_missing is not None:
+            found = self._explore(*first_missing, recognise)
+            if found is not None:
+                return found
+        raise FormNotFound(self.trail, self._wrong_form_url)
+
+    def _explore(self, route: Route, step: int, url: str, recognise: Callable[[Route], Found]) -> Found | None:
+        """No route reached the place: from the page where the first one missed its control, follow what the pages
+        offer toward the place (explore.py)."""
+        explored = Route.model_construct(id=EXPLORED_ROUTE, source="the page's own links", steps=[])
+        try:
+            self._goto(explored, GotoStep.model_construct(goto=url))
+        except RouteFailed as failure:
+            self._record(explored, failure.step, f"failed: {failure.reason}")
+            return None
+        explorer = Explorer(
+            self.page,
+            self.flow,
+            self.vocabulary,
+            self.interruptions.never_clicked,
+            lambda timeout_ms: self._await(None, min(timeout_ms, Timeouts.ms(self.timeouts.step))),
+            lambda done, outcome: self._record(explored, done, outcome),
+            announce=lambda: self.ui.step(_("The page is not as expected; looking for the way on this page…")),
+        )
+        try:
+            if explorer.run(goal_words(self.flow, route, step)):
+                return recognise(explored)
+        except RouteFailed as failure:
+            self._record(explored, failure.step, f"failed: {failure.reason}")
+        return None
+
+    def show_filling(self) -> None:
+        """The walk's last step, once the form is found: "[5/5] Filling in the form…"."""
+        self.ui.progress(self._steps_shown, self._steps_shown, _("Filling in the form…"))
+
+    def show_reading(self) -> None:
+        """The walk's last step, once the setting is found: "[4/4] Reading the setting…"."""
+        self.ui.progress(self._steps_shown, self._steps_shown, _("Reading the setting…"))
+
+    def _record(self, route: Route, step: str, outcome: str) -> None:
+        entry = TrailEntry(route.id, scrub_text(step), self.page.url, outcome)  # labels hold addresses: no query
+        logger.debug("{route}: {step} at {url}: {outcome}", **vars(entry))  # shown with --debug
+        self.trail.append(entry)
+
+    def _follow(self, route: Route) -> None:
+        walk = stages(route)
+        self._steps_shown = len(walk) + 1  # and filling in the form
+        starts = {stage.steps[0]: (number, stage) for number, stage in enumerate(walk, start=1)}
+        for index, step in enumerate(route.steps):
+            if index in starts:
+                number, stage = starts[index]
+                self.ui.progress(number, self._steps_shown, _(stage.label))
+            if isinstance(step, GotoStep):
+                self._goto(route, step)
+            elif isinstance(step, ClickStep) and self._click(route, step, index) == "form":
+                return  # the form is already on screen: the rest of the route is not needed
+
+    def _goto(self, route: Route, step: GotoStep) -> None:
+        label = f"goto {step.goto}"
+        if not is_site_url(step.goto, self.site):  # `--from-link`, or a flow: read as the browser reads it
+            self._refuse_off_site(step.goto)
+        try:
+            self.page.goto(step.goto, wait_until="domcontentloaded", timeout=Timeouts.ms(self.timeouts.step))
+        except PlaywrightTimeout:
+            self.ensure_on_site()  # a redirect off the site, blocked, ends the navigation too
+            raise RouteFailed(label, f"the page did not load within {self.timeouts.step:.0f} s") from None
+        except PlaywrightError as exc:
+            self.ensure_on_site()
+            raise_if_no_connection(exc, step.goto)  # offline: every route would fail the same way (exit 10)
+            raise RouteFailed(label, f"the page could not be opened ({_first_line(exc)})") from None
+        self.ensure_on_site()
+        self._record(route, label, "ok")
+
+    def _click(self, route: Route, step: ClickStep, index: int = 0) -> str:
+        label = f"click {describe(step.click)}"
+        target = locate(self.page, step.click, self.vocabulary)
+        found = self._await(target, Timeouts.ms(self.timeouts.step))
+        if found in ("timeout", "missing"):
+            if step.optional:
+                self._record(route, label, "skipped (not on this page)")
+                return "skipped"
+            if found == "missing":
+                raise RouteFailed(label, f"not on {_short(self.page.url)} once the page had settled", index)
+            raise RouteFailed(label, f"not found on {_short(self.page.url)} within {self.timeouts.step:g} s", index)
+        if found in ("form", "wrong_form"):
+            self._record(route, label, "skipped: a form is already here")
+            return "form"
+        try:
+            click_safely(target, Timeouts.ms(self.timeouts.step), self.site, self.interruptions.never_clicked)
+        except PlaywrightError as exc:
+            raise RouteFailed(label, f"could not click it ({_first_line(exc)})") from None
+        self._record(route, label, "ok")
+        return "clicked"
+
+    def _recognise_form(self, route: Route) -> FoundForm:
+        """The form is recognised by its heading and its email field, never by its address.
+
+        Another form (the third-party one, for the own-information flow) is refused here, and remembered: if
+        no route finds the right form, the person is told they were only offered the wrong one (exit 6), not
+        that pages changed.
+        """
+        label = "recognise the objection form"
+        step_ms = Timeouts.ms(self.timeouts.step)
+        found = self._await(None, step_ms)  # looks for the other form before the heading both forms share
+        if found == "wrong_form":
+            self._wrong_form_url = self.page.url
+            self.ui.step(
+                _(
+                    "This is Meta's form for information others shared about you, not the one for your own: "
+                    "optout-bot leaves it alone and looks further."
+                )
+            )
+            raise RouteFailed(label, "this is Meta's form for information others shared about you, not the right one")
+        if found != "form":
+            raise RouteFailed(label, f"no heading of the form on {_short(self.page.url)}")
+        form = self.flow.form
+        assert form is not None  # find_form is for flows of kind "form"
+        email = locate(self.page, form.email, self.vocabulary)
+        if form.choice is not None:
+            self._choose(form, label)
+        self._answer_questions(email, label)
+        self.ensure_on_site()
+        submit = locate(self.page, form.submit, self.vocabulary)
+        action = self._form_action(email, submit)
+        self._record(route, label, "ok")
+        return FoundForm(
+            url=self.page.url,
+            route=route.id,
+            email=email,
+            country=self._present(form.country),
+            reason=self._present(form.reason),
+            submit=submit,
+            trail=self.trail,
+            full_name=self._present(form.full_name),
+            phone=self._present(form.phone),
+            left_to_person=[present for target in form.left_to_person if (present := self._present(target))],
+            action=action,
+        )
+
+    def _form_action(self, email: Locator, submit: Locator) -> str:
+        """Where the form would send what is typed in it: refused (exit 6) if that is off the platform's site.
+
+        A phishing copy can sit on the platform's own page (an injected form, a frame) and post elsewhere; the
+        submit button's `formaction` wins over the form's `action`, as in the browser."""
+        form = email.locator("xpath=ancestor::form[1]")
+        action = (form.get_attribute("action") or "") if form.count() else ""
+        if submit.count() == 1:
+            action = submit.get_attribute("formaction") or action
+        resolved = resolve_link(self.page.url, action.strip()) if action.strip() else self.page.url
+        if not is_site_url(resolved, self.site):
+            raise RefusedError(
+                _(
+                    "the form on this page sends what is typed in it to {host}, which is not one of {company}'s "
+                    "sites; optout-bot filled nothing. You may be looking at a phishing copy."
+                ).format(host=host_of(resolved), company=self.site.company)
+            )
+        return resolved
+
+    def _choose(self, form: FormSpec, label: str) -> None:
+        """The option the form asks for first (the third-party form: "Object to or restrict…"); its fields follow."""
+        assert form.choice is not None
+        choice = locate(self.page, form.choice, self.vocabulary)
+        step_ms = Timeouts.ms(self.timeouts.step)
+        try:
+            choice.wait_for(state="visible", timeout=step_ms)
+        except PlaywrightTimeout:
+            raise RouteFailed(label, "the form's option to choose is not on the page") from None
+        # Refused before asking whether it is chosen: is_checked() fails on a Submit drawn as a div role=button.
+        refuse_unsafe_click(choice, self.site, self.interruptions.never_clicked)
+        if not choice.is_checked():
+            click_safely(choice, step_ms, self.site, self.interruptions.never_clicked)
+        shown = " ".join(choice.evaluate("el => (el.labels && el.labels[0] || el).innerText").split())
+        self.ui.step(_("Chose the form's option: {option}.").format(option=shown))
+
+    def _recognise_setting(self, route: Route) -> FoundSetting:
+        """The setting's page is recognised by its heading; the switch by its role and name, never by address."""
+        label = "recognise the setting"
+        step_ms = Timeouts.ms(self.timeouts.step)
+        if self._await(None, step_ms) != "form":
+            raise RouteFailed(label, f"no heading of the setting on {_short(self.page.url)}")
+        assert self.flow.setting is not None  # find_setting is for flows of kind "setting"
+        control = locate(self.page, self.flow.setting.control, self.vocabulary)
+        try:
+            control.wait_for(state="visible", timeout=step_ms)
+        except PlaywrightTimeout:
+            raise RouteFailed(label, "the page has the setting's heading but not its switch") from None
+        self.ensure_on_site()
+        self._record(route, label, "ok")
+        return FoundSetting(url=self.page.url, route=route.id, control=control, trail=self.trail)
+
+    def _answer_questions(self, email: Locator, label: str) -> None:
+        """Some versions ask first ("Is your request about AI at Meta?"): answer, then wait for the email field."""
+        questions = [
+            (self.page.get_by_text(self.vocabulary.pattern(q.question)).filter(visible=True).first, q.answer)
+            for q in (self.flow.form.questions if self.flow.form is not None else [])
+        ]
+        watched = email
+        for question, _answer in questions:
+            watched = watched.or_(question)
+        answered: set[int] = set()
+        step_ms = Timeouts.ms(self.timeouts.step)
+        while True:
+            try:
+                watched.first.wait_for(state="visible", timeout=step_ms)
+            except PlaywrightTimeout:
+                raise RouteFailed(label, "the page has the form's heading but no email field") from None
+            if email.is_visible():
+                return
+            for number, (question, answer) in enumerate(questions):
+                if number not in answered and question.is_visible():
+                    choice = locate(self.page, answer, self.vocabulary)
+                    click_safely(choice, step_ms, self.site, self.interruptions.never_clicked)
+                    answered.add(number)
+                    self.ui.step(
+                        _("{company} asks: “{question}” — optout-bot answered: {answer}.").format(
+                            company=self.site.company,
+                            question=question.inner_text().strip(),
+                            answer=choice.inner_text().strip() or _("yes"),
+                        )
+                    )
+            if len(answered) == len(questions):
+                try:
+                    email.wait_for(state="visible", timeout=step_ms)
+                except PlaywrightTimeout:
+                    raise RouteFailed(
+                        label, "the email field did not appear after answering the form's question"
+                    ) from None
+                return
+
+    def _present(self, target: Target | None) -> Locator | None:
+        """A field the form may or may not have (country appears on some versions only)."""
+        if target is None:
+            return None
+        locator = locate(self.page, target, self.vocabulary)
+        return locator if locator.count() > 0 else None
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _short(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.hostname}{parts.path}" if parts.hostname else url
