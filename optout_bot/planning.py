@@ -6,7 +6,7 @@ is not Meta's stops the command with one line, and nothing has been opened or wr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from optout_bot.accounts import ChosenAccount, choose_account, merged, platform_of_link
@@ -15,7 +15,7 @@ from optout_bot.domains import is_site_url
 from optout_bot.errors import RefusedError, UsageError
 from optout_bot.i18n import N_, _
 from optout_bot.ledger import SETTING_ON, Ledger, RunRecord
-from optout_bot.options import RunOptions, Timeouts
+from optout_bot.options import BrowserOptions, RunOptions
 from optout_bot.paths import check_screenshot_path
 from optout_bot.platforms import META, Site, site_of
 from optout_bot.scrub import remember_settings
@@ -42,14 +42,9 @@ class CommandLine:
     everything: bool  # --all
     force: bool
     from_link: str | None
-    cdp_url: str | None
-    channel: str | None
-    executable_path: str | None
-    headless: bool
+    browser: BrowserOptions  # --cdp, --headless, the browser's options and the timeouts (its profile: the account's)
     dry_run: bool
-    timeouts: Timeouts
     screenshot: Path | None
-    browser_args: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -92,13 +87,14 @@ def _check_combination(line: CommandLine) -> None:
     # An empty value is a mistake (a variable that was not set in a script), never "not given".
     if line.from_link is not None and not line.from_link.strip():
         raise UsageError(_("--from-link is empty: give the link from Meta's email, or leave the option out"))
-    if line.cdp_url is not None and not line.cdp_url.strip():
+    if line.browser.cdp_url is not None and not line.browser.cdp_url.strip():
         raise UsageError(_("--cdp is empty: give your Chrome's debugging address (for example http://127.0.0.1:9222)"))
-    if line.headless and not line.dry_run:
+    if line.browser.headless and not line.dry_run:
         raise UsageError(_("--headless only works with --dry-run: you need to see the form to submit it yourself"))
     if line.everything:
-        for given, option in ((line.account, "--account"), (line.from_link, "--from-link"), (line.cdp_url, "--cdp"),
-                              (line.screenshot, "--screenshot")):  # fmt: skip
+        single = ((line.account, "--account"), (line.from_link, "--from-link"), (line.browser.cdp_url, "--cdp"),
+                  (line.screenshot, "--screenshot"))  # fmt: skip
+        for given, option in single:
             if given is not None:
                 message = _("--all goes through your saved accounts one by one, so it cannot take {option}")
                 raise UsageError(message.format(option=option))
@@ -189,16 +185,10 @@ def _options(line: CommandLine, config: Config, chosen: ChosenAccount) -> RunOpt
     return RunOptions(
         platform=chosen.platform,
         values=values,
+        browser=replace(line.browser, profile=chosen.profile),
         flow=checked_flow(chosen.platform, line.flow),
         account=chosen.name,
-        profile=chosen.profile,
-        cdp_url=line.cdp_url,
-        channel=line.channel,
-        executable_path=line.executable_path,
-        headless=line.headless,
         dry_run=line.dry_run,
-        timeouts=line.timeouts,
         screenshot=line.screenshot,
-        browser_args=line.browser_args,
         from_link=line.from_link,
     )
