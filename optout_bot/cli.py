@@ -21,6 +21,7 @@ from optout_bot.cli_shared import (
     browser_options,
     exit_code_epilog,
     pass_group_flags,
+    person_value_options,
     timeout_options,
 )
 from optout_bot.errors import ExitStatus, OptoutError, UsageError
@@ -37,17 +38,7 @@ EPILOG = exit_code_epilog()
 def _walk_options(command: F) -> F:
     """Options shared by `run` and `demo`: the same walk, the same form values."""
     options = [
-        click.option("--email", help=_("Email to put in the form (Meta usually pre-fills yours). Default: settings.")),
-        click.option(
-            "--country", help=_("Country of residence, two letters (FR, BE, DE…), if asked. Default: settings.")
-        ),
-        click.option(
-            "--reason", help=_("Optional text: how this processing affects you. Default: settings, or empty.")
-        ),
-        click.option(
-            "--name", "full_name", help=_("Your full name, where the form asks (third-party). Default: settings.")
-        ),
-        click.option("--phone", help=_("Your phone number with country code (WhatsApp). Default: settings.")),
+        person_value_options(),
         click.option(
             "--flow", default="own", show_default=True, metavar="FLOW",
             help=_("Which of the platform's forms: own, or third-party (Facebook: information others shared)."),
@@ -254,15 +245,12 @@ def flows_check(files: tuple[Path, ...]) -> None:
 
 def _plan(params: dict[str, Any], flags: GroupFlags) -> Any:
     from optout_bot.planning import CommandLine, plan_runs
+    from optout_bot.values import PERSON_KEYS
 
     line = CommandLine(
         platform=params["platform"],
         account=params["account"],
-        email=params["email"],
-        country=params["country"],
-        reason=params["reason"],
-        full_name=params["full_name"],
-        phone=params["phone"],
+        values={key: params[key] for key in PERSON_KEYS},
         flow=params["flow"],
         everything=params["everything"],
         force=params["force"],
@@ -291,7 +279,7 @@ def _demo_options(params: dict[str, Any], flags: GroupFlags, page_lang: str) -> 
     check_screenshot_path(params["screenshot"])
     options = RunOptions(
         platform=params["platform"],
-        values=form_values(params["email"], params["country"], params["reason"], params["full_name"], params["phone"]),
+        values=form_values(params),
         browser=browser_options(params, flags, demo_page_lang=page_lang),
         flow=checked_flow(params["platform"], params["flow"]),
         dry_run=params["dry_run"],

@@ -108,6 +108,21 @@ def browser_options(params: dict[str, Any], flags: GroupFlags, **command_own: An
     )
 
 
+def person_value_options(*, init: bool = False) -> Callable[[F], F]:
+    """One option per value of the person's (values.PERSON_VALUES): `--email`, `--country`… in the table's
+    order, each under its one name (`full_name`), its older spellings still accepted (`--name`)."""
+    from optout_bot.values import PERSON_VALUES
+
+    def decorate(command: F) -> F:
+        options = [
+            click.option(value.option, *value.older_options, value.key, help=_(value.init_help if init else value.help))
+            for value in PERSON_VALUES
+        ]
+        return _apply(command, options)
+
+    return decorate
+
+
 def _apply(command: F, options: Sequence[Callable[[Any], Any]]) -> F:
     """The options in the order listed, in --help too."""
     for option in reversed(options):

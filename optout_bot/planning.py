@@ -6,7 +6,8 @@ is not Meta's stops the command with one line, and nothing has been opened or wr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from optout_bot.accounts import ChosenAccount, choose_account, merged, platform_of_link
@@ -19,7 +20,7 @@ from optout_bot.options import BrowserOptions, RunOptions
 from optout_bot.paths import check_screenshot_path
 from optout_bot.platforms import META, Site, site_of
 from optout_bot.scrub import remember_settings
-from optout_bot.values import form_values
+from optout_bot.values import PERSON_KEYS, form_values
 
 ACCOUNTS_CENTER_NOTE = N_(
     "One objection covers every account linked in the same Meta Accounts Center; accounts that are not "
@@ -33,11 +34,6 @@ class CommandLine:
 
     platform: str | None
     account: str | None
-    email: str | None
-    country: str | None
-    reason: str | None
-    full_name: str | None  # --name
-    phone: str | None
     flow: str  # --flow: "own" unless asked
     everything: bool  # --all
     force: bool
@@ -45,6 +41,7 @@ class CommandLine:
     browser: BrowserOptions  # --cdp, --headless, the browser's options and the timeouts (its profile: the account's)
     dry_run: bool
     screenshot: Path | None
+    values: Mapping[str, str | None] = field(default_factory=dict)  # --email, --country…: values.PERSON_VALUES
 
 
 @dataclass(frozen=True)
@@ -175,13 +172,9 @@ def _confirmed(ledger_path: Path | None, accounts: list[ChosenAccount], flow: st
 
 
 def _options(line: CommandLine, config: Config, chosen: ChosenAccount) -> RunOptions:
-    values = form_values(
-        merged(line.email, chosen.email, config.email),
-        merged(line.country, config.country),
-        merged(line.reason, config.reason),
-        merged(line.full_name, config.name),
-        merged(line.phone, config.phone),
-    )
+    given = {key: merged(line.values.get(key), getattr(config, key)) for key in PERSON_KEYS}
+    given["email"] = merged(line.values.get("email"), chosen.email, config.email)  # an account may have its own
+    values = form_values(given)
     return RunOptions(
         platform=chosen.platform,
         values=values,

@@ -26,8 +26,7 @@ CONFIG = Config(
 )
 
 LINE = CommandLine(
-    platform=None, account=None, email=None, country=None, reason=None, full_name=None, phone=None, flow="own",
-    everything=False, force=False,
+    platform=None, account=None, flow="own", everything=False, force=False,
     from_link=None, browser=BrowserOptions(), dry_run=False, screenshot=None,
 )  # fmt: skip
 
@@ -53,7 +52,7 @@ def fails(line: CommandLine, config: Config, tmp_path: Path) -> OptoutError:
 
 
 def test_without_settings_a_platform_means_its_default_account(tmp_path: Path) -> None:
-    plan = plan_runs(replace(LINE, platform="instagram", email="a@b.org"), Config(), tmp_path / "ledger.sqlite3")
+    plan = plan_runs(replace(LINE, platform="instagram", values={"email": "a@b.org"}), Config(), tmp_path / "l.db")
     (options,) = plan.runs
     assert (options.account, options.platform, options.values.email) == ("default", "instagram", "a@b.org")
 
@@ -63,7 +62,9 @@ def test_an_accounts_own_email_beats_the_general_one_and_the_command_line_beats_
     (work,) = plan_runs(replace(LINE, account="work"), CONFIG, ledger).runs
     assert (work.platform, work.values.email, work.values.country) == ("facebook", "jane@work.example.org", "FR")
     assert work.values.reason == "My photos are mine."
-    (typed,) = plan_runs(replace(LINE, account="work", email="x@y.org", country="be"), CONFIG, ledger).runs
+    (typed,) = plan_runs(
+        replace(LINE, account="work", values={"email": "x@y.org", "country": "be"}), CONFIG, ledger
+    ).runs
     assert (typed.values.email, typed.values.country) == ("x@y.org", "BE")
 
 
