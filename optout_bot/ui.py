@@ -29,12 +29,12 @@ if TYPE_CHECKING:
     from rich.status import Status
 
 
-def wants_rich(stream: IO[str], environ: Mapping[str, str] | None = None) -> bool:
+def wants_rich(stream: IO[str], environ: Mapping[str, str] | None = None, *, debug: bool = False) -> bool:
     """Colours and a spinner only for a person watching a terminal that can show them."""
     environ = os.environ if environ is None else environ
     if environ.get("NO_COLOR") or environ.get("TERM") == "dumb":
         return False
-    if environ.get("OPTOUT_BOT_DEBUG") == "1":  # --debug: the log's lines go to stderr between ours, as lines
+    if debug:  # --debug: the log's lines go to stderr between ours, as lines
         return False
     isatty = getattr(stream, "isatty", None)
     try:
@@ -53,7 +53,7 @@ def duration(seconds: float) -> str:
 
 
 class Ui:
-    """`fancy`: None decides from the output (see wants_rich); True or False forces it (tests)."""
+    """`fancy`: None decides from the output (see wants_rich); True or False forces it (tests). `debug`: --debug."""
 
     def __init__(
         self,
@@ -62,11 +62,12 @@ class Ui:
         fancy: bool | None = None,
         out: IO[str] | None = None,
         err: IO[str] | None = None,
+        debug: bool = False,
     ) -> None:
         self.interactive = sys.stdin.isatty() if interactive is None else interactive
         self._out = out
         self._err = err
-        self.fancy = wants_rich(out or sys.stdout) if fancy is None else fancy
+        self.fancy = wants_rich(out or sys.stdout, debug=debug) if fancy is None else fancy
         self._console: Console | None = None
         self._err_console: Console | None = None
         self._status: Status | None = None

@@ -145,11 +145,34 @@ def test_the_written_text_is_plain_toml() -> None:
 
 
 def test_name_and_phone_are_written_and_read_back(tmp_path: Path) -> None:
-    config = Config(name="Jane Doe", phone="+33 6 12 34 56 78", accounts=[Account(name="wa", platform="whatsapp")])
+    config = Config(full_name="Jane Doe", phone="+33 6 12 34 56 78", accounts=[Account(name="wa", platform="whatsapp")])
     path = tmp_path / "config.toml"
     write_config(config, path)
-    assert 'name = "Jane Doe"\nphone = "+33 6 12 34 56 78"\n' in path.read_text()
+    assert 'full_name = "Jane Doe"\nphone = "+33 6 12 34 56 78"\n' in path.read_text()
     assert load_config(path) == config
+
+
+def test_a_file_of_an_older_version_with_name_for_the_full_name_is_read(tmp_path: Path) -> None:
+    # Versions before the values' table wrote `name = "…"` for the person's full name; it is read as full_name,
+    # and written back under its one name.
+    path = tmp_path / "config.toml"
+    path.write_text(GOOD.replace('language = "fr"\n', 'language = "fr"\nname = " Jane  Doe "\n'), encoding="utf-8")
+    config = load_config(path)
+    assert config.full_name == "Jane Doe" and config.accounts[0].name == "personal"
+    write_config(config, path)
+    assert 'full_name = "Jane Doe"' in path.read_text() and "\nname = " not in path.read_text().split("[[")[0]
+
+
+def test_a_bad_full_name_under_its_older_key_is_reported_at_that_line(tmp_path: Path) -> None:
+    assert problems(tmp_path, variant('language = "fr"\n', 'language = "fr"\nname = "jane@example.com"\n')) == [
+        "config.toml:6: name: 'jane@example.com' does not look like a person's name"
+    ]
+
+
+def test_the_full_name_under_both_its_names_is_refused(tmp_path: Path) -> None:
+    text = variant('language = "fr"\n', 'language = "fr"\nname = "Jane Doe"\nfull_name = "Jane Doe"\n')
+    (problem,) = problems(tmp_path, text)
+    assert problem.startswith("config.toml:6: name: unknown setting")
 
 
 def test_a_phone_without_its_country_code_is_refused_at_its_line(tmp_path: Path) -> None:
@@ -191,7 +214,7 @@ def test_an_unclosed_string_at_the_end_is_reported_at_the_last_line(tmp_path: Pa
 def test_an_unknown_key_is_named_with_the_known_ones(tmp_path: Path) -> None:
     assert problems(tmp_path, variant('language = "fr"\n', 'language = "fr"\ncontry = "BE"\n')) == [
         "config.toml:6: contry: unknown setting: remove it or correct its spelling "
-        "(known here: schema_version, email, country, language, reason, name, phone, accounts)"
+        "(known here: schema_version, email, country, language, reason, full_name, phone, accounts)"
     ]
 
 
@@ -206,7 +229,7 @@ def test_an_unknown_key_in_an_account_is_found_in_its_block(tmp_path: Path) -> N
 def test_an_unknown_table_is_found_at_its_header(tmp_path: Path) -> None:
     assert problems(tmp_path, GOOD + '\n[browser]\nchannel = "chrome"\n') == [
         "config.toml:20: browser: unknown setting: remove it or correct its spelling "
-        "(known here: schema_version, email, country, language, reason, name, phone, accounts)"
+        "(known here: schema_version, email, country, language, reason, full_name, phone, accounts)"
     ]
 
 

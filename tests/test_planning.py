@@ -12,7 +12,7 @@ from optout_bot.errors import ExitStatus, OptoutError
 from optout_bot.records.ledger import Ledger, Outcome
 from optout_bot.settings.accounts import choose_account, platform_of_link
 from optout_bot.settings.config import Account, Config
-from optout_bot.settings.options import Timeouts
+from optout_bot.settings.options import BrowserOptions
 
 CONFIG = Config(
     email="jane@example.com",
@@ -26,11 +26,16 @@ CONFIG = Config(
 )
 
 LINE = CommandLine(
-    platform=None, account=None, email=None, country=None, reason=None, full_name=None, phone=None, flow="own",
-    everything=False, force=False,
-    from_link=None, cdp_url=None, channel=None, executable_path=None, headless=False, dry_run=False,
-    timeouts=Timeouts(), screenshot=None, browser_args=(),
+    platform=None, account=None, flow="own", everything=False, force=False,
+    from_link=None, browser=BrowserOptions(), dry_run=False, screenshot=None,
 )  # fmt: skip
+
+
+def typed(**changes: object) -> CommandLine:
+    """LINE with `changes`; `cdp_url` (--cdp) is one of the browser's options."""
+    cdp_url = changes.pop("cdp_url", None)
+    line = replace(LINE, **changes)  # type: ignore[arg-type]
+    return line if cdp_url is None else replace(line, browser=BrowserOptions(cdp_url=str(cdp_url)))
 
 
 def confirm(ledger_path: Path, account: str, platform: str, flow: str = "own") -> None:
@@ -47,7 +52,7 @@ def fails(line: CommandLine, config: Config, tmp_path: Path) -> OptoutError:
 
 
 def test_without_settings_a_platform_means_its_default_account(tmp_path: Path) -> None:
-    plan = plan_runs(replace(LINE, platform="instagram", email="a@b.org"), Config(), tmp_path / "ledger.sqlite3")
+    plan = plan_runs(replace(LINE, platform="instagram", values={"email": "a@b.org"}), Config(), tmp_path / "l.db")
     (options,) = plan.runs
     assert (options.account, options.platform, options.values.email) == ("default", "instagram", "a@b.org")
 
@@ -57,7 +62,9 @@ def test_an_accounts_own_email_beats_the_general_one_and_the_command_line_beats_
     (work,) = plan_runs(replace(LINE, account="work"), CONFIG, ledger).runs
     assert (work.platform, work.values.email, work.values.country) == ("facebook", "jane@work.example.org", "FR")
     assert work.values.reason == "My photos are mine."
-    (typed,) = plan_runs(replace(LINE, account="work", email="x@y.org", country="be"), CONFIG, ledger).runs
+    (typed,) = plan_runs(
+        replace(LINE, account="work", values={"email": "x@y.org", "country": "be"}), CONFIG, ledger
+    ).runs
     assert (typed.values.email, typed.values.country) == ("x@y.org", "BE")
 
 
@@ -137,7 +144,7 @@ def test_a_setting_left_off_is_done_until_it_is_seen_on_again(tmp_path: Path) ->
     [("account", "work"), ("from_link", "https://www.facebook.com/x"), ("cdp_url", "http://127.0.0.1:9222")],
 )
 def test_all_takes_no_single_account_options(option: str, value: str, tmp_path: Path) -> None:
-    error = fails(replace(LINE, everything=True, **{option: value}), CONFIG, tmp_path)
+    error = fails(typed(everything=True, **{option: value}), CONFIG, tmp_path)
     assert "--all" in error.message and error.status is ExitStatus.USAGE
 
 
@@ -196,14 +203,15 @@ def test_two_accounts_may_share_one_browser_profile(tmp_path: Path) -> None:
     )
     (fb,) = plan_runs(replace(LINE, account="fb"), config, tmp_path / "ledger.sqlite3").runs
     (insta,) = plan_runs(replace(LINE, account="insta"), config, tmp_path / "ledger.sqlite3").runs
-    assert (fb.account, fb.profile) == ("fb", "insta") and (insta.account, insta.profile) == ("insta", "insta")
+    assert (fb.account, fb.browser.profile) == ("fb", "insta")
+    assert (insta.account, insta.browser.profile) == ("insta", "insta")
     (default,) = plan_runs(replace(LINE, platform="instagram"), Config(), tmp_path / "ledger.sqlite3").runs
-    assert default.profile == "default"
+    assert default.browser.profile == "default"
 
 
 @pytest.mark.parametrize(("option", "empty"), [("from_link", ""), ("from_link", "  "), ("cdp_url", "")])
 def test_an_empty_link_or_cdp_address_is_a_usage_error_not_left_out(option: str, empty: str, tmp_path: Path) -> None:
-    error = fails(replace(LINE, platform="instagram", **{option: empty}), Config(), tmp_path)
+    error = fails(typed(platform="instagram", **{option: empty}), Config(), tmp_path)
     assert error.status is ExitStatus.USAGE and "is empty" in error.message
 
 

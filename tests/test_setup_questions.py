@@ -137,7 +137,7 @@ def test_the_summary_says_what_is_missing_in_plain_words() -> None:
         "  accounts:",
         "    (none yet)",
     ]
-    mine = summary(Config(name="Jane Doe", phone="+33 6 12 34 56 78"))
+    mine = summary(Config(full_name="Jane Doe", phone="+33 6 12 34 56 78"))
     assert mine[5:7] == ["  name:      Jane Doe", "  phone:     +33 6 12 34 56 78"]
     long = Config(reason="word " * 30, accounts=(Account(name="w", platform="facebook", email="j@w.org"),))
     lines = summary(long)

@@ -33,11 +33,16 @@ class Terminal(io.StringIO):
         ({"TERM": "xterm", "NO_COLOR": "1"}, False),  # https://no-color.org
         ({"TERM": "xterm", "NO_COLOR": ""}, True),  # set but empty does not count
         ({"TERM": "dumb"}, False),
-        ({"TERM": "xterm", "OPTOUT_BOT_DEBUG": "1"}, False),  # --debug
     ],
 )
 def test_rich_only_on_a_terminal_that_wants_colours(environ: dict[str, str], expected: bool) -> None:
     assert wants_rich(Terminal(), environ) is expected
+
+
+def test_debug_gives_plain_lines_even_on_a_terminal() -> None:
+    """--debug, handed down by the command group: the log's lines go to stderr between ours, as lines."""
+    assert wants_rich(Terminal(), {"TERM": "xterm"}, debug=True) is False
+    assert Ui(out=Terminal(), debug=True).fancy is False
 
 
 def test_never_rich_when_the_output_is_not_a_terminal() -> None:

@@ -8,12 +8,16 @@ from optout_bot.domains import is_meta_url
 from optout_bot.errors import UsageError
 from optout_bot.promises.scrub import scrub_html, scrub_url
 from optout_bot.settings.values import (
+    PERSON_KEYS,
+    PERSON_VALUE,
+    PERSON_VALUES,
     check_country,
     check_email,
     check_full_name,
     check_phone,
     check_reason,
     country_names,
+    form_values,
 )
 
 
@@ -176,3 +180,94 @@ def test_the_persons_name_and_phone_are_hidden_in_any_form() -> None:
     for secret in ("Zo", "ZO", "Martin", "Lef", "71", "93"):
         assert secret not in clean, (secret, clean)
     assert "[name]" in clean and "[phone]" in clean
+
+
+# --- The person's values in one table: every part of the tool holds exactly the table's values ----------------
+
+
+def test_run_demo_and_init_have_one_option_per_value_of_the_table() -> None:
+    import click
+
+    from optout_bot.cli.app import demo, run
+    from optout_bot.cli.init import init
+
+    def value_options(command: click.Command) -> list[tuple[str, tuple[str, ...]]]:
+        return [
+            (param.name or "", tuple(param.opts))
+            for param in command.params
+            if isinstance(param, click.Option) and param.name in PERSON_VALUE
+        ]
+
+    expected = [(value.key, (value.option, *value.older_options)) for value in PERSON_VALUES]
+    for command in (run, demo, init):
+        assert value_options(command) == expected, command.name
+    # init's other options are its own, not values of the person's that escaped the table.
+    others = {param.name for param in init.params} - set(PERSON_KEYS)
+    assert others == {"language", "accounts", "force", "yes"}
+
+
+def test_the_full_name_keeps_its_older_option() -> None:
+    from click.testing import CliRunner
+
+    from optout_bot.cli.app import cli
+
+    for option in ("--full-name", "--name"):
+        result = CliRunner().invoke(cli, ["demo", "--platform", "facebook", option, "jane@example.com"])
+        assert isinstance(result.exception, UsageError)  # exit 2, once through optout_bot.cli.main
+        assert "--full-name 'jane@example.com' does not look like a person's name" in str(result.exception)
+
+
+def test_init_asks_for_each_value_of_the_table_in_its_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    from optout_bot.cli import init as cli_setup
+    from optout_bot.cli import questions as q
+    from optout_bot.settings.config import Config
+
+    asked: list[str] = []
+    monkeypatch.setattr(q, "ask_value", lambda value, current: asked.append(value.key) or None)
+    monkeypatch.setattr(q, "ask_language", lambda current: asked.append("language") or current)
+    monkeypatch.setattr(q, "ask_accounts", lambda saved, email: ())
+    given = cli_setup.Given({}, None, ())
+    cli_setup._answers(given, cli_setup._checked_options(given), Config(), ask=True)
+    assert [key for key in asked if key != "language"] == list(PERSON_KEYS)
+
+
+def test_the_settings_file_holds_the_tables_values_under_their_one_name() -> None:
+    import tomllib
+
+    from optout_bot.settings.config import Config, to_toml
+
+    fields = [name for name in Config.model_fields if name not in ("schema_version", "language", "accounts")]
+    assert fields == list(PERSON_KEYS)
+    config = Config(email="a@b.org", country="FR", reason="Mine.", full_name="Jane Doe", phone="+33 6 12 34 56 78")
+    written = tomllib.loads(to_toml(config))
+    assert set(written) - {"schema_version", "language"} == set(PERSON_KEYS)
+
+
+def test_the_form_values_the_flow_model_and_the_found_form_have_the_tables_fields() -> None:
+    from dataclasses import fields
+
+    from optout_bot.flows.model import FormSpec
+    from optout_bot.settings.values import FormValues
+    from optout_bot.walk.filling import _FILL
+    from optout_bot.walk.walker import FoundForm
+
+    assert [field.name for field in fields(FormValues)] == list(PERSON_KEYS)
+    assert set(PERSON_KEYS) <= set(FormSpec.model_fields)
+    assert set(PERSON_KEYS) <= {field.name for field in fields(FoundForm)}
+    assert {value.filled for value in PERSON_VALUES} <= set(_FILL)
+    for value in PERSON_VALUES:
+        if value.filled == "text":  # a plain field says what it holds, or what the person should do
+            assert value.filled_line and value.missing_line, value.key
+
+
+def test_form_values_checks_each_value_by_its_own_rule() -> None:
+    values = form_values({"email": " jane@example.com ", "country": "fr", "full_name": " Jane  Doe "})
+    assert (values.email, values.country, values.full_name, values.reason, values.phone) == (
+        "jane@example.com",
+        "FR",
+        "Jane Doe",
+        None,
+        None,
+    )
+    with pytest.raises(UsageError, match="--phone"):
+        form_values({"phone": "06"})

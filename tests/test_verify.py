@@ -20,9 +20,10 @@ from optout_bot.errors import BrowserProblemError, ExitStatus, NotRecognisedErro
 from optout_bot.records import ledger as ledger_module
 from optout_bot.records.ledger import Ledger, Outcome
 from optout_bot.settings.config import Account, Config
+from optout_bot.settings.options import BrowserOptions
 from optout_bot.ui import Ui
 from optout_bot.walk import verify
-from optout_bot.walk.verify import Seen, VerifyOptions, Visit, exit_status, plan_visits, render_json, verdict
+from optout_bot.walk.verify import Seen, Visit, exit_status, plan_visits, render_json, verdict
 
 LINKEDIN = "https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement"
 X_SETTING = "https://x.com/settings/grok_settings"
@@ -201,7 +202,7 @@ def fake_browser(monkeypatch: pytest.MonkeyPatch, reads: dict[str, Callable[[], 
     """verify._look replaced: each account's entry in `reads` returns the state, or raises. Returns the visits."""
     looked: list[Visit] = []
 
-    def look(pw: Any, seen: Visit, options: VerifyOptions, ui: Ui) -> tuple[str, str]:
+    def look(pw: Any, seen: Visit, options: BrowserOptions, ui: Ui) -> tuple[str, str]:
         looked.append(seen)
         return reads[seen.account](), f"{LINKEDIN}?trk=secret"
 
@@ -224,7 +225,7 @@ def test_each_account_is_looked_at_in_turn_and_one_failure_does_not_stop_the_oth
     looked = fake_browser(monkeypatch, {"a": lambda: "off", "b": broken, "c": lambda: "on"})
     at(monkeypatch, datetime(2025, 7, 1, 8, tzinfo=UTC))
     ui, out, err = plain_ui()
-    results = verify.look_at_settings(NO_DRIVER, visits, VerifyOptions(headless=True), ui, ledger_path)
+    results = verify.look_at_settings(NO_DRIVER, visits, BrowserOptions(headless=True), ui, ledger_path)
 
     assert [v.account for v in looked] == ["a", "b", "c"]
     assert [(seen.visit.account, seen.state, seen.status) for seen in results] == [
@@ -256,7 +257,7 @@ def test_a_damaged_ledger_or_bad_input_stops_every_account(ledger_path: Path, mo
     fake_browser(monkeypatch, {"a": refused, "b": lambda: "off"})
     ui, _out, _err = plain_ui()
     with pytest.raises(UsageError):
-        verify.look_at_settings(NO_DRIVER, [visit("a"), visit("b")], VerifyOptions(headless=True), ui, ledger_path)
+        verify.look_at_settings(NO_DRIVER, [visit("a"), visit("b")], BrowserOptions(headless=True), ui, ledger_path)
     assert not ledger_path.exists()
 
 
@@ -266,7 +267,7 @@ def test_a_page_not_recognised_is_that_accounts_exit_5(ledger_path: Path, monkey
 
     fake_browser(monkeypatch, {"pro": changed})
     ui, _out, _err = plain_ui()
-    results = verify.look_at_settings(NO_DRIVER, [visit()], VerifyOptions(headless=True), ui, ledger_path)
+    results = verify.look_at_settings(NO_DRIVER, [visit()], BrowserOptions(headless=True), ui, ledger_path)
     assert exit_status(results) is ExitStatus.NOT_RECOGNISED
 
 

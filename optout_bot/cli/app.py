@@ -6,7 +6,6 @@ exit 1, with the traceback only under --debug.
 
 from __future__ import annotations
 
-import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -16,11 +15,18 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from optout_bot import __version__
-from optout_bot.cli.shared import browser_args, browser_choice, exit_code_epilog
+from optout_bot.cli.shared import (
+    GroupFlags,
+    browser_choice,
+    browser_options,
+    exit_code_epilog,
+    pass_group_flags,
+    person_value_options,
+    timeout_options,
+)
 from optout_bot.errors import ExitStatus, OptoutError, UsageError
 from optout_bot.i18n import LANGUAGES, _, ngettext
 from optout_bot.platforms import PLATFORMS, platform_name, site_of
-from optout_bot.settings.options import MAX_PERSON_SECONDS, MAX_STEP_SECONDS, Seconds
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,17 +38,7 @@ EPILOG = exit_code_epilog()
 def _walk_options(command: F) -> F:
     """Options shared by `run` and `demo`: the same walk, the same form values."""
     options = [
-        click.option("--email", help=_("Email to put in the form (Meta usually pre-fills yours). Default: settings.")),
-        click.option(
-            "--country", help=_("Country of residence, two letters (FR, BE, DE…), if asked. Default: settings.")
-        ),
-        click.option(
-            "--reason", help=_("Optional text: how this processing affects you. Default: settings, or empty.")
-        ),
-        click.option(
-            "--name", "full_name", help=_("Your full name, where the form asks (third-party). Default: settings.")
-        ),
-        click.option("--phone", help=_("Your phone number with country code (WhatsApp). Default: settings.")),
+        person_value_options(),
         click.option(
             "--flow", default="own", show_default=True, metavar="FLOW",
             help=_("Which of the platform's forms: own, or third-party (Facebook: information others shared)."),
@@ -50,25 +46,11 @@ def _walk_options(command: F) -> F:
         click.option("--dry-run", is_flag=True, help=_("Walk and pre-fill, save a screenshot, do not wait.")),
         click.option("--headless", is_flag=True, help=_("No visible window (only with --dry-run).")),
         click.option(
-            "--user-timeout", type=Seconds(min=1, max=MAX_PERSON_SECONDS), default=900, show_default=True,
-            help=_("Seconds to wait for you to review and click Submit."),
-        ),
-        click.option(
-            "--login-timeout", type=Seconds(min=1, max=MAX_PERSON_SECONDS), default=600, show_default=True,
-            help=_("Seconds to wait for you to log in when Meta asks."),
-        ),
-        click.option(
-            "--step-timeout", type=Seconds(min=0.5, max=MAX_STEP_SECONDS), default=15, show_default=True,
-            help=_("Seconds to wait for each page element before trying another route."),
-        ),
-        click.option(
             "--screenshot", type=click.Path(dir_okay=False, path_type=Path),
             help=_("Where --dry-run saves the screenshot of the ready form."),
         ),
-        click.option(
-            "--browser-arg", "browser_args", multiple=True, metavar="FLAG",
-            help=_("Extra Chromium command-line flag (repeatable; advanced)."),
-        ),
+        timeout_options(person=True),
+        browser_choice,
     ]  # fmt: skip
     for option in reversed(options):
         command = option(command)
@@ -92,10 +74,13 @@ def _walk_options(command: F) -> F:
     type=click.Choice(LANGUAGES),
     help=_("Language of the messages: en or fr (default: settings, then your computer's)."),
 )
-def cli(debug: bool, lang: str | None) -> None:
-    """The command group (its help, translated, is in the decorator; --lang was read by optout_bot.entry)."""
-    if debug:
-        os.environ["OPTOUT_BOT_DEBUG"] = "1"
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, lang: str | None) -> None:
+    """The command group (its help, translated, is in the decorator; --lang was read by optout_bot.entry).
+
+    --debug goes to the commands as ctx.obj (cli_shared.GroupFlags): each passes it on to what needs it.
+    """
+    ctx.obj = GroupFlags(debug=debug)
 
 
 @cli.command(
@@ -113,18 +98,20 @@ def cli(debug: bool, lang: str | None) -> None:
 @click.option("--from-link", metavar="URL", help=_("Start from the link in Meta's email (checked to be Meta's)."))
 @_walk_options
 @click.option("--cdp", "cdp_url", metavar="URL", help=_("Attach to your running Chrome (see README) instead."))
-@browser_choice
-def run(**params: Any) -> None:
+@pass_group_flags
+def run(flags: GroupFlags, /, **params: Any) -> None:
     """`optout-bot run`: plan every run first (nothing opens on a mistake), then walk each one."""
     from optout_bot.walk.driver import driver_while
 
     # Bad values, settings or links stop the command in _prepare_run, before a browser starts; meanwhile
     # Playwright's driver starts (optout_bot.walk.driver), so a good command line costs the person no wait.
-    with driver_while(lambda: _prepare_run(params)) as (pw, plan):
+    with driver_while(lambda: _prepare_run(params, flags)) as (pw, plan):
         from optout_bot.records.logfile import configure_logging
+        from optout_bot.ui import Ui
         from optout_bot.walk.objection import run_each, run_objection
 
-        configure_logging(os.environ.get("OPTOUT_BOT_DEBUG") == "1")
+        configure_logging(flags.debug)
+        ui = Ui(debug=flags.debug)
         for record in plan.skipped:
             when = (record.ended_at or record.started_at).astimezone()
             if record.is_setting:
@@ -149,15 +136,15 @@ def run(**params: Any) -> None:
             from optout_bot.cli.planning import ACCOUNTS_CENTER_NOTE
 
             click.echo(_(ACCOUNTS_CENTER_NOTE))
-            status = run_each(pw, plan.runs) if plan.runs else ExitStatus.SUCCESS
+            status = run_each(pw, plan.runs, ui) if plan.runs else ExitStatus.SUCCESS
         else:
-            status = run_objection(pw, plan.runs[0]) if plan.runs else ExitStatus.SUCCESS
+            status = run_objection(pw, plan.runs[0], ui) if plan.runs else ExitStatus.SUCCESS
     _exit(status)
 
 
-def _prepare_run(params: dict[str, Any]) -> Any:
+def _prepare_run(params: dict[str, Any], flags: GroupFlags) -> Any:
     """The plan of `run`, and the code the walk needs loaded (run while Playwright's driver starts)."""
-    plan = _plan(params)
+    plan = _plan(params, flags)
     import importlib
 
     for module in (
@@ -176,14 +163,19 @@ def _prepare_run(params: dict[str, Any]) -> Any:
 @_walk_options
 @click.option("--page-lang", type=click.Choice(["en", "fr"]), default="en", show_default=True,
               help=_("Language of the imitation pages."))  # fmt: skip
-def demo(page_lang: str, **params: Any) -> None:
+@pass_group_flags
+def demo(flags: GroupFlags, /, page_lang: str, **params: Any) -> None:
     """`optout-bot demo`: the walk on the mock site, with only what is typed."""
-    options = _demo_options(params)
-    from optout_bot.records.logfile import configure_logging
-    from optout_bot.walk.objection import run_demo
+    from optout_bot.walk.driver import driver_while
 
-    configure_logging(os.environ.get("OPTOUT_BOT_DEBUG") == "1")
-    _exit(run_demo(options, page_lang))
+    with driver_while(lambda: _demo_options(params, flags, page_lang)) as (pw, options):
+        from optout_bot.records.logfile import configure_logging
+        from optout_bot.ui import Ui
+        from optout_bot.walk.objection import run_demo
+
+        configure_logging(flags.debug)
+        status = run_demo(pw, options, Ui(debug=flags.debug))
+    _exit(status)
 
 
 @cli.command(
@@ -195,46 +187,37 @@ def demo(page_lang: str, **params: Any) -> None:
 )
 @click.option("--account", help=_("Which account (see `optout-bot init`); its browser profile keeps the login."))
 @click.option("--platform", type=click.Choice(PLATFORMS), help=_("Where the account is (default: from --account)."))
-@click.option(
-    "--login-timeout",
-    type=Seconds(min=1, max=MAX_PERSON_SECONDS),
-    default=600,
-    show_default=True,
-    help=_("Seconds to wait for you to log in."),
-)
-@click.option(
-    "--step-timeout",
-    type=Seconds(min=0.5, max=MAX_STEP_SECONDS),
-    default=15,
-    show_default=True,
-    help=_("Seconds to wait for Meta's page to load."),
-)
+@timeout_options(person=False)
 @browser_choice
-@browser_args
-def login(**params: Any) -> None:
+@pass_group_flags
+def login(flags: GroupFlags, /, **params: Any) -> None:
     """`optout-bot login`: the account's profile, opened for the person to log in."""
+    from optout_bot.walk.driver import driver_while
+
+    with driver_while(lambda: _prepare_login(params)) as (pw, account):
+        from optout_bot.records.logfile import configure_logging
+        from optout_bot.ui import Ui
+        from optout_bot.walk.login import log_in
+
+        configure_logging(flags.debug)
+        status = log_in(pw, account, browser_options(params, flags), Ui(debug=flags.debug))
+    _exit(status)
+
+
+def _prepare_login(params: dict[str, Any]) -> Any:
+    """The account to log in to, and the code of the walk loaded (run while Playwright's driver starts)."""
     from optout_bot.promises.scrub import remember_settings
     from optout_bot.settings.accounts import choose_account
     from optout_bot.settings.config import load_config
-    from optout_bot.settings.options import Timeouts
 
     config = load_config()
     remember_settings(config)  # hidden from the log (scrub.py)
     account = choose_account(config, params["account"], params["platform"])
-    timeouts = Timeouts(step=params["step_timeout"], login=params["login_timeout"])
-    from optout_bot.records.logfile import configure_logging
-    from optout_bot.walk.login import log_in
+    import importlib
 
-    configure_logging(os.environ.get("OPTOUT_BOT_DEBUG") == "1")
-    _exit(
-        log_in(
-            account,
-            timeouts,
-            channel=params["browser_channel"],
-            executable_path=params["executable_path"],
-            browser_args=tuple(params["browser_args"]),
-        )
-    )
+    for module in ("optout_bot.records.logfile", "optout_bot.walk.login"):  # loaded now rather than after the driver
+        importlib.import_module(module)
+    return account
 
 
 @cli.group(help=_("Check the flow files that describe Meta's pages."))
@@ -263,41 +246,32 @@ def flows_check(files: tuple[Path, ...]) -> None:
     click.echo(_("flows OK: {files}").format(files=", ".join(p.name for p in files)) if files else _("flows OK"))
 
 
-def _timeouts(params: dict[str, Any]) -> Any:
-    from optout_bot.settings.options import Timeouts
-
-    return Timeouts(step=params["step_timeout"], login=params["login_timeout"], user=params["user_timeout"])
-
-
-def _plan(params: dict[str, Any]) -> Any:
+def _plan(params: dict[str, Any], flags: GroupFlags) -> Any:
     from optout_bot.cli.planning import CommandLine, plan_runs
+    from optout_bot.settings.values import PERSON_KEYS
 
     line = CommandLine(
         platform=params["platform"],
         account=params["account"],
-        email=params["email"],
-        country=params["country"],
-        reason=params["reason"],
-        full_name=params["full_name"],
-        phone=params["phone"],
+        values={key: params[key] for key in PERSON_KEYS},
         flow=params["flow"],
         everything=params["everything"],
         force=params["force"],
         from_link=params["from_link"],
-        cdp_url=params["cdp_url"],
-        channel=params["browser_channel"],
-        executable_path=params["executable_path"],
-        headless=params["headless"],
+        browser=browser_options(params, flags),
         dry_run=params["dry_run"],
-        timeouts=_timeouts(params),
         screenshot=params["screenshot"],
-        browser_args=tuple(params["browser_args"]),
     )
     return plan_runs(line)
 
 
-def _demo_options(params: dict[str, Any]) -> Any:
-    """The demo uses no settings file and no ledger: only what is typed, on imitation pages."""
+def _demo_options(params: dict[str, Any], flags: GroupFlags, page_lang: str) -> Any:
+    """The demo uses no settings file and no ledger: only what is typed, on imitation pages.
+
+    Run while Playwright's driver starts (optout_bot.walk.driver): the code of the walk is loaded meanwhile.
+    """
+    import importlib
+
     from optout_bot.cli.planning import checked_flow
     from optout_bot.paths import check_screenshot_path
     from optout_bot.settings.options import RunOptions
@@ -306,16 +280,20 @@ def _demo_options(params: dict[str, Any]) -> Any:
     if params["headless"] and not params["dry_run"]:
         raise UsageError(_("--headless only works with --dry-run: add --dry-run, or drop --headless to see the demo"))
     check_screenshot_path(params["screenshot"])
-    return RunOptions(
+    options = RunOptions(
         platform=params["platform"],
-        values=form_values(params["email"], params["country"], params["reason"], params["full_name"], params["phone"]),
+        values=form_values(params),
+        browser=browser_options(params, flags, demo_page_lang=page_lang),
         flow=checked_flow(params["platform"], params["flow"]),
-        headless=params["headless"],
         dry_run=params["dry_run"],
-        timeouts=_timeouts(params),
         screenshot=params["screenshot"],
-        browser_args=tuple(params["browser_args"]),
     )
+    for module in (
+        "optout_bot.records.logfile",
+        "optout_bot.walk.objection",
+    ):  # loaded now rather than after the driver
+        importlib.import_module(module)
+    return options
 
 
 def _exit(status: ExitStatus) -> None:
@@ -345,7 +323,8 @@ def main(argv: list[str] | None = None) -> None:
     What the line says about the objection is what the walk knew when it stopped (optout_bot.progress):
     "Nothing was submitted" only while the tool was walking, never once the form was in the person's hands.
     """
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:]) or os.environ.get("OPTOUT_BOT_DEBUG") == "1"
+    # Read from the line itself: this handler also serves errors raised before the group saw its options.
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     if not debug:
         _quiet_libraries()
     try:

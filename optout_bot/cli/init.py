@@ -10,14 +10,16 @@ imported only when `init` runs, so that `optout-bot --help` stays fast.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from optout_bot.cli.shared import person_value_options
 from optout_bot.errors import NotSubmittedError, UsageError
 from optout_bot.i18n import _
 
@@ -34,12 +36,8 @@ T = TypeVar("T")
 class Given:
     """The answers given as options, each None when its option was not given."""
 
-    email: str | None
-    country: str | None
+    values: dict[str, str | None]  # the person's values (values.PERSON_VALUES), by key
     language: str | None
-    reason: str | None
-    full_name: str | None
-    phone: str | None
     accounts: tuple[str, ...]
 
 
@@ -49,22 +47,11 @@ class Given:
         "Press Enter to keep a saved answer. The other commands read these settings; their options override them."
     )
 )
-@click.option("--email", help=_("Email address of your Meta account."))
-@click.option("--country", help=_("Country where you live, two letters (FR, BE, CH, DE…)."))
+@person_value_options(init=True)
 @click.option(
     "--language",
     type=click.Choice(["en", "fr"], case_sensitive=False),
     help=_("Language of optout-bot's messages (default: your computer's)."),
-)
-@click.option("--reason", help=_("Optional text for Meta's form: how this use of your data affects you (empty: none)."))
-@click.option(
-    "--name",
-    "full_name",
-    help=_("Your full name, for Meta's form for information others shared about you (empty: none)."),
-)
-@click.option(
-    "--phone",
-    help=_("Your phone number with its country code, such as '+33 6 12 34 56 78', for WhatsApp's form (empty: none)."),
 )
 @click.option(
     "--account",
@@ -77,22 +64,12 @@ class Given:
     "--force", is_flag=True, help=_("Start from scratch, ignoring the saved settings (asks before replacing).")
 )
 @click.option("--yes", "-y", is_flag=True, help=_("Ask nothing: keep the saved values, or the defaults, for the rest."))
-def init(
-    email: str | None,
-    country: str | None,
-    language: str | None,
-    reason: str | None,
-    full_name: str | None,
-    phone: str | None,
-    accounts: tuple[str, ...],
-    force: bool,
-    yes: bool,
-) -> None:
+def init(language: str | None, accounts: tuple[str, ...], force: bool, yes: bool, **values: Any) -> None:
     """`optout-bot init` (its help, in the person's language, is in the decorator)."""
     from optout_bot.cli.questions import Text
 
     try:
-        _init(Given(email, country, language, reason, full_name, phone, accounts), force=force, ask=not yes)
+        _init(Given(values, language, accounts), force=force, ask=not yes)
     except click.Abort:
         # click turns both Ctrl-C and the end of the input into Abort. Without a terminal it is the end of
         # piped answers, or no input at all (a script): say how to run init without questions.
@@ -126,30 +103,19 @@ def _init(given: Given, force: bool, ask: bool) -> None:
 class _Options:
     """The option values once checked (normalised as the settings file would be)."""
 
-    email: str | None
-    country: str | None
+    values: dict[str, str | None]
     language: Language | None
-    reason: str | None
-    full_name: str | None
-    phone: str | None
     accounts: tuple[Account, ...]
 
 
 def _checked_options(given: Given) -> _Options:
     from optout_bot.cli import questions as q
-    from optout_bot.settings.values import check_country, check_email, check_full_name, check_phone, check_reason
+    from optout_bot.settings.values import PERSON_VALUES
 
+    values = {value.key: value.check(given.values.get(value.key)) for value in PERSON_VALUES}
     accounts = q.merge_accounts((), [q.parse_account_option(value) for value in given.accounts])
     language = q.as_language(given.language) if given.language is not None else None
-    return _Options(
-        email=check_email(given.email),
-        country=check_country(given.country),
-        language=language,
-        reason=check_reason(given.reason),
-        full_name=check_full_name(given.full_name),
-        phone=check_phone(given.phone),
-        accounts=accounts,
-    )
+    return _Options(values=values, language=language, accounts=accounts)
 
 
 def _saved(path: Path) -> Config:
@@ -173,30 +139,26 @@ def _pick(given: bool, option: T, saved: T, question: Callable[[T], T], ask: boo
 def _answers(given: Given, options: _Options, saved: Config, ask: bool) -> Config:
     from optout_bot.cli import questions as q
     from optout_bot.settings.config import Config
+    from optout_bot.settings.values import PERSON_VALUES
 
     # A file without `language` (written by hand) says nothing about it: guess from the locale instead.
     language = saved.language if "language" in saved.model_fields_set else q.guess_language(os.environ)
-    email = _pick(given.email is not None, options.email, saved.email, q.ask_email, ask)
-    country = _pick(given.country is not None, options.country, saved.country, q.ask_country, ask)
-    chosen_language = _pick(given.language is not None, options.language or language, language, q.ask_language, ask)
-    reason = _pick(given.reason is not None, options.reason, saved.reason, q.ask_reason, ask)
-    full_name = _pick(given.full_name is not None, options.full_name, saved.name, q.ask_full_name, ask)
-    phone = _pick(given.phone is not None, options.phone, saved.phone, q.ask_phone, ask)
+    chosen_language = language
+    values: dict[str, str | None] = {}
+    for value in PERSON_VALUES:  # in the table's order, each asked as the table says
+        typed = given.values.get(value.key) is not None
+        question = functools.partial(q.ask_value, value)
+        values[value.key] = _pick(typed, options.values[value.key], getattr(saved, value.key), question, ask)
+        if value.key == "country":  # the language follows the country
+            typed = given.language is not None
+            chosen_language = _pick(typed, options.language or language, language, q.ask_language, ask)
     if given.accounts:
         accounts = q.merge_accounts(saved.accounts, options.accounts)
     elif ask:
-        accounts = q.ask_accounts(saved.accounts, email)
+        accounts = q.ask_accounts(saved.accounts, values["email"])
     else:
         accounts = saved.accounts
-    return Config(
-        email=email,
-        country=country,
-        language=chosen_language,
-        reason=reason,
-        name=full_name,
-        phone=phone,
-        accounts=accounts,
-    )
+    return Config.model_validate({**values, "language": chosen_language, "accounts": accounts})
 
 
 def _confirmed(path: Path, replacing: bool) -> bool:

@@ -6,7 +6,8 @@ is not Meta's stops the command with one line, and nothing has been opened or wr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from optout_bot.domains import is_site_url
@@ -18,8 +19,8 @@ from optout_bot.promises.scrub import remember_settings
 from optout_bot.records.ledger import SETTING_ON, Ledger, RunRecord
 from optout_bot.settings.accounts import ChosenAccount, choose_account, merged, platform_of_link
 from optout_bot.settings.config import Config, load_config
-from optout_bot.settings.options import RunOptions, Timeouts
-from optout_bot.settings.values import form_values
+from optout_bot.settings.options import BrowserOptions, RunOptions
+from optout_bot.settings.values import PERSON_KEYS, form_values
 
 ACCOUNTS_CENTER_NOTE = N_(
     "One objection covers every account linked in the same Meta Accounts Center; accounts that are not "
@@ -33,23 +34,14 @@ class CommandLine:
 
     platform: str | None
     account: str | None
-    email: str | None
-    country: str | None
-    reason: str | None
-    full_name: str | None  # --name
-    phone: str | None
     flow: str  # --flow: "own" unless asked
     everything: bool  # --all
     force: bool
     from_link: str | None
-    cdp_url: str | None
-    channel: str | None
-    executable_path: str | None
-    headless: bool
+    browser: BrowserOptions  # --cdp, --headless, the browser's options and the timeouts (its profile: the account's)
     dry_run: bool
-    timeouts: Timeouts
     screenshot: Path | None
-    browser_args: tuple[str, ...]
+    values: Mapping[str, str | None] = field(default_factory=dict)  # --email, --country…: values.PERSON_VALUES
 
 
 @dataclass(frozen=True)
@@ -92,13 +84,14 @@ def _check_combination(line: CommandLine) -> None:
     # An empty value is a mistake (a variable that was not set in a script), never "not given".
     if line.from_link is not None and not line.from_link.strip():
         raise UsageError(_("--from-link is empty: give the link from Meta's email, or leave the option out"))
-    if line.cdp_url is not None and not line.cdp_url.strip():
+    if line.browser.cdp_url is not None and not line.browser.cdp_url.strip():
         raise UsageError(_("--cdp is empty: give your Chrome's debugging address (for example http://127.0.0.1:9222)"))
-    if line.headless and not line.dry_run:
+    if line.browser.headless and not line.dry_run:
         raise UsageError(_("--headless only works with --dry-run: you need to see the form to submit it yourself"))
     if line.everything:
-        for given, option in ((line.account, "--account"), (line.from_link, "--from-link"), (line.cdp_url, "--cdp"),
-                              (line.screenshot, "--screenshot")):  # fmt: skip
+        single = ((line.account, "--account"), (line.from_link, "--from-link"), (line.browser.cdp_url, "--cdp"),
+                  (line.screenshot, "--screenshot"))  # fmt: skip
+        for given, option in single:
             if given is not None:
                 message = _("--all goes through your saved accounts one by one, so it cannot take {option}")
                 raise UsageError(message.format(option=option))
@@ -179,26 +172,16 @@ def _confirmed(ledger_path: Path | None, accounts: list[ChosenAccount], flow: st
 
 
 def _options(line: CommandLine, config: Config, chosen: ChosenAccount) -> RunOptions:
-    values = form_values(
-        merged(line.email, chosen.email, config.email),
-        merged(line.country, config.country),
-        merged(line.reason, config.reason),
-        merged(line.full_name, config.name),
-        merged(line.phone, config.phone),
-    )
+    given = {key: merged(line.values.get(key), getattr(config, key)) for key in PERSON_KEYS}
+    given["email"] = merged(line.values.get("email"), chosen.email, config.email)  # an account may have its own
+    values = form_values(given)
     return RunOptions(
         platform=chosen.platform,
         values=values,
+        browser=replace(line.browser, profile=chosen.profile),
         flow=checked_flow(chosen.platform, line.flow),
         account=chosen.name,
-        profile=chosen.profile,
-        cdp_url=line.cdp_url,
-        channel=line.channel,
-        executable_path=line.executable_path,
-        headless=line.headless,
         dry_run=line.dry_run,
-        timeouts=line.timeouts,
         screenshot=line.screenshot,
-        browser_args=line.browser_args,
         from_link=line.from_link,
     )

@@ -22,11 +22,12 @@ from optout_bot.platforms import PLATFORMS, Platform, platform_name
 from optout_bot.settings.config import Account, Config
 from optout_bot.settings.values import (
     MAX_REASON_LENGTH,
+    PERSON_VALUE,
+    PERSON_VALUES,
     BadValueError,
+    PersonValue,
     check_country,
     check_email,
-    check_full_name,
-    check_phone,
     check_reason,
 )
 
@@ -53,31 +54,18 @@ class _Translated(type):
 
 
 class Text(metaclass=_Translated):
-    """What `init` says, in one place: each message marked N_() for the catalogue, translated when read."""
+    """What `init` says, in one place: each message marked N_() for the catalogue, translated when read.
+
+    What it asks and says about each of the person's values is in their table (values.PERSON_VALUES).
+    """
 
     INTRO = N_(
         "optout-bot will ask a few questions and save your answers in\n  {path}\n"
         "Press Enter to keep the answer shown in [brackets]."
     )
-    EMAIL = N_("Email address of your Meta account")
-    BAD_EMAIL = N_("{answer!r} is not an email address: type it like name@example.com")
-    COUNTRY = N_("Country where you live, as a two-letter code (FR, BE, CH, DE…)")
-    BAD_COUNTRY = N_("{answer!r} is not a country code: type two letters, such as FR for France or BE for Belgium")
     COUNTRY_RIGHT = N_("{label}: is that right?")
     LANGUAGE = N_("Language of optout-bot's messages (en = English, fr = français)")
-    REASON_INTRO = N_(
-        "Meta's form has an optional box to say how this use of your data affects you.\n"
-        "Meta does not require it: press Enter to leave it empty."
-    )
     REASON_SAVED = N_("Your saved text: {reason}\nPress Enter to keep it, or type {remove} to leave the box empty.")
-    REASON = N_("Your text (optional)")
-    BAD_REASON = N_("this text is {length} characters long: keep it under {limit}")
-    FULL_NAME_INTRO = N_("Your full name: only Meta's form for information about you that others shared asks for it.")
-    FULL_NAME = N_("Your first and last names")
-    BAD_FULL_NAME = N_("{answer!r} does not look like a name: type your first and last names, such as Jane Doe")
-    PHONE_INTRO = N_("Your phone number: only WhatsApp's form asks for it (the number of your WhatsApp account).")
-    PHONE = N_("Your phone number, with its country code (such as +33 6 12 34 56 78)")
-    BAD_PHONE = N_("{answer!r} is not a phone number with its country code: type it like +33 6 12 34 56 78")
     OPTIONAL_SKIP = N_("It is optional: press Enter to skip it.")
     OPTIONAL_SAVED = N_("It is optional: press Enter to keep the saved answer, or type {remove} to remove it.")
     ACCOUNTS_INTRO = N_(
@@ -102,18 +90,8 @@ class Text(metaclass=_Translated):
     OPTION_TWICE = N_("--account {name!r} is given twice: give each account once")
 
     SUMMARY = N_("Your settings:")
-    SUMMARY_EMAIL = N_("email:")
-    SUMMARY_COUNTRY = N_("country:")
     SUMMARY_LANGUAGE = N_("language:")
-    SUMMARY_REASON = N_("reason:")
-    SUMMARY_FULL_NAME = N_("name:")
-    SUMMARY_PHONE = N_("phone:")
     SUMMARY_ACCOUNTS = N_("accounts:")
-    NO_EMAIL = N_("(none: Meta pre-fills the email of your account)")
-    NO_COUNTRY = N_("(none: chosen in the form if Meta asks)")
-    NO_REASON = N_("(none: Meta does not require one)")
-    NO_FULL_NAME = N_("(none: only Meta's form for information others shared asks for it)")
-    NO_PHONE = N_("(none: only WhatsApp's form asks for it)")
     NO_ACCOUNTS = N_("(none yet)")
     SAVE = N_("Save these settings in {path}?")
     REPLACE = N_("Replace the settings in {path}?")
@@ -266,14 +244,11 @@ def _account_line(account: Account) -> str:
 def summary(config: Config) -> list[str]:
     """What will be saved, one line per setting, in plain words; the values aligned after their names."""
     accounts = [_account_line(account) for account in config.accounts] or [f"    {Text.NO_ACCOUNTS}"]
-    settings = [
-        (Text.SUMMARY_EMAIL, config.email or Text.NO_EMAIL),
-        (Text.SUMMARY_COUNTRY, country_label(config.country) if config.country else Text.NO_COUNTRY),
-        (Text.SUMMARY_LANGUAGE, config.language),
-        (Text.SUMMARY_REASON, _shorten(config.reason) if config.reason else Text.NO_REASON),
-        (Text.SUMMARY_FULL_NAME, config.name or Text.NO_FULL_NAME),
-        (Text.SUMMARY_PHONE, config.phone or Text.NO_PHONE),
-    ]
+    settings = []
+    for value in PERSON_VALUES:
+        settings.append((_(value.label), _shown(value, getattr(config, value.key))))
+        if value.key == "country":  # the language follows the country, as it is asked
+            settings.append((Text.SUMMARY_LANGUAGE, config.language))
     width = max(len(name) for name, _value in settings) + 2
     return [
         Text.SUMMARY,
@@ -281,6 +256,15 @@ def summary(config: Config) -> list[str]:
         f"  {Text.SUMMARY_ACCOUNTS}",
         *accounts,
     ]
+
+
+def _shown(value: PersonValue, saved: str | None) -> str:
+    """A value in the summary: the country with its name, a long text shortened, or why none is fine."""
+    if not saved:
+        return _(value.none)
+    if value.asked == "country":
+        return country_label(saved)
+    return _shorten(saved) if value.asked == "reason" else saved
 
 
 def next_step(config: Config) -> str:
@@ -341,39 +325,50 @@ def _retry(check: Callable[[str], T], message: str) -> Callable[[str], T]:
     return convert
 
 
-def _required_email(answer: str) -> str:
-    email = check_email(answer)
-    if not email:
-        raise UsageError("empty")
-    return email
+def _required(check: Callable[[str], str | None]) -> Callable[[str], str]:
+    def convert(answer: str) -> str:
+        checked = check(answer)
+        if not checked:
+            raise UsageError("empty")
+        return checked
+
+    return convert
 
 
-def ask_email(current: str | None) -> str:
+def ask_value(value: PersonValue, current: str | None) -> str | None:
+    """`init`'s question for one of the person's values, asked as its table says (values.PERSON_VALUES)."""
+    if value.asked == "country":
+        return _ask_country(value, current)
+    if value.asked == "reason":
+        return _ask_reason(value, current)
+    if value.asked == "optional":
+        return _ask_optional(_(value.intro or ""), _(value.question), current, value.check, _(value.bad_answer))
     # default="" when there is none: an empty answer then gets the reason, rather than a silent repeat.
-    email: str = _ask(
-        Text.EMAIL,
+    answer: str = _ask(
+        _(value.question),
         default=current or "",
         show_default=bool(current),
-        value_proc=_retry(_required_email, Text.BAD_EMAIL),
+        value_proc=_retry(_required(value.check), _(value.bad_answer)),
     )
-    return email
+    return answer
 
 
-def _required_country(answer: str) -> str:
-    country = check_country(answer)
-    if not country:
-        raise UsageError("empty")
-    return country
+def ask_email(current: str | None) -> str | None:
+    return ask_value(PERSON_VALUE["email"], current)
 
 
-def ask_country(current: str | None) -> str:
+def ask_country(current: str | None) -> str | None:
+    return ask_value(PERSON_VALUE["country"], current)
+
+
+def _ask_country(value: PersonValue, current: str | None) -> str:
     """The code, shown back with the country's name: "BE" for Belarus instead of Belgium is an easy slip."""
     while True:
         code: str = _ask(
-            Text.COUNTRY,
+            _(value.question),
             default=current or "",
             show_default=bool(current),
-            value_proc=_retry(_required_country, Text.BAD_COUNTRY),
+            value_proc=_retry(_required(check_country), _(value.bad_answer)),
         )
         if code == current:
             click.echo(f"  {country_label(code)}")
@@ -389,7 +384,7 @@ def ask_language(current: Language) -> Language:
     return as_language(answer)
 
 
-def _reason_answer(current: str | None) -> Callable[[str], str | None]:
+def _reason_answer(value: PersonValue, current: str | None) -> Callable[[str], str | None]:
     def convert(answer: str) -> str | None:
         if answer.strip() == _REMOVE:
             return None
@@ -398,17 +393,24 @@ def _reason_answer(current: str | None) -> Callable[[str], str | None]:
         try:
             return check_reason(answer)
         except OptoutError:
-            raise click.UsageError(Text.BAD_REASON.format(length=len(answer), limit=MAX_REASON_LENGTH)) from None
+            bad = _(value.bad_answer).format(length=len(answer), limit=MAX_REASON_LENGTH)
+            raise click.UsageError(bad) from None
 
     return convert
 
 
 def ask_reason(current: str | None) -> str | None:
+    return ask_value(PERSON_VALUE["reason"], current)
+
+
+def _ask_reason(value: PersonValue, current: str | None) -> str | None:
     # The saved text is shown above rather than as click's [default]: it may be long or span lines.
-    click.echo("\n" + Text.REASON_INTRO)
+    click.echo("\n" + _(value.intro or ""))
     if current:
         click.echo(Text.REASON_SAVED.format(reason=_shorten(current), remove=_REMOVE))
-    answer: str | None = _ask(Text.REASON, default="", show_default=False, value_proc=_reason_answer(current))
+    answer: str | None = _ask(
+        _(value.question), default="", show_default=False, value_proc=_reason_answer(value, current)
+    )
     return answer
 
 
@@ -435,12 +437,12 @@ def _ask_optional(
 
 def ask_full_name(current: str | None) -> str | None:
     """The person's full name (Meta's third-party form), or None: Enter skips it or keeps the saved one."""
-    return _ask_optional(Text.FULL_NAME_INTRO, Text.FULL_NAME, current, check_full_name, Text.BAD_FULL_NAME)
+    return ask_value(PERSON_VALUE["full_name"], current)
 
 
 def ask_phone(current: str | None) -> str | None:
     """The person's phone number with its country code (WhatsApp's form), or None, like ask_full_name."""
-    return _ask_optional(Text.PHONE_INTRO, Text.PHONE, current, check_phone, Text.BAD_PHONE)
+    return ask_value(PERSON_VALUE["phone"], current)
 
 
 def ask_account(accounts: Sequence[Account], main_email: str | None) -> Account:
@@ -456,7 +458,7 @@ def ask_account(accounts: Sequence[Account], main_email: str | None) -> Account:
         question,
         default="",
         show_default=False,
-        value_proc=_retry(lambda answer: account_email(answer, main_email), Text.BAD_EMAIL),
+        value_proc=_retry(lambda answer: account_email(answer, main_email), _(PERSON_VALUE["email"].bad_answer)),
     )
     return Account(name=name, platform=platform, email=email)
 

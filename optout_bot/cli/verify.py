@@ -7,15 +7,20 @@ loaded (optout_bot.walk.driver), and each account's setting is looked at in turn
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Any
 
 import click
 
-from optout_bot.cli.shared import browser_args, browser_choice, exit_code_epilog
+from optout_bot.cli.shared import (
+    GroupFlags,
+    browser_choice,
+    browser_options,
+    exit_code_epilog,
+    pass_group_flags,
+    timeout_options,
+)
 from optout_bot.i18n import _
-from optout_bot.settings.options import MAX_PERSON_SECONDS, MAX_STEP_SECONDS, Seconds
 
 
 @click.command(
@@ -32,28 +37,14 @@ from optout_bot.settings.options import MAX_PERSON_SECONDS, MAX_STEP_SECONDS, Se
 @click.option(
     "--json", "as_json", is_flag=True, help=_("Print JSON for scripts (schema 1, see optout_bot/walk/verify.py).")
 )
-@click.option(
-    "--step-timeout",
-    type=Seconds(min=0.5, max=MAX_STEP_SECONDS),
-    default=15,
-    show_default=True,
-    help=_("Seconds to wait for each page element before trying another route."),
-)
-@click.option(
-    "--login-timeout",
-    type=Seconds(min=1, max=MAX_PERSON_SECONDS),
-    default=600,
-    show_default=True,
-    help=_("Seconds to wait for you to log in when the site asks."),
-)
+@timeout_options(person=False)
 @browser_choice
-@browser_args
-def verify(**params: Any) -> None:  # fmt: skip
+@pass_group_flags
+def verify(flags: GroupFlags, /, **params: Any) -> None:  # fmt: skip
     """`optout-bot verify` (its help is in the decorator, to be translated)."""
     from optout_bot.settings.config import load_config
-    from optout_bot.settings.options import Timeouts
     from optout_bot.ui import Ui
-    from optout_bot.walk.verify import VerifyOptions, nothing_to_verify, planned
+    from optout_bot.walk.verify import nothing_to_verify, planned
 
     config = load_config()
     from optout_bot.promises.scrub import remember_settings
@@ -67,22 +58,16 @@ def verify(**params: Any) -> None:  # fmt: skip
 
             click.echo(render_json([]), nl=False)
         return
-    options = VerifyOptions(
-        headless=params["headless"],
-        timeouts=Timeouts(step=params["step_timeout"], login=params["login_timeout"]),
-        channel=params["browser_channel"],
-        executable_path=params["executable_path"],
-        browser_args=tuple(params["browser_args"]),
-    )
+    options = browser_options(params, flags)
     from optout_bot.walk.driver import driver_while
 
     with driver_while(_load_the_walk) as (pw, _loaded):
         from optout_bot.records.logfile import configure_logging
         from optout_bot.walk.verify import exit_status, look_at_settings, render_json, say_summary
 
-        configure_logging(os.environ.get("OPTOUT_BOT_DEBUG") == "1")
+        configure_logging(flags.debug)
         # With --json, standard output is the document alone: what the walk says goes to standard error.
-        ui = Ui(out=sys.stderr) if params["as_json"] else Ui()
+        ui = Ui(out=sys.stderr, debug=flags.debug) if params["as_json"] else Ui(debug=flags.debug)
         results = look_at_settings(pw, visits, options, ui)
         say_summary(results, ui)
         ui.close()
@@ -95,10 +80,5 @@ def _load_the_walk() -> None:
     """The code the walk needs, loaded while Playwright's driver starts (see optout_bot.walk.driver)."""
     import importlib
 
-    for module in (
-        "optout_bot.records.logfile",
-        "optout_bot.walk.walker",
-        "optout_bot.walk.setting",
-        "optout_bot.walk.browser",
-    ):
+    for module in ("optout_bot.records.logfile", "optout_bot.walk.door", "optout_bot.walk.setting"):
         importlib.import_module(module)

@@ -134,7 +134,7 @@ def remember_settings(config: Config) -> None:
     accounts = config.accounts
     remember_personal(
         emails=[config.email, *(a.email for a in accounts)],
-        names=[config.name],
+        names=[config.full_name],
         phones=[config.phone],
         texts=[config.reason],
     )

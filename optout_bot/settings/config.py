@@ -18,9 +18,9 @@ import tempfile
 import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, get_args
+from typing import Annotated, Any, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from optout_bot.errors import UsageError
@@ -28,14 +28,7 @@ from optout_bot.i18n import N_, Language, _, ngettext
 from optout_bot.paths import ACCOUNT_NAME, CONFIG_SIZE_LIMIT, config_path, private_dir, read_regular_file
 from optout_bot.platforms import Platform
 from optout_bot.problems import Problem
-from optout_bot.settings.values import (
-    BadValueError,
-    check_country,
-    check_email,
-    check_full_name,
-    check_phone,
-    check_reason,
-)
+from optout_bot.settings.values import PERSON_KEYS, PERSON_VALUE, PERSON_VALUES, BadValueError, check_email
 
 _DUPLICATE_NAME = "duplicate_account_name"
 SCHEMA_VERSION = 1
@@ -85,24 +78,40 @@ class Account(BaseModel):
     _email = field_validator("email")(_as_setting(check_email))
 
 
+# A settings key of older versions -> its name now (values.PERSON_VALUES' older_keys): still read, never written.
+OLDER_KEYS = {older: value.key for value in PERSON_VALUES for older in value.older_keys}
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     schema_version: int = SCHEMA_VERSION
+    # The person's values (values.PERSON_VALUES, in its order; tests/test_values.py checks they are the same),
+    # each checked by its own rule. `language` follows the country, as `init` asks it.
     email: str | None = None
     country: str | None = None  # ISO 3166-1 alpha-2, upper case once read
     language: Language = "en"
     reason: str | None = None
-    name: str | None = None  # the person's full name (Meta's third-party form asks for it)
-    phone: str | None = None  # with its country code (WhatsApp's form asks for it)
+    full_name: str | None = None  # `name` in files of older versions
+    phone: str | None = None
     # Not strict: TOML gives a list, and a tuple keeps the settings immutable once read.
     accounts: Annotated[tuple[Account, ...], Field(strict=False)] = ()
 
-    _email = field_validator("email")(_as_setting(check_email))
-    _country = field_validator("country")(_as_setting(check_country))
-    _reason = field_validator("reason")(_as_setting(check_reason))
-    _name = field_validator("name")(_as_setting(check_full_name))
-    _phone = field_validator("phone")(_as_setting(check_phone))
+    @model_validator(mode="before")
+    @classmethod
+    def _older_keys(cls, data: Any) -> Any:
+        """A file of an older version says `name` for the full name: read as `full_name` (unless both are there,
+        which is then reported as an unknown setting)."""
+        if isinstance(data, dict):
+            for older, key in OLDER_KEYS.items():
+                if older in data and key not in data:
+                    data = {(key if name == older else name): value for name, value in data.items()}
+        return data
+
+    @field_validator(*PERSON_KEYS)
+    @classmethod
+    def _person_value(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _as_setting(PERSON_VALUE[str(info.field_name)].check)(value)
 
     @field_validator("schema_version")
     @classmethod
@@ -265,11 +274,20 @@ def _where(loc: Loc) -> str:
     return ".".join(str(part) for part in loc)
 
 
+def _as_written(loc: Loc, lines: dict[Loc, int]) -> Loc:
+    """The key as the file spells it: a value read from an older key (`name`) is reported under that key."""
+    if len(loc) == 1 and loc not in lines:
+        older = next((old for old, key in OLDER_KEYS.items() if key == loc[0] and (old,) in lines), None)
+        if older is not None:
+            return (older,)
+    return loc
+
+
 def _validation_problems(path: Path, text: str, error: ValidationError) -> list[Problem]:
     lines = _key_lines(text)
     problems = []
     for item in error.errors(include_url=False):
-        loc = _loc(item)
+        loc = _as_written(_loc(item), lines)
         problems.append(Problem(path, _line_of(lines, loc), _where(loc), _message(item, lines)))
     return problems
 
@@ -363,11 +381,15 @@ def _pairs(pairs: Sequence[tuple[str, str | None]]) -> list[str]:
 
 
 def to_toml(config: Config) -> str:
-    settings = [("email", config.email), ("country", config.country), ("language", config.language)]
+    settings: list[tuple[str, str | None]] = []
+    for value in PERSON_VALUES:
+        settings.append((value.key, getattr(config, value.key)))
+        if value.key == "country":  # the language follows the country, as `init` asks it
+            settings.append(("language", config.language))
     lines = [
         "# optout-bot settings. Command-line options override them.",
         f"schema_version = {config.schema_version}",
-        *_pairs([*settings, ("reason", config.reason), ("name", config.name), ("phone", config.phone)]),
+        *_pairs(settings),
     ]
     for account in config.accounts:
         lines += ["", "[[accounts]]"]

@@ -1,4 +1,8 @@
-"""Everything one `run` or `demo` needs, gathered and checked before a browser starts."""
+"""What the commands that open a browser are given, gathered and checked before a browser starts.
+
+`BrowserOptions`: how to reach the browser and how long to wait, the same object for run, login, verify and
+demo (the one door, optout_bot.walk.door, reads it). `RunOptions`: what `run` and `demo` add, the form and its values.
+"""
 
 from __future__ import annotations
 
@@ -53,18 +57,29 @@ class Seconds(click.FloatRange):
 
 
 @dataclass(frozen=True)
+class BrowserOptions:
+    """How to reach the browser and how long to wait: shared by run, login, verify and demo (optout_bot.walk.door)."""
+
+    profile: str = "default"  # the browser profile folder (the account's name unless the settings say)
+    cdp_url: str | None = None  # --cdp: attach to the person's running browser instead of starting one
+    channel: str | None = None  # --browser-channel
+    executable_path: str | None = None  # --executable-path
+    headless: bool = False
+    browser_args: tuple[str, ...] = ()  # --browser-arg
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    debug: bool = False  # --debug, handed down from the command group
+    demo_page_lang: str | None = None  # `demo`: the bundled imitation of the sites, in this language, is the web
+
+
+@dataclass(frozen=True)
 class RunOptions:
+    """What one `run` or `demo` walk needs besides the browser: which form, with which values, what to keep."""
+
     platform: str
     values: FormValues
+    browser: BrowserOptions = field(default_factory=BrowserOptions)
     flow: str = "own"  # which of the platform's flows: "own", or "third-party" (Facebook)
     account: str = "default"
-    profile: str = "default"  # the browser profile folder (the account's name unless the settings say)
-    cdp_url: str | None = None
-    channel: str | None = None
-    executable_path: str | None = None
-    headless: bool = False
     dry_run: bool = False
-    timeouts: Timeouts = field(default_factory=Timeouts)
     screenshot: Path | None = None  # where --dry-run saves the ready form (default: under the data dir)
-    browser_args: tuple[str, ...] = ()
     from_link: str | None = None  # the link in Meta's email: tried before the flow's own routes

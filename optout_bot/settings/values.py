@@ -1,13 +1,25 @@
-"""The values the person asked to put in the form, checked before any browser starts (exit 2 if wrong)."""
+"""The person's values (email, country, reason, full name, phone): their one table, and their checks.
+
+`PERSON_VALUES` defines each value once: its name (the settings key, the option's, the flow's form field's,
+`FormValues`'), its check, its help texts, how `init` asks for it and shows it, and how it goes into a form.
+The command-line options (cli_shared), `init` (cli_setup, setup_questions), the settings file (config), the
+flow model (flows/model.FormSpec) and the filling (filling) all loop over it; tests/test_values.py checks
+that each of them holds exactly the table's values.
+
+Every value is checked before any browser starts (exit 2 if wrong). This module stays light (no pydantic, no
+Playwright): the command line imports it to build its options.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from optout_bot.errors import UsageError
-from optout_bot.i18n import _
+from optout_bot.i18n import N_, _
 
 # Deliberately simple: one @, a dot in the domain, no spaces. Meta validates the address itself; we only
 # want to stop obvious typos before opening a browser.
@@ -102,11 +114,11 @@ def check_reason(reason: str | None) -> str | None:
 def check_full_name(name: str | None) -> str | None:
     if name is None or not name.strip():
         return None
-    _refuse_too_long("--name", name, MAX_NAME_LENGTH * 2)  # before reading every character of a long one
-    _refuse_invisible("--name", name, _JOINERS)
+    _refuse_too_long("--full-name", name, MAX_NAME_LENGTH * 2)  # before reading every character of a long one
+    _refuse_invisible("--full-name", name, _JOINERS)
     name = " ".join(name.split())
     if len(name) > MAX_NAME_LENGTH or any(ch in name for ch in "<>@"):
-        raise BadValueError("--name", _("{name!r} does not look like a person's name").format(name=name))
+        raise BadValueError("--full-name", _("{name!r} does not look like a person's name").format(name=name))
     return name
 
 
@@ -126,16 +138,126 @@ def check_phone(phone: str | None) -> str | None:
     return phone
 
 
-def form_values(
-    email: str | None,
-    country: str | None,
-    reason: str | None,
-    full_name: str | None = None,
-    phone: str | None = None,
-) -> FormValues:
-    return FormValues(
-        check_email(email), check_country(country), check_reason(reason), check_full_name(full_name), check_phone(phone)
-    )
+# --- The table -----------------------------------------------------------------------------------------------
+
+# How `init` asks for a value (setup_questions): required, with a default; the country, shown back by its name;
+# the optional free text; or an optional value that Enter skips.
+Asked = Literal["required", "country", "reason", "optional"]
+# How a value goes into the form (filling): the email (Meta may have filled one in), the country (a list to
+# choose from), the optional free text, or a plain text field.
+Filled = Literal["email", "country", "reason", "text"]
+
+
+@dataclass(frozen=True)
+class PersonValue:
+    """One of the person's values, as every part of the tool knows it. The texts are N_() messages."""
+
+    key: str  # its one name: settings key, FormValues field, flow form field, option (`--full-name`)
+    check: Callable[[str | None], str | None]  # normalises it, or raises BadValueError
+    help: str  # `run` and `demo`'s option
+    init_help: str  # `init`'s option
+    asked: Asked
+    question: str  # `init`'s question
+    bad_answer: str  # `init`, when the answer is refused ({answer})
+    intro: str | None  # `init`, said before the question
+    label: str  # `init`'s summary: "email:"
+    none: str  # `init`'s summary when there is none, saying why that is fine
+    filled: Filled
+    filled_line: str | None = None  # a plain text field, once filled ({value})
+    missing_line: str | None = None  # a plain text field left empty: what the person should do
+    older_keys: tuple[str, ...] = ()  # its settings key in files of older versions, still read
+    older_options: tuple[str, ...] = ()  # its option's older spellings, still accepted
+
+    @property
+    def option(self) -> str:
+        return "--" + self.key.replace("_", "-")
+
+
+PERSON_VALUES: tuple[PersonValue, ...] = (
+    PersonValue(
+        key="email",
+        check=check_email,
+        help=N_("Email to put in the form (Meta usually pre-fills yours). Default: settings."),
+        init_help=N_("Email address of your Meta account."),
+        asked="required",
+        question=N_("Email address of your Meta account"),
+        bad_answer=N_("{answer!r} is not an email address: type it like name@example.com"),
+        intro=None,
+        label=N_("email:"),
+        none=N_("(none: Meta pre-fills the email of your account)"),
+        filled="email",
+    ),
+    PersonValue(
+        key="country",
+        check=check_country,
+        help=N_("Country of residence, two letters (FR, BE, DE…), if asked. Default: settings."),
+        init_help=N_("Country where you live, two letters (FR, BE, CH, DE…)."),
+        asked="country",
+        question=N_("Country where you live, as a two-letter code (FR, BE, CH, DE…)"),
+        bad_answer=N_("{answer!r} is not a country code: type two letters, such as FR for France or BE for Belgium"),
+        intro=None,
+        label=N_("country:"),
+        none=N_("(none: chosen in the form if Meta asks)"),
+        filled="country",
+    ),
+    PersonValue(
+        key="reason",
+        check=check_reason,
+        help=N_("Optional text: how this processing affects you. Default: settings, or empty."),
+        init_help=N_("Optional text for Meta's form: how this use of your data affects you (empty: none)."),
+        asked="reason",
+        question=N_("Your text (optional)"),
+        bad_answer=N_("this text is {length} characters long: keep it under {limit}"),
+        intro=N_(
+            "Meta's form has an optional box to say how this use of your data affects you.\n"
+            "Meta does not require it: press Enter to leave it empty."
+        ),
+        label=N_("reason:"),
+        none=N_("(none: Meta does not require one)"),
+        filled="reason",
+    ),
+    PersonValue(
+        key="full_name",
+        check=check_full_name,
+        help=N_("Your full name, where the form asks (third-party). Default: settings."),
+        init_help=N_("Your full name, for Meta's form for information others shared about you (empty: none)."),
+        asked="optional",
+        question=N_("Your first and last names"),
+        bad_answer=N_("{answer!r} does not look like a name: type your first and last names, such as Jane Doe"),
+        intro=N_("Your full name: only Meta's form for information about you that others shared asks for it."),
+        label=N_("name:"),
+        none=N_("(none: only Meta's form for information others shared asks for it)"),
+        filled="text",
+        filled_line=N_("Full name: {value}."),
+        missing_line=N_("Full name: empty — please type it (or save it with optout-bot init, or give --full-name)."),
+        older_keys=("name",),
+        older_options=("--name",),
+    ),
+    PersonValue(
+        key="phone",
+        check=check_phone,
+        help=N_("Your phone number with country code (WhatsApp). Default: settings."),
+        init_help=N_(
+            "Your phone number with its country code, such as '+33 6 12 34 56 78', for WhatsApp's form (empty: none)."
+        ),
+        asked="optional",
+        question=N_("Your phone number, with its country code (such as +33 6 12 34 56 78)"),
+        bad_answer=N_("{answer!r} is not a phone number with its country code: type it like +33 6 12 34 56 78"),
+        intro=N_("Your phone number: only WhatsApp's form asks for it (the number of your WhatsApp account)."),
+        label=N_("phone:"),
+        none=N_("(none: only WhatsApp's form asks for it)"),
+        filled="text",
+        filled_line=N_("Phone number: {value}."),
+        missing_line=N_("Phone number: empty — please type it with its country code (or give --phone)."),
+    ),
+)
+PERSON_VALUE = {value.key: value for value in PERSON_VALUES}
+PERSON_KEYS = tuple(PERSON_VALUE)
+
+
+def form_values(given: dict[str, str | None]) -> FormValues:
+    """The values as the form takes them, each checked by its own rule; a key not given is None."""
+    return FormValues(**{value.key: value.check(given.get(value.key)) for value in PERSON_VALUES})
 
 
 def country_names(code: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""Pre-filling the form: email, name, phone and country where the form asks, the optional text if given.
+"""Pre-filling the form: each of the person's values (values.PERSON_VALUES) the form has a field for, in the
+order the page shows them; the optional text only if given.
 
 Only fields named by the flow are touched, only on the platform's domains, and never the Submit control.
 Meta usually pre-fills the account's email; the tool does not overwrite it silently. Fields the flow says
@@ -11,12 +12,13 @@ and checks after each field that the page is the same, the form still in it and 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from playwright.sync_api import Locator
 
-from optout_bot.i18n import N_, _
-from optout_bot.settings.values import FormValues, country_names
+from optout_bot.i18n import _
+from optout_bot.settings.values import PERSON_VALUES, Filled, FormValues, PersonValue, country_names
 from optout_bot.ui import Ui
 from optout_bot.walk.walker import FoundForm
 
@@ -35,23 +37,19 @@ def fill_form(form: FoundForm, values: FormValues, ui: Ui, watch: FillWatch) -> 
     """Fill what we know; return one line per field saying what is in it now, for the person to check."""
     watch.start_filling(form)
     fill = _Filler(watch)
+    fields = [(value, field) for value in PERSON_VALUES if (field := getattr(form, value.key)) is not None]
     summary = []
-    if form.full_name is not None:
-        summary.append(_fill_text(fill, form.full_name, values.full_name, _("Full name: {value}."), _NAME_MISSING))
-    summary.append(_fill_email(fill, form.email, values.email, ui))
-    if form.phone is not None:
-        summary.append(_fill_text(fill, form.phone, values.phone, _("Phone number: {value}."), _PHONE_MISSING))
-    if form.country is not None:
-        summary.append(_fill_country(form.country, values.country))
-        watch.ensure_form_untouched()
-    if form.reason is not None and values.reason:
-        fill(form.reason, values.reason)
-        summary.append(_("Your text about how this affects you: filled in, please re-read it."))
-    elif form.reason is not None:
-        summary.append(_("Your text about how this affects you: left empty (it is optional)."))
+    for value, field in sorted(fields, key=lambda pair: _place_on_page(pair[1])):
+        summary.append(_FILL[value.filled](fill, field, value, getattr(values, value.key), ui))
     for field in form.left_to_person:
         summary.append(_("{field}: for you to fill in (optout-bot leaves it alone).").format(field=_label_of(field)))
     return summary
+
+
+def _place_on_page(field: Locator) -> int:
+    """Where the field comes among the page's fields: they are filled, and listed, in the order the person sees."""
+    place: int = field.evaluate("el => [...document.querySelectorAll('input, select, textarea')].indexOf(el)")
+    return place
 
 
 class _Filler:
@@ -67,17 +65,14 @@ class _Filler:
         self.watch.ensure_form_untouched()
 
 
-_NAME_MISSING = N_("Full name: empty — please type it (or save it with optout-bot init, or give --name).")
-_PHONE_MISSING = N_("Phone number: empty — please type it with its country code (or give --phone).")
-
-
-def _fill_text(fill: _Filler, field: Locator, value: str | None, filled: str, missing: str) -> str:
+def _fill_text(fill: _Filler, field: Locator, value: PersonValue, wanted: str | None, ui: Ui) -> str:
     """A plain field the tool fills from the settings; what the page has already is kept when we have nothing."""
-    if not value:
+    assert value.filled_line is not None and value.missing_line is not None, "a text value says what it filled"
+    if not wanted:
         present = field.input_value().strip()
-        return filled.format(value=present) if present else _(missing)
-    fill(field, value)
-    return filled.format(value=value)
+        return _(value.filled_line).format(value=present) if present else _(value.missing_line)
+    fill(field, wanted)
+    return _(value.filled_line).format(value=wanted)
 
 
 def _label_of(field: Locator) -> str:
@@ -88,7 +83,7 @@ def _label_of(field: Locator) -> str:
     return " ".join(str(label).split()) or _("A field")
 
 
-def _fill_email(fill: _Filler, field: Locator, wanted: str | None, ui: Ui) -> str:
+def _fill_email(fill: _Filler, field: Locator, value: PersonValue, wanted: str | None, ui: Ui) -> str:
     prefilled = field.input_value().strip()
     if not wanted:
         if prefilled:
@@ -108,7 +103,20 @@ def _fill_email(fill: _Filler, field: Locator, wanted: str | None, ui: Ui) -> st
     return _("Email: {email}.").format(email=wanted)
 
 
-def _fill_country(field: Locator, code: str | None) -> str:
+def _fill_country(fill: _Filler, field: Locator, value: PersonValue, code: str | None, ui: Ui) -> str:
+    line = _choose_country(field, code)
+    fill.watch.ensure_form_untouched()  # choosing fires `change` too
+    return line
+
+
+def _fill_reason(fill: _Filler, field: Locator, value: PersonValue, reason: str | None, ui: Ui) -> str:
+    if not reason:
+        return _("Your text about how this affects you: left empty (it is optional).")
+    fill(field, reason)
+    return _("Your text about how this affects you: filled in, please re-read it.")
+
+
+def _choose_country(field: Locator, code: str | None) -> str:
     if not code:
         return _("Country of residence: please choose yours.")
     options = field.locator("option")
@@ -126,3 +134,12 @@ def _fill_country(field: Locator, code: str | None) -> str:
             field.select_option(label=options.nth(labels.index(name.lower())).inner_text().strip())
             return _("Country of residence: {country}.").format(country=name)
     return _("Country of residence: {code} is not in Meta's list — please choose yours.").format(code=code)
+
+
+# How each kind of value goes into its field (values.PERSON_VALUES' `filled`): the line the person reads after.
+_FILL: dict[Filled, Callable[[_Filler, Locator, PersonValue, str | None, Ui], str]] = {
+    "email": _fill_email,
+    "country": _fill_country,
+    "reason": _fill_reason,
+    "text": _fill_text,
+}

@@ -5,39 +5,30 @@ Imported only when a browser is needed, so Playwright is never loaded for --help
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from pathlib import Path
 
 # Playwright raises it for any call on a page, context or browser that was closed; it does not export it.
 from playwright._impl._errors import TargetClosedError
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page, Playwright, sync_playwright
+from playwright.sync_api import Locator, Page, Playwright
 
 from optout_bot import progress
-from optout_bot.domains import is_site_url, without_query
+from optout_bot.domains import without_query
 from optout_bot.errors import ExitStatus, NotRecognisedError, NotSubmittedError, OptoutError, RefusedError, UsageError
 from optout_bot.flows import Flow, Route, Vocabulary, load_flow, load_vocabulary
 from optout_bot.flows.model import GotoStep
 from optout_bot.i18n import N_, _, ngettext
-from optout_bot.paths import demo_profile, make_private, profile_dir, timestamped_file
-from optout_bot.platforms import Site, platform_name, site_of
+from optout_bot.paths import make_private, timestamped_file
+from optout_bot.platforms import platform_name, site_of
 from optout_bot.promises.scrub import remember_run
 from optout_bot.records.recording import RunReport, recorded_run
 from optout_bot.settings.options import RunOptions
 from optout_bot.ui import Ui, duration
-from optout_bot.walk.browser import BrowserSession, SessionRequest, find_browser, has_display, open_session
+from optout_bot.walk.browser import has_display
 from optout_bot.walk.diagnostics import save_diagnostic
+from optout_bot.walk.door import open_walk
 from optout_bot.walk.filling import fill_form
-from optout_bot.walk.handover import (
-    Outcome,
-    PersonWatch,
-    Result,
-    ask_for_code,
-    ask_to_log_in,
-    await_person,
-    present_form,
-)
+from optout_bot.walk.handover import Outcome, PersonWatch, Result, ask_for_code, await_person, present_form
 from optout_bot.walk.setting import (
     OFF,
     Watch,
@@ -58,7 +49,7 @@ def run_objection(pw: Playwright, options: RunOptions, ui: Ui | None = None, *, 
     """
     ui = ui or Ui()
     with recorded_run(options.account, options.platform, options.dry_run, options.flow) as report:
-        status = _walk(pw, options, _session_request(options), ui, report)
+        status = _walk(pw, options, ui, report)
     if status is ExitStatus.SUCCESS and report.confirmation_text is not None and advice:
         _what_remains(options, ui)
     return status
@@ -105,45 +96,24 @@ def _outcome_in_summary(options: RunOptions) -> str:
     return _("confirmed by {company}").format(company=site_of(options.platform).company)
 
 
-def _session_request(options: RunOptions) -> SessionRequest:
-    if options.cdp_url:
-        return SessionRequest(headless=False, cdp_url=options.cdp_url)
-    return SessionRequest(
-        headless=options.headless,
-        profile_dir=profile_dir(options.profile),
-        extra_args=list(options.browser_args),
-    )
+def run_demo(pw: Playwright, options: RunOptions, ui: Ui | None = None) -> ExitStatus:
+    """The same walk, unchanged, against the bundled mock of Meta's site served on Meta's host names.
 
-
-def run_demo(options: RunOptions, page_lang: str, ui: Ui | None = None) -> ExitStatus:
-    """The same walk, unchanged, against the bundled mock of Meta's site served on Meta's host names."""
+    `options.browser.demo_page_lang` says so to the door (optout_bot.walk.door), which serves the imitation.
+    """
     from dataclasses import replace
 
-    from optout_bot.mock_site import MockMeta, Scenario
-
     ui = ui or Ui()
-    if not options.headless and not has_display():
+    if not options.browser.headless and not has_display():
         ui.say(_("No screen found for a browser window: showing the demo without one (--headless --dry-run)."))
-        options = replace(options, headless=True, dry_run=True)
-    with (
-        MockMeta(Scenario(lang=page_lang)) as site,
-        demo_profile() as profile,  # in the cache folder: one left by a killed demo is removed next time
-        sync_playwright() as pw,
-    ):
-        ui.say(_("Demo: Meta's pages are imitated by a local server; nothing leaves this computer."))
-        request = SessionRequest(
-            headless=options.headless,
-            profile_dir=profile,
-            extra_args=[*site.chromium_args(), *options.browser_args],
-            ignore_https_errors=True,
-        )
-        return _walk(pw, options, request, ui, RunReport())  # a rehearsal on imitation pages: not for the ledger
+        options = replace(options, browser=replace(options.browser, headless=True), dry_run=True)
+    return _walk(pw, options, ui, RunReport())  # a rehearsal on imitation pages: not for the ledger
 
 
-def _walk(pw: Playwright, options: RunOptions, request: SessionRequest, ui: Ui, report: RunReport) -> ExitStatus:
+def _walk(pw: Playwright, options: RunOptions, ui: Ui, report: RunReport) -> ExitStatus:
     remember_run(options)  # hidden from the log and any diagnostic from now on (scrub.py)
     try:
-        return _walk_in_browser(pw, options, request, ui, report)
+        return _walk_in_browser(pw, options, ui, report)
     except TargetClosedError:
         stage = progress.stage()
         if stage is None or stage is progress.Stage.WALKING:
@@ -170,22 +140,13 @@ def _closed_mid_walk(options: RunOptions) -> str:
     )
 
 
-def _walk_in_browser(
-    pw: Playwright, options: RunOptions, request: SessionRequest, ui: Ui, report: RunReport
-) -> ExitStatus:
+def _walk_in_browser(pw: Playwright, options: RunOptions, ui: Ui, report: RunReport) -> ExitStatus:
     vocabulary = load_vocabulary()
     flow = load_flow(options.platform, vocabulary, flow=options.flow)
     if options.from_link:
         flow = _starting_from(flow, options.from_link)
-    if request.cdp_url:
-        ui.say(_("Attaching to your browser at {address}…").format(address=request.cdp_url))
-    else:  # only a browser we start has to be found; an attached one is already running
-        choice = find_browser(pw, channel=options.channel, executable_path=options.executable_path)
-        request.channel, request.executable_path = choice.channel, choice.executable_path
-        ui.say(_("Opening {browser}…").format(browser=choice.description))
-    with open_session(pw, request) as session, _closing_a_refused_tab(session, flow.site):
-        page = session.page
-        walker = Walker(page, flow, vocabulary, ui, options.timeouts, on_login_needed=ask_to_log_in)
+    with open_walk(pw, options.browser, flow, vocabulary, ui) as walk:
+        page, walker = walk.page, walk.walker
         if flow.kind == "setting":
             return _setting_walk(walker, options, ui, report)
         for note in _FORM_NOTES.get((options.platform, options.flow), ()):
@@ -229,20 +190,6 @@ def _walk_in_browser(
         button = present_form(page, form.submit, filled)
         code_prompt = _code_prompt(page, flow, vocabulary)
         return _wait_for_person(page, options, watch, form, code_prompt, button, ui, report)
-
-
-@contextmanager
-def _closing_a_refused_tab(session: BrowserSession, site: Site) -> Iterator[None]:
-    """In the person's own browser (--cdp), the tool's tab is closed if the walk was refused off the site: a
-    phishing page is not left open among their tabs. (Our own browser closes with the run anyway.)"""
-    try:
-        yield
-    except RefusedError:
-        page = session.page
-        if session.attached and not page.is_closed() and not is_site_url(page.url, site):
-            with suppress(PlaywrightError):
-                page.close()
-        raise
 
 
 _LOOKING_FOR_OWN = N_("Looking for Meta's objection form on {platform}…")
@@ -302,10 +249,10 @@ def _setting_walk(walker: Walker, options: RunOptions, ui: Ui, report: RunReport
         return ExitStatus.SUCCESS
     progress.reach(progress.Stage.HANDED_OVER, progress.Kind.SETTING)  # from here on, the switch is the person's
     present_setting(found.control, platform, name)
-    waited = duration(options.timeouts.user)
+    waited = duration(options.browser.timeouts.user)
     ui.say(_("Please switch it off yourself in the browser — optout-bot will not."))
     ui.activity(_("Waiting up to {duration} for the switch to show “off”…").format(duration=waited))
-    watched = await_switched_off(found.control, options.timeouts.user)
+    watched = await_switched_off(found.control, options.browser.timeouts.user)
     if watched is Watch.CLOSED:
         raise NotSubmittedError(
             _(
@@ -392,7 +339,7 @@ def _wait_for_person(
     Only what the tool saw is said: a submission it did not see is "not sent", one it saw without Meta's
     confirmation is "sent, confirmation not seen" — never "Meta confirmed".
     """
-    waited = duration(options.timeouts.user)
+    waited = duration(options.browser.timeouts.user)
     ui.say(
         _(
             "Your form is ready in the browser. Please check it, then click {button} yourself — optout-bot will not."
@@ -407,7 +354,7 @@ def _wait_for_person(
 
     site = site_of(options.platform)
     controls = form.submit.or_(form.email)
-    result = await_person(watch, controls, code_prompt, site, options.timeouts.user, on_code)
+    result = await_person(watch, controls, code_prompt, site, options.browser.timeouts.user, on_code)
     if result.outcome is not Outcome.CONFIRMED:
         raise NotSubmittedError(_not_confirmed(result, waited))
     report.confirmation_text = result.confirmation

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,7 +52,7 @@ from optout_bot.platforms import platform_name
 from optout_bot.records.ledger import SETTING_OFF, SETTING_ON, Ledger
 from optout_bot.records.status import existing_ledger, fix_command, local_date, utc_iso
 from optout_bot.settings.config import Config
-from optout_bot.settings.options import Timeouts
+from optout_bot.settings.options import BrowserOptions
 from optout_bot.ui import Ui
 
 if TYPE_CHECKING:
@@ -97,15 +97,6 @@ class Visit:
     profile: str  # the account's browser profile folder: from the settings, else the account's name
     configured: bool  # listed in the settings file (then `run --account NAME` is enough to find it)
     last_off: datetime | None  # when the ledger last saw it off, before this visit; None: never
-
-
-@dataclass(frozen=True)
-class VerifyOptions:
-    headless: bool = False
-    timeouts: Timeouts = field(default_factory=Timeouts)
-    channel: str | None = None
-    executable_path: str | None = None
-    browser_args: tuple[str, ...] = ()
 
 
 def plan_visits(config: Config, ledger: Ledger | None, account: str | None = None) -> list[Visit]:
@@ -212,7 +203,7 @@ def planned(config: Config, account: str | None, ledger_path: Path | None = None
 
 
 def look_at_settings(
-    pw: Playwright, visits: Sequence[Visit], options: VerifyOptions, ui: Ui, ledger_path: Path | None = None
+    pw: Playwright, visits: Sequence[Visit], options: BrowserOptions, ui: Ui, ledger_path: Path | None = None
 ) -> list[Seen]:
     """Each account in turn, in its own browser profile: read the setting, record the check. Never clicks it."""
     from optout_bot.walk.browser import has_display
@@ -242,14 +233,12 @@ def look_at_settings(
     return results
 
 
-def _look(pw: Playwright, visit: Visit, options: VerifyOptions, ui: Ui) -> tuple[str, str]:
+def _look(pw: Playwright, visit: Visit, options: BrowserOptions, ui: Ui) -> tuple[str, str]:
     """Walk to the setting in the account's profile and read it: ("on" or "off", the setting page's address)."""
     from optout_bot.flows import load_flow, load_vocabulary
-    from optout_bot.paths import profile_dir
-    from optout_bot.walk.browser import SessionRequest, find_browser, open_session
+    from optout_bot.walk.door import open_walk
     from optout_bot.walk.handover import ask_to_log_in
     from optout_bot.walk.setting import find_setting, read_state
-    from optout_bot.walk.walker import Walker
 
     platform = platform_name(visit.platform)
 
@@ -260,18 +249,10 @@ def _look(pw: Playwright, visit: Visit, options: VerifyOptions, ui: Ui) -> tuple
     flow = load_flow(visit.platform, vocabulary)
     if flow.kind != "setting":  # the ledger says it saw a setting there: a flow changed under it
         raise UsageError(f"the flow of {visit.platform} is no longer a setting: optout-bot verify cannot check it")
-    choice = find_browser(pw, channel=options.channel, executable_path=options.executable_path)
-    request = SessionRequest(
-        headless=options.headless,
-        profile_dir=profile_dir(visit.profile),
-        channel=choice.channel,
-        executable_path=choice.executable_path,
-        extra_args=list(options.browser_args),
-    )
-    with open_session(pw, request) as session:
-        on_login = cannot_log_in_headless if options.headless else ask_to_log_in
-        walker = Walker(session.page, flow, vocabulary, ui, options.timeouts, on_login_needed=on_login)
+    options = replace(options, profile=visit.profile)
+    on_login = cannot_log_in_headless if options.headless else ask_to_log_in
+    with open_walk(pw, options, flow, vocabulary, ui, opening=None, on_login_needed=on_login) as walk:
         ui.say(_(LOOKING).format(platform=platform))
-        found = find_setting(walker, visit.platform)
-        walker.show_reading()
+        found = find_setting(walk.walker, visit.platform)
+        walk.walker.show_reading()
         return read_state(found.control), found.url

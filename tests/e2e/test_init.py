@@ -145,7 +145,7 @@ def test_the_name_and_phone_number_are_asked_with_what_they_are_for(home: Home) 
     assert out.count("Which platform is this account on? (instagram, facebook, whatsapp, linkedin, x): ") == 2
     assert "  name:      Jane Doe\n  phone:     +33 6 12 34 56 78\n" in out
     text = settings_file(home).read_text(encoding="utf-8")
-    assert 'name = "Jane Doe"\nphone = "+33 6 12 34 56 78"\n' in text
+    assert 'full_name = "Jane Doe"\nphone = "+33 6 12 34 56 78"\n' in text
     assert '[[accounts]]\nname = "x"\nplatform = "x"\n' in text
 
 
@@ -154,13 +154,13 @@ def test_a_script_gives_the_name_and_phone_number_as_options(home: Home) -> None
     result = no_input(home, "--name", " Jane  Doe ", "--phone", "+41 79 123 45 67", "--yes")
     assert result.returncode == 0, result.stderr
     assert load_config(settings_file(home)) == TWO_ACCOUNTS.model_copy(
-        update={"name": "Jane Doe", "phone": "+41 79 123 45 67"}
+        update={"full_name": "Jane Doe", "phone": "+41 79 123 45 67"}
     )
     # Empty options remove them, like --reason "".
     result = no_input(home, "--name", "", "--phone", "", "--yes")
     assert result.returncode == 0, result.stderr
     config = load_config(settings_file(home))
-    assert (config.name, config.phone) == (None, None)
+    assert (config.full_name, config.phone) == (None, None)
     # In French, as the saved settings say; the values aligned after the longest name, "téléphone :".
     assert "  pays :       BE — Belgique\n" in result.stdout
     assert "  téléphone :  (aucun : seul le formulaire de WhatsApp le demande)\n" in result.stdout
@@ -195,7 +195,7 @@ def test_a_dash_removes_a_saved_answer_and_options_replace_an_account_of_the_sam
     assert result.returncode == 0, result.stderr
     config = load_config(settings_file(home))
     assert config.reason is None and config.country == "FR"
-    assert (config.name, config.phone) == ("Jeanne Dupont", None)
+    assert (config.full_name, config.phone) == ("Jeanne Dupont", None)
     assert config.accounts == (Account(name="perso", platform="instagram"), Account(name="WORK", platform="instagram"))
     assert "Add an account?" not in result.stdout  # accounts given as options are not asked about
 
@@ -271,7 +271,10 @@ def test_no_input_and_no_yes_is_a_usage_error(home: Home) -> None:
             ["--account", "p:tiktok"],
             "optout-bot: --account 'p:tiktok': the platform must be instagram, facebook, whatsapp, linkedin or x\n",
         ),
-        (["--name", "jane@example.com"], "optout-bot: --name 'jane@example.com' does not look like a person's name"),
+        (
+            ["--name", "jane@example.com"],
+            "optout-bot: --full-name 'jane@example.com' does not look like a person's name",
+        ),
         (["--phone", "06 12 34 56 78"], "optout-bot: --phone '06 12 34 56 78' is not a phone number with its country"),
         (["--account", "p:facebook:x@"], "optout-bot: --account 'p:facebook:x@': 'x@' is not an email address"),
         (["--account", "../p:facebook"], "optout-bot: --account '../p:facebook': '../p' cannot be used"),
