@@ -9,6 +9,7 @@ import pytest
 from optout_bot.errors import UsageError
 from optout_bot.flows import FlowFileError, check_all, load_flow, load_vocabulary
 from optout_bot.flows.loader import WORDS_DIR, bundled_flow_paths, bundled_flows
+from optout_bot.flows.model import FormFlow, SettingFlow
 
 FLOW = Path(__file__).resolve().parents[1] / "flows" / "instagram.yaml"
 
@@ -132,9 +133,45 @@ def test_broken_yaml_is_reported_with_its_line(tmp_path: Path) -> None:
 
 
 def test_a_wrong_schema_version_is_refused(tmp_path: Path) -> None:
-    path = write_variant(tmp_path, "schema_version: 1", "schema_version: 2")
+    path = write_variant(tmp_path, "schema_version: 2", "schema_version: 3")
     (problem,) = check_all([path])
-    assert problem.where == "schema_version" and problem.line == line_of(path, "schema_version: 2")
+    assert problem.where == "schema_version" and problem.line == line_of(path, "schema_version: 3")
+
+
+def test_a_schema_1_flow_is_told_how_to_become_schema_2(tmp_path: Path) -> None:
+    # Schema 1 let `kind` default to "form" and let a flow carry both kinds' fields; schema 2 makes the kind a type.
+    path = write_variant(tmp_path, "schema_version: 2", "schema_version: 1")
+    (problem,) = check_all([path])
+    assert problem.where == "schema_version" and problem.line == line_of(path, "schema_version: 1")
+    assert "schema_version: 2" in problem.message and "'kind: form' or 'kind: setting'" in problem.message
+
+
+def test_a_flow_without_its_kind_is_refused_at_the_top(tmp_path: Path) -> None:
+    path = write_variant(tmp_path, "kind: form\n", "")
+    (problem,) = check_all([path])
+    assert "'kind' says what the flow leads to" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        # A form flow has no setting, and a setting flow no form nor confirmation: each kind has its own fields.
+        ("kind: form\n", "kind: setting\n", "setting"),
+        ("confirmation: [confirmation]", "confirmation: []", "confirmation"),
+    ],
+)
+def test_each_kind_has_only_its_own_fields(tmp_path: Path, old: str, new: str, where: str) -> None:
+    path = write_variant(tmp_path, old, new)
+    problems = check_all([path])
+    assert problems and all(p.line is not None for p in problems)
+    assert any(p.where == where or p.where.startswith(where) for p in problems), problems
+
+
+def test_the_kind_is_a_type_with_each_kinds_own_fields() -> None:
+    form, setting = load_flow("instagram"), load_flow("x")
+    assert isinstance(form, FormFlow) and isinstance(setting, SettingFlow)
+    assert form.headings == form.form.headings and setting.headings == setting.setting.headings
+    assert not hasattr(setting, "form") and not hasattr(form, "setting")
 
 
 def words_without(tmp_path: Path, missing: dict[str, list[str]]) -> Path:

@@ -80,5 +80,5 @@ def _load_the_walk() -> None:
     """The code the walk needs, loaded while Playwright's driver starts (see optout_bot.walk.driver)."""
     import importlib
 
-    for module in ("optout_bot.records.logfile", "optout_bot.walk.door", "optout_bot.walk.setting"):
+    for module in ("optout_bot.records.logfile", "optout_bot.walk.door", "optout_bot.walk.places.setting"):
         importlib.import_module(module)

@@ -26,19 +26,12 @@ def clicked_targets(flow: Flow) -> Iterator[tuple[Loc, Target]]:
     if flow.consent is not None:
         yield ("consent", "decline"), flow.consent.decline
         yield ("consent", "accept"), flow.consent.accept
-    if flow.form is not None:
-        if flow.form.choice is not None:
-            yield ("form", "choice"), flow.form.choice
-        for q, question in enumerate(flow.form.questions):
-            yield ("form", "questions", q, "answer"), question.answer
+    yield from flow.place_clicks()  # the form's choice and questions; nothing on a setting's page
 
 
 def final_control(flow: Flow) -> tuple[Target, str]:
     """The control only the person uses (the form's Submit, the setting's switch), and what to call it."""
-    if flow.form is not None:
-        return flow.form.submit, "the form's Submit control: the person submits, never the tool"
-    assert flow.setting is not None  # Flow._has_its_place
-    return flow.setting.control, "the setting's switch: the person switches it, never the tool"
+    return flow.final_control()
 
 
 def _words(target: Target) -> list[str]:

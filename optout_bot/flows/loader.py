@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from optout_bot.bundled import FLOWS_DIR, WORDS_DIR
 from optout_bot.errors import UsageError
 from optout_bot.flows.clicks import unsafe_clicks
-from optout_bot.flows.model import OWN_FLOW, SCHEMA_VERSION, Flow, WordKey
+from optout_bot.flows.model import FLOW, FLOW_KINDS, OWN_FLOW, SCHEMA_VERSION, Flow, WordKey
 from optout_bot.flows.vocabulary import Vocabulary
 from optout_bot.platforms import site_of
 from optout_bot.problems import Problem
@@ -37,10 +37,13 @@ class FlowFileError(UsageError):
         super().__init__(f"invalid flow data: {first}{more}")
 
 
+WORDS_SCHEMA_VERSION = 1  # the word files' own format (flows have theirs: model.SCHEMA_VERSION)
+
+
 class WordsFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    schema_version: int = Field(ge=SCHEMA_VERSION, le=SCHEMA_VERSION)
+    schema_version: int = Field(ge=WORDS_SCHEMA_VERSION, le=WORDS_SCHEMA_VERSION)
     language: str = Field(pattern=r"^[a-z]{2}$")
     words: dict[WordKey, Annotated[list[Phrase], Field(min_length=1)]] = Field(min_length=1)
 
@@ -135,7 +138,10 @@ def _dotted(loc: Loc) -> str:
 def _validation_problems(parsed: _Parsed, error: ValidationError) -> list[Problem]:
     problems = []
     for item in error.errors(include_url=False):
-        line, loc = _locate(parsed.root, item["loc"])
+        where = tuple(item["loc"])
+        if where[:1] and where[0] in FLOW_KINDS:  # a flow's errors start with its kind (the union's tag)
+            where = where[1:]
+        line, loc = _locate(parsed.root, where)
         problems.append(Problem(parsed.path, line, _dotted(loc), item["msg"]))
     return problems
 
@@ -236,8 +242,11 @@ def _read_flow(path: Path, vocabulary: Vocabulary, check_words: bool = True) -> 
         return None, problems
     # The goto steps are checked against the domains the code gives the platform (platforms.site_of).
     platform = parsed.data.get("platform") if isinstance(parsed.data, dict) else None
+    old = _older_schema(parsed)
+    if old is not None:
+        return None, [*problems, old]
     try:
-        flow = Flow.model_validate(parsed.data, context={"site": site_of(str(platform))})
+        flow = FLOW.validate_python(parsed.data, context={"site": site_of(str(platform))})
     except ValidationError as exc:
         return None, problems + _validation_problems(parsed, exc)
     if flow_file_name(flow.platform, flow.flow) != path.name:
@@ -261,6 +270,21 @@ def _read_flow(path: Path, vocabulary: Vocabulary, check_words: bool = True) -> 
             line, _ = _locate(parsed.root, loc)
             problems.append(Problem(path, line, _dotted(loc), f"unknown word {key!r}: add it to every words/*.yaml"))
     return (flow if not problems else None), problems
+
+
+def _older_schema(parsed: _Parsed) -> Problem | None:
+    """A flow written for an older schema, with what to change (flows/README.md, "Schema versions")."""
+    version = parsed.data.get("schema_version") if isinstance(parsed.data, dict) else None
+    if version != 1:
+        return None
+    line, _ = _locate(parsed.root, ["schema_version"])
+    return Problem(
+        parsed.path,
+        line,
+        "schema_version",
+        f"schema 1 is the older format: write schema_version: {SCHEMA_VERSION} and say what the flow leads to, "
+        "'kind: form' or 'kind: setting' (flows/README.md, \"Schema versions\")",
+    )
 
 
 def load_flow(platform_or_path: str | Path, vocabulary: Vocabulary | None = None, flow: str = OWN_FLOW) -> Flow:

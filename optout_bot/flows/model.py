@@ -16,12 +16,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    TypeAdapter,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from optout_bot.domains import is_site_url
 from optout_bot.platforms import META, Platform, Site, site_of
 
-SCHEMA_VERSION = 1
+# 2: `kind` is required, and each kind has only its own fields (flows/README.md, "Schema versions").
+SCHEMA_VERSION = 2
 
 WordKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 
@@ -184,17 +195,14 @@ WORD_FIELDS = frozenset({"name", "text", "label", "within", "question", "heading
 OWN_FLOW = "own"  # the flow of <platform>.yaml; others are <platform>-<flow>.yaml
 
 
-class Flow(StrictModel):
-    schema_version: Literal[1]
+class _FlowBase(StrictModel):
+    """What every flow has, whatever its place: the routes there, and what may stand in the way."""
+
+    schema_version: Literal[2]
     platform: Platform
     flow: str = Field(default=OWN_FLOW, pattern=r"^[a-z][a-z-]*$")  # `run --flow third-party`
     title: str
-    kind: Literal["form", "setting"] = "form"
     routes: list[Route] = Field(min_length=1)
-    form: FormSpec | None = None  # kind: form
-    setting: SettingSpec | None = None  # kind: setting
-    confirmation: list[WordKey] = Field(default_factory=list)  # what the page says after Submit (forms)
-    code_prompt: list[WordKey] = Field(default_factory=list)  # a one-time code asked after Submit
     not_offered: dict[NotOfferedReason, list[WordKey]] = Field(default_factory=dict)
     consent: ConsentSpec | None = None
     login: LoginSpec | None = None  # None: the place needs no login (WhatsApp's public contact form)
@@ -203,25 +211,86 @@ class Flow(StrictModel):
     def site(self) -> Site:
         return site_of(self.platform)
 
-    @property
-    def headings(self) -> list[str]:
-        """The headings of the place the routes lead to: the form's, or the setting page's."""
-        if self.form is not None:
-            return self.form.headings
-        assert self.setting is not None  # _has_its_place
-        return self.setting.headings
-
-    @model_validator(mode="after")
-    def _has_its_place(self) -> Flow:
-        if self.kind == "form" and (self.form is None or self.setting is not None or not self.confirmation):
-            raise ValueError("a 'form' flow has 'form' and 'confirmation', and no 'setting'")
-        if self.kind == "setting" and (self.setting is None or self.form is not None):
-            raise ValueError("a 'setting' flow has 'setting' and no 'form'")
-        return self
-
     def word_keys(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Every word key the flow uses, with where it is used (for checking against the languages)."""
         return list(_word_keys(self.model_dump(exclude_none=True), ()))
+
+
+class FormFlow(_FlowBase):
+    """`kind: form`: a form the tool pre-fills and the person submits (Meta's objection forms, WhatsApp's)."""
+
+    kind: Literal["form"]
+    form: FormSpec
+    confirmation: list[WordKey] = Field(min_length=1)  # what the page says after Submit
+    code_prompt: list[WordKey] = Field(default_factory=list)  # a one-time code asked after Submit
+
+    @property
+    def headings(self) -> list[str]:
+        return self.form.headings
+
+    @property
+    def wrong_form(self) -> list[str]:
+        return self.form.wrong_form
+
+    @property
+    def questions(self) -> list[Question]:
+        return self.form.questions
+
+    def final_control(self) -> tuple[Target, str]:
+        return self.form.submit, "the form's Submit control: the person submits, never the tool"
+
+    def place_clicks(self) -> Iterator[tuple[tuple[str | int, ...], Target]]:
+        """What the walker clicks on the form itself: its choice and the answers to its questions."""
+        if self.form.choice is not None:
+            yield ("form", "choice"), self.form.choice
+        for q, question in enumerate(self.form.questions):
+            yield ("form", "questions", q, "answer"), question.answer
+
+
+class SettingFlow(_FlowBase):
+    """`kind: setting`: a setting the tool reads and the person switches off (LinkedIn's, X's)."""
+
+    kind: Literal["setting"]
+    setting: SettingSpec
+
+    @property
+    def headings(self) -> list[str]:
+        return self.setting.headings
+
+    @property
+    def wrong_form(self) -> list[str]:
+        return []
+
+    @property
+    def questions(self) -> list[Question]:
+        return []
+
+    def final_control(self) -> tuple[Target, str]:
+        return self.setting.control, "the setting's switch: the person switches it, never the tool"
+
+    def place_clicks(self) -> Iterator[tuple[tuple[str | int, ...], Target]]:
+        return iter(())  # nothing on a setting's page is the tool's to click
+
+
+def _flow_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        kind = value.get("kind")
+        return kind if isinstance(kind, str) else None
+    return getattr(value, "kind", None)
+
+
+# A flow is one of the kinds; `kind:` says which (schema 2: it is required, see flows/README.md).
+Flow = Annotated[
+    Annotated[FormFlow, Tag("form")] | Annotated[SettingFlow, Tag("setting")],
+    Discriminator(
+        _flow_kind,
+        custom_error_type="unknown_kind",
+        custom_error_message="'kind' says what the flow leads to: 'form' (the tool pre-fills it) or 'setting' "
+        "(the tool reads it)",
+    ),
+]
+FLOW_KINDS = ("form", "setting")
+FLOW = TypeAdapter[Flow](Flow)
 
 
 def _word_keys(value: Any, loc: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:

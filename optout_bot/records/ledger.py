@@ -40,7 +40,7 @@ BUSY_TIMEOUT_SECONDS = 10.0
 
 OWN_FLOW = "own"  # a platform's own-information flow (flows/model.OWN_FLOW; not imported: that loads pydantic)
 # A setting's state as recorded: "on" means the platform uses the person's data for AI training
-# (optout_bot.walk.setting.ON/OFF, which loads Playwright).
+# (optout_bot.walk.places.setting.ON/OFF, which loads Playwright).
 SETTING_ON, SETTING_OFF = "on", "off"
 SETTING_STATES = (SETTING_ON, SETTING_OFF)
 

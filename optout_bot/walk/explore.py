@@ -103,8 +103,7 @@ def goal_words(flow: Flow, failed: Route | None = None, from_step: int = 0) -> d
         for position, target in enumerate(ahead, start=1):
             for key in target.word_keys():
                 add(key, 0.6 + 0.4 * position / len(ahead))
-    place = flow.form.headings if flow.form is not None else flow.setting.headings if flow.setting else []
-    for key in place:
+    for key in flow.headings:
         add(key, 1.0)
     return weights
 
@@ -260,14 +259,11 @@ _SHAPES = {
 def place_by_meaning(page: Page, flow: Flow, vocabulary: Vocabulary) -> str | None:
     """The heading by which this page is recognised as the flow's place (its shape fits and a visible heading
     says one of the place's heading words, conjugated or reworded as it may be), or None."""
-    spec = flow.form if flow.form is not None else flow.setting
-    if spec is None:
-        return None
     look = page.evaluate(_PLACE_LOOK, _SHAPES[flow.kind])
     if not look["shaped"]:
         return None
     words = recogniser(vocabulary)
     for heading in look["headings"]:
-        if words.best(heading, spec.headings, look["lang"] or None) is not None:
+        if words.best(heading, flow.headings, look["lang"] or None) is not None:
             return str(heading)
     return None

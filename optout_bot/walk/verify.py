@@ -236,9 +236,10 @@ def look_at_settings(
 def _look(pw: Playwright, visit: Visit, options: BrowserOptions, ui: Ui) -> tuple[str, str]:
     """Walk to the setting in the account's profile and read it: ("on" or "off", the setting page's address)."""
     from optout_bot.flows import load_flow, load_vocabulary
+    from optout_bot.flows.model import SettingFlow
     from optout_bot.walk.door import open_walk
     from optout_bot.walk.handover import ask_to_log_in
-    from optout_bot.walk.setting import find_setting, read_state
+    from optout_bot.walk.places.setting import find_setting, read_state
 
     platform = platform_name(visit.platform)
 
@@ -247,12 +248,12 @@ def _look(pw: Playwright, visit: Visit, options: BrowserOptions, ui: Ui) -> tupl
 
     vocabulary = load_vocabulary()
     flow = load_flow(visit.platform, vocabulary)
-    if flow.kind != "setting":  # the ledger says it saw a setting there: a flow changed under it
+    if not isinstance(flow, SettingFlow):  # the ledger says it saw a setting there: a flow changed under it
         raise UsageError(f"the flow of {visit.platform} is no longer a setting: optout-bot verify cannot check it")
     options = replace(options, profile=visit.profile)
     on_login = cannot_log_in_headless if options.headless else ask_to_log_in
     with open_walk(pw, options, flow, vocabulary, ui, opening=None, on_login_needed=on_login) as walk:
         ui.say(_(LOOKING).format(platform=platform))
-        found = find_setting(walk.walker, visit.platform)
+        found = find_setting(walk.walker, flow, visit.platform)
         walk.walker.show_reading()
         return read_state(found.control), found.url

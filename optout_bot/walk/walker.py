@@ -25,7 +25,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from optout_bot.domains import host_of, is_site_url, resolve_link
 from optout_bot.errors import FormTamperedError, RefusedError
 from optout_bot.flows import Flow, Route, Target, Vocabulary
-from optout_bot.flows.model import ClickStep, FormSpec, GotoStep, Step
+from optout_bot.flows.model import ClickStep, FormFlow, FormSpec, GotoStep, Question, SettingFlow, SettingSpec, Step
 from optout_bot.i18n import N_, _
 from optout_bot.promises.clicks import click_safely, refuse_unsafe_click
 from optout_bot.promises.guard import PageGuard
@@ -201,7 +201,7 @@ class Walker:
         self.settling = Settling(page)  # tells a control that is not coming from one that is late
         # The place the routes lead to (the form, the setting's page) is known by its heading.
         self._form_heading = page.get_by_role("heading", name=vocabulary.pattern_any(flow.headings)).first
-        wrong_form = flow.form.wrong_form if flow.form is not None else []
+        wrong_form = flow.wrong_form
         self._wrong_form = (
             page.get_by_text(vocabulary.pattern_any(wrong_form)).filter(visible=True).first if wrong_form else None
         )
@@ -353,13 +353,23 @@ class Walker:
 
     # --- the walk -----------------------------------------------------------------------------------------
 
-    def find_form(self) -> FoundForm:
-        """Follow the routes to the flow's form, recognised, with its fields located (kind: form)."""
-        return self._find(self._recognise_form)
+    def find_form(self, form: FormSpec | None = None) -> FoundForm:
+        """Follow the routes to the form (walk/places/form.py passes it; by default the flow's), recognised, with
+        its fields located."""
+        if form is None:
+            assert isinstance(self.flow, FormFlow), "find_form walks to a form flow's form"
+            form = self.flow.form
+        spec = form
+        return self._find(lambda route: self._recognise_form(route, spec))
 
-    def find_setting(self) -> FoundSetting:
-        """Follow the routes to the flow's setting, recognised, with its control located (kind: setting)."""
-        return self._find(self._recognise_setting)
+    def find_setting(self, setting: SettingSpec | None = None) -> FoundSetting:
+        """Follow the routes to the setting (walk/places/setting.py passes it; by default the flow's), recognised,
+        with its control located."""
+        if setting is None:
+            assert isinstance(self.flow, SettingFlow), "find_setting walks to a setting flow's setting"
+            setting = self.flow.setting
+        spec = setting
+        return self._find(lambda route: self._recognise_setting(route, spec))
 
     def _find(self, recognise: Callable[[Route], Found]) -> Found:
         total = len(self.flow.routes)
@@ -472,7 +482,7 @@ class Walker:
         self._record(route, label, "ok")
         return "clicked"
 
-    def _recognise_form(self, route: Route) -> FoundForm:
+    def _recognise_form(self, route: Route, form: FormSpec) -> FoundForm:
         """The form is recognised by its heading and its email field, never by its address.
 
         Another form (the third-party one, for the own-information flow) is refused here, and remembered: if
@@ -493,12 +503,10 @@ class Walker:
             raise RouteFailed(label, "this is Meta's form for information others shared about you, not the right one")
         if found != "form":
             raise RouteFailed(label, f"no heading of the form on {_short(self.page.url)}")
-        form = self.flow.form
-        assert form is not None  # find_form is for flows of kind "form"
         email = locate(self.page, form.email, self.vocabulary)
         if form.choice is not None:
             self._choose(form, label)
-        self._answer_questions(email, label)
+        self._answer_questions(email, label, form.questions)
         self.ensure_on_site()
         submit = locate(self.page, form.submit, self.vocabulary)
         action = self._form_action(email, submit)
@@ -552,14 +560,13 @@ class Walker:
         shown = " ".join(choice.evaluate("el => (el.labels && el.labels[0] || el).innerText").split())
         self.ui.step(_("Chose the form's option: {option}.").format(option=shown))
 
-    def _recognise_setting(self, route: Route) -> FoundSetting:
+    def _recognise_setting(self, route: Route, setting: SettingSpec) -> FoundSetting:
         """The setting's page is recognised by its heading; the switch by its role and name, never by address."""
         label = "recognise the setting"
         step_ms = Timeouts.ms(self.timeouts.step)
         if self._await(None, step_ms) != "form":
             raise RouteFailed(label, f"no heading of the setting on {_short(self.page.url)}")
-        assert self.flow.setting is not None  # find_setting is for flows of kind "setting"
-        control = locate(self.page, self.flow.setting.control, self.vocabulary)
+        control = locate(self.page, setting.control, self.vocabulary)
         try:
             control.wait_for(state="visible", timeout=step_ms)
         except PlaywrightTimeout:
@@ -568,11 +575,11 @@ class Walker:
         self._record(route, label, "ok")
         return FoundSetting(url=self.page.url, route=route.id, control=control, trail=self.trail)
 
-    def _answer_questions(self, email: Locator, label: str) -> None:
+    def _answer_questions(self, email: Locator, label: str, asked: list[Question]) -> None:
         """Some versions ask first ("Is your request about AI at Meta?"): answer, then wait for the email field."""
         questions = [
             (self.page.get_by_text(self.vocabulary.pattern(q.question)).filter(visible=True).first, q.answer)
-            for q in (self.flow.form.questions if self.flow.form is not None else [])
+            for q in asked
         ]
         watched = email
         for question, _answer in questions:

@@ -1,0 +1,42 @@
+"""The kinds of place a flow leads to, each behind the same small interface (`Place`): a form the tool
+pre-fills and the person submits (form.py), a setting the tool reads and the person switches (setting.py).
+
+The kind is chosen here, once, from the flow's type (flows/model.py: FormFlow, SettingFlow); nothing else in
+the walk asks which kind it has.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from optout_bot.errors import ExitStatus
+from optout_bot.flows import Flow
+from optout_bot.flows.model import FormFlow
+from optout_bot.records.recording import RunReport
+from optout_bot.settings.options import RunOptions
+from optout_bot.ui import Ui
+from optout_bot.walk.door import WalkContext
+
+
+class Place(Protocol):
+    # What the person is told when the window or tab was closed before the place was found (a msgid).
+    closed_mid_walk: str
+
+    def walk(self, walk: WalkContext, options: RunOptions, report: RunReport) -> ExitStatus:
+        """From the opened browser to the outcome: find the place, then what this kind does there."""
+        ...
+
+    def summed_up(self, options: RunOptions) -> str:
+        """A successful run in `run --all`'s summary."""
+        ...
+
+    def after_success(self, options: RunOptions, ui: Ui) -> None:
+        """What remains for the person once the outcome is recorded."""
+        ...
+
+
+def place_for(flow: Flow) -> Place:
+    from optout_bot.walk.places.form import FormPlace
+    from optout_bot.walk.places.setting import SettingPlace
+
+    return FormPlace(flow) if isinstance(flow, FormFlow) else SettingPlace(flow)

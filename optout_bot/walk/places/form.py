@@ -1,0 +1,244 @@
+"""A form the tool pre-fills and the person submits (`kind: form`: Meta's objection forms, WhatsApp's).
+
+The walk finds it, fills in the person's values, and either stops there (dry run) or hands it over: the
+person checks it and clicks Submit, and the tool waits for the platform's confirmation of that submission.
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import Locator, Page
+
+from optout_bot import progress
+from optout_bot.domains import without_query
+from optout_bot.errors import ExitStatus, NotRecognisedError, NotSubmittedError, OptoutError, RefusedError
+from optout_bot.flows import Vocabulary
+from optout_bot.flows.model import FormFlow
+from optout_bot.i18n import N_, _, ngettext
+from optout_bot.platforms import platform_name, site_of
+from optout_bot.records.recording import RunReport
+from optout_bot.settings.options import RunOptions
+from optout_bot.ui import Ui, duration
+from optout_bot.walk.diagnostics import save_diagnostic
+from optout_bot.walk.door import WalkContext
+from optout_bot.walk.filling import fill_form
+from optout_bot.walk.handover import Outcome, PersonWatch, Result, ask_for_code, await_person, present_form
+from optout_bot.walk.receipts import save_receipt, screenshot
+from optout_bot.walk.walker import FormNotFound, FoundForm, Walker
+
+CLOSED_MID_WALK = N_(
+    "the browser window or optout-bot's tab was closed before the form was ready: nothing was submitted. "
+    "Run optout-bot again when you are ready."
+)
+
+
+class FormPlace:
+    """The form's side of the walk (walk/places/__init__.py: Place)."""
+
+    closed_mid_walk = CLOSED_MID_WALK
+
+    def __init__(self, flow: FormFlow) -> None:
+        self.flow = flow
+
+    def summed_up(self, options: RunOptions) -> str:
+        return _("confirmed by {company}").format(company=site_of(options.platform).company)
+
+    def walk(self, walk: WalkContext, options: RunOptions, report: RunReport) -> ExitStatus:
+        flow, vocabulary, ui = self.flow, walk.vocabulary, walk.ui
+        page, walker = walk.page, walk.walker
+        for note in _FORM_NOTES.get((options.platform, options.flow), ()):
+            ui.say(_(note))
+        looking_for = _LOOKING_FOR.get((options.platform, options.flow), _LOOKING_FOR_OWN)
+        ui.say(_(looking_for).format(platform=platform_name(options.platform)))
+        try:
+            form = walker.find_form(flow.form)
+        except FormNotFound as missing:
+            if page.is_closed():  # every route failed because the person closed the tab, not because of Meta
+                raise NotSubmittedError(_(CLOSED_MID_WALK)) from None
+            if missing.wrong_form_url:
+                raise RefusedError(
+                    _(
+                        "Meta only led to its form for information that others shared about you ({address}), "
+                        "not the one for your own information; optout-bot filled nothing. Try again later, or "
+                        "look in Meta's Privacy Center yourself."
+                    ).format(address=without_query(missing.wrong_form_url))
+                ) from None
+            folder = save_diagnostic(page, options.platform, missing.trail, options.values.email)
+            raise NotRecognisedError(
+                _(
+                    "optout-bot did not recognise Meta's pages (they may have changed); nothing was filled. "
+                    "A diagnostic without your personal data is in {folder} — please attach it to a report."
+                ).format(folder=folder)
+            ) from None
+        ui.step(
+            _("Found the form at {address} (route: {route}).").format(address=without_query(form.url), route=form.route)
+        )
+        report.form_url, report.route = form.url, form.route
+        walker.show_filling()
+        filled = fill_form(form, options.values, ui, walker)
+        for line in filled:
+            ui.step(line)
+        if options.dry_run:
+            return _dry_run_done(walker, options, ui, report)
+        # The form as filled and unsent is handed over before the person is told to click: their own Submit
+        # must go through.
+        walker.hand_over()
+        watch = PersonWatch(page, vocabulary.pattern_any(flow.confirmation))  # before the banner: no click is missed
+        button = present_form(page, form.submit, filled)
+        code_prompt = _code_prompt(page, flow, vocabulary)
+        return _wait_for_person(page, options, watch, form, code_prompt, button, ui, report)
+
+    def after_success(self, options: RunOptions, ui: Ui) -> None:
+        """After the platform's confirmation: what it will still do, what the person may still do, the proof."""
+        _what_remains(options, ui)
+
+
+_LOOKING_FOR_OWN = N_("Looking for Meta's objection form on {platform}…")
+_LOOKING_FOR = {
+    ("facebook", "third-party"): N_("Looking for Meta's form for information about you that others shared…"),
+    ("whatsapp", "own"): N_("Looking for WhatsApp's objection form…"),
+}
+# Said before the walk, so the person knows what the form is for and what is left to them.
+_FORM_NOTES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("whatsapp", "own"): (
+        N_(
+            "WhatsApp offers no form aimed at AI training: this is its general form to object to how it "
+            "processes your data. optout-bot fills in your email and phone number; say in the message that you "
+            "object to the use of your data for AI."
+        ),
+    ),
+    ("facebook", "third-party"): (
+        N_(
+            "This form is about information on you that other people shared, or that Meta got from other "
+            "websites. optout-bot chooses to object, fills in your name, email and country; the evidence it "
+            "asks for (the prompts, a screenshot) is yours to give."
+        ),
+    ),
+}
+
+
+def _dry_run_done(walker: Walker, options: RunOptions, ui: Ui, report: RunReport) -> ExitStatus:
+    """The form is ready: shown in a screenshot, once it is certain that nothing sent it or replaced it."""
+    walker.ensure_form_untouched()
+    path = screenshot(walker.page, options, "screenshots", "form", ui)
+    walker.ensure_form_untouched()  # a page that sent itself a moment late is caught here, still blocked
+    report.receipt = path
+    ui.success(_("Dry run: the form is ready and nothing was submitted. Screenshot: {path}").format(path=path))
+    return ExitStatus.SUCCESS
+
+
+def _code_prompt(page: Page, flow: FormFlow, vocabulary: Vocabulary) -> Locator:
+    """A one-time code field: by its autocomplete hint, or by Meta's words for it."""
+    by_hint = page.locator("input[autocomplete=one-time-code]")
+    if flow.code_prompt:
+        by_hint = by_hint.or_(page.get_by_label(vocabulary.pattern_any(flow.code_prompt)))
+    return by_hint.filter(visible=True).first
+
+
+def _wait_for_person(
+    page: Page,
+    options: RunOptions,
+    watch: PersonWatch,
+    form: FoundForm,
+    code_prompt: Locator,
+    button: str,
+    ui: Ui,
+    report: RunReport,
+) -> ExitStatus:
+    """Wait for Meta's confirmation of the person's own submission, record it at once, then keep its receipt.
+
+    Only what the tool saw is said: a submission it did not see is "not sent", one it saw without Meta's
+    confirmation is "sent, confirmation not seen" — never "Meta confirmed".
+    """
+    waited = duration(options.browser.timeouts.user)
+    ui.say(
+        _(
+            "Your form is ready in the browser. Please check it, then click {button} yourself — optout-bot will not."
+        ).format(button=button)
+    )
+    ui.activity(_("Waiting up to {duration} for Meta's confirmation…").format(duration=waited))
+
+    def on_code(page: Page) -> None:
+        ui.say(_("Meta sent you a code by email. Type it in the browser and confirm; optout-bot keeps waiting."))
+        ask_for_code(page)
+        ui.activity(_("Waiting for Meta's confirmation…"))
+
+    site = site_of(options.platform)
+    controls = form.submit.or_(form.email)
+    result = await_person(watch, controls, code_prompt, site, options.browser.timeouts.user, on_code)
+    if result.outcome is not Outcome.CONFIRMED:
+        raise NotSubmittedError(not_confirmed(result, waited))
+    report.confirmation_text = result.confirmation
+    report.record_outcome(ExitStatus.SUCCESS)  # in the ledger before the receipt, which may fail
+    progress.reach(progress.Stage.CONFIRMED)
+    ui.success(_("Meta confirmed your objection: “{confirmation}”").format(confirmation=result.confirmation))
+    told = N_("Receipt (a screenshot of Meta's confirmation): {path}")
+    report.receipt = save_receipt(page, options, ui, "confirmation", told)
+    return ExitStatus.SUCCESS
+
+
+def not_confirmed(result: Result, waited: str) -> str:
+    """Why the wait ended without Meta's confirmation, saying exactly what the tool saw of the form."""
+    if result.submitted and result.outcome is Outcome.CLOSED:
+        return _(
+            "the tab was closed after your form was sent, before optout-bot saw Meta's confirmation: check your "
+            "email for Meta's answer, and run optout-bot again if none comes."
+        )
+    if result.submitted:
+        return _(
+            "your form was sent, but optout-bot saw no confirmation from Meta after {duration}: check your email "
+            "for Meta's answer, and run optout-bot again if none comes."
+        ).format(duration=waited)
+    if result.outcome is Outcome.CLOSED:
+        return _(
+            "the tab was closed before Meta confirmed anything: your objection was not sent. "
+            "Run optout-bot again when you are ready."
+        )
+    return _(
+        "no confirmation from Meta after {duration}: your objection was probably not sent. "
+        "Run optout-bot again when you have time (or raise --user-timeout)."
+    ).format(duration=waited)
+
+
+def _what_remains(options: RunOptions, ui: Ui) -> None:
+    """After Meta's confirmation: what Meta will still do, what the person may still have to do, the proof."""
+    ui.say(_("What happens next:"))
+    ui.step(_("Meta will also email you a confirmation; keep it with your receipt."))
+    ui.step(
+        _(
+            "This objection covers the accounts linked in the same Accounts Center; an account not linked there "
+            "needs its own objection (optout-bot run --account NAME)."
+        )
+    )
+    others = _other_accounts_to_do(options)
+    if others:
+        names = ", ".join(f"{name} ({platform_name(platform)})" for name, platform in others)
+        ui.step(
+            ngettext(
+                "Your other saved account is not confirmed yet: {accounts}. If it is not linked in the same "
+                "Accounts Center, run optout-bot run --all.",
+                "Your other saved accounts are not confirmed yet: {accounts}. For those not linked in the same "
+                "Accounts Center, run optout-bot run --all.",
+                len(others),
+            ).format(accounts=names)
+        )
+    ui.step(
+        _(
+            "For a proof document with your receipt (to keep, or to send to a data-protection authority): "
+            "optout-bot report"
+        )
+    )
+
+
+def _other_accounts_to_do(options: RunOptions) -> list[tuple[str, str]]:
+    """The saved accounts, other than this one, whose objection Meta has not confirmed yet."""
+    from optout_bot.records.ledger import Ledger
+    from optout_bot.settings.config import load_config
+
+    try:
+        accounts = [a for a in load_config().accounts if (a.name, a.platform) != (options.account, options.platform)]
+        if not accounts:
+            return []
+        with Ledger.open() as ledger:
+            return [(a.name, a.platform) for a in accounts if ledger.confirmed(a.name, a.platform) is None]
+    except (OptoutError, OSError):  # the advice is a courtesy: the objection itself is done and recorded
+        return []
