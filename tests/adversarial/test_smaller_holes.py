@@ -19,7 +19,7 @@ import pytest
 from optout_bot.ledger import Ledger, Outcome
 from optout_bot.mock_meta import MockMeta
 from tests.e2e.cli import FAST, Home, command, run_cli
-from tests.test_status import CONFIRMATION, png, record
+from tests.unit.test_status import CONFIRMATION, png, record
 
 # Every host name unresolvable: a test that goes wrong must not reach the real sites.
 NOWHERE = "--browser-arg=--host-resolver-rules=MAP * ~NOTFOUND"

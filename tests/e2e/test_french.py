@@ -14,7 +14,7 @@ import pytest
 from optout_bot.config import Account, Config, write_config
 from optout_bot.ledger import Ledger, Outcome
 from tests.e2e.cli import Home, command, run_cli
-from tests.test_status import CONFIRMATION, png, record
+from tests.unit.test_status import CONFIRMATION, png, record
 
 FRENCH = {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "fr_FR.UTF-8"}
 ENGLISH = {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "en_GB.UTF-8"}

@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Page, expect
 from optout_bot.mock_meta import SCRAMBLES, MockMeta, Scenario, Scramble
 from optout_bot.mock_meta.pages import strings
 from optout_bot.mock_meta.site import FACEBOOK, GENERAL_FORM, INSTAGRAM, MOVED_GENERAL_FORM, MOVED_OWN_FORM
-from tests.test_mock_meta import EVERY_PAGE, OWN_FORMS, Reply, fetch, form_fields, templates
+from tests.mock_site.test_mock_meta import EVERY_PAGE, OWN_FORMS, Reply, fetch, form_fields, templates
 
 LANGS = ["en", "fr", "de", "pl"]  # the four the issue asks for at least; the strings exist in all eight
 IG_HOME, FB_HOME = INSTAGRAM.home_url, FACEBOOK.home_url
