@@ -14,11 +14,6 @@ from tests.e2e.cli import Home, run_cli
 from tests.support.chromium import launch_cdp_chromium
 
 
-@pytest.fixture
-def home(tmp_path: Path) -> Home:
-    return Home(tmp_path / "home")
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -41,16 +41,6 @@ from tests.support.chromium import launch_cdp_chromium
 T = TypeVar("T")
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
-    """This process sees its data, settings and log folders under tmp (platformdirs reads XDG_* at each call)."""
-    home = Home(tmp_path / "home")
-    for variable, value in home.env().items():
-        if variable.startswith("XDG_"):
-            monkeypatch.setenv(variable, value)
-    return home
-
-
 def config_file(home: Home) -> Path:
     return home.root / "config" / "optout-bot" / "config.toml"
 
@@ -181,6 +171,7 @@ def test_free_profiles_pass_those_of_the_settings_included(home: Home) -> None:
     ]
 
 
+@pytest.mark.browser  # a real Chromium holds the profile, as the person's would
 def test_a_profile_held_by_a_running_browser_fails_with_its_pid(home: Home) -> None:
     (home.data / "profiles" / "personal").mkdir(parents=True)
     work = home.data / "profiles" / "work"

@@ -10,7 +10,7 @@ from optout_bot.errors import UsageError
 from optout_bot.flows import FlowFileError, check_all, load_flow, load_vocabulary
 from optout_bot.flows.loader import WORDS_DIR, bundled_flow_paths, bundled_flows
 
-FLOW = Path(__file__).resolve().parents[1] / "optout_bot" / "flows" / "instagram.yaml"
+FLOW = Path(__file__).resolve().parents[2] / "optout_bot" / "flows" / "instagram.yaml"
 
 
 def write_variant(tmp_path: Path, old: str, new: str, flow: Path = FLOW) -> Path:
