@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
+import pytest
 from playwright.sync_api import Page
 
 from optout_bot.diagnostics import MASK_COLOUR
@@ -61,6 +62,7 @@ def log_file(home: Home) -> Path:
     return home.root / "state" / "optout-bot" / "logs" / "optout-bot.log"
 
 
+@pytest.mark.slow
 def test_a_seeded_run_leaves_no_personal_data_or_secret_in_its_diagnostic_or_log(
     home: Home, launch_chromium: LaunchChromium
 ) -> None:
