@@ -16,13 +16,14 @@ import re
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
-from playwright.sync_api import Page, Playwright
+import pytest
+from playwright.sync_api import Page
 
 from optout_bot.mock_site import MockMeta, Scenario
 from optout_bot.mock_site import bait as seeded
 from optout_bot.walk.diagnostics import MASK_COLOUR
+from tests.conftest import LaunchChromium
 from tests.e2e.cli import Home, run_cli
-from tests.support.chromium import QUIET_ARGS, system_chromium
 
 EMAIL, NAME, PHONE = "jane.doe@example.com", "Jane Doe", "+33 6 71 82 93 04"
 REASON = "Please stop using my posts rSnQ7 private reason"
@@ -61,8 +62,9 @@ def log_file(home: Home) -> Path:
     return home.root / "state" / "optout-bot" / "logs" / "optout-bot.log"
 
 
+@pytest.mark.slow
 def test_a_seeded_run_leaves_no_personal_data_or_secret_in_its_diagnostic_or_log(
-    home: Home, playwright: Playwright
+    home: Home, launch_chromium: LaunchChromium
 ) -> None:
     with MockMeta(SCENARIO) as site:
         browser_args = [f"--browser-arg={a}" for a in site.chromium_args()]
@@ -93,7 +95,7 @@ def test_a_seeded_run_leaves_no_personal_data_or_secret_in_its_diagnostic_or_log
         assert json.loads(trail)["steps"][0]["step"].startswith("goto https://www.facebook.com/confirm/")
 
         last_url = json.loads(trail)["steps"][-1]["url"]
-        unmasked = seeds_drawn_unmasked(playwright, site, (folder / "screenshot.png").read_bytes(), last_url)
+        unmasked = seeds_drawn_unmasked(launch_chromium, site, (folder / "screenshot.png").read_bytes(), last_url)
     assert unmasked == []
 
 
@@ -131,9 +133,9 @@ _PIXELS_JS = """async ([png, points]) => {
 }"""
 
 
-def seeds_drawn_unmasked(playwright: Playwright, site: MockMeta, png: bytes, url: str) -> list[str]:
+def seeds_drawn_unmasked(launch_chromium: LaunchChromium, site: MockMeta, png: bytes, url: str) -> list[str]:
     """The seeds whose text, drawn on the same page at the same width, is not under the mask's colour."""
-    browser = playwright.chromium.launch(executable_path=system_chromium(), args=[*QUIET_ARGS, *site.chromium_args()])
+    browser = launch_chromium(*site.chromium_args())
     try:
         page = browser.new_page()
         encoded = base64.b64encode(png).decode()

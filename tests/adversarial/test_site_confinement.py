@@ -1,6 +1,6 @@
 """Issue 14, hole 4: the browser must never reach a host off the platform's domains, not even once.
 
-Each trick is played on pages served in-process (`context.route`, as in tests/test_engine.py); the tool's
+Each trick is played on pages served in-process (`context.route`, as in tests/browser/test_engine.py); the tool's
 own routing sits on the page, in front. A trick is closed when the walk stops (exit 6) AND the browser never
 sent a request to the other host — stopping after the page was there, with the person's session, is too late.
 """
@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, Route
+from playwright.sync_api import Browser, Page, Route
 from pydantic import ValidationError
 
 from optout_bot.errors import RefusedError
@@ -27,7 +27,6 @@ from optout_bot.walk.objection import _starting_from
 from optout_bot.walk.walker import Walker
 from tests.e2e.cli import FAST, Home, run_cli
 from tests.e2e.person import Person
-from tests.support.chromium import QUIET_ARGS, system_chromium
 
 Serve = Callable[[dict[str, str]], Page]
 FORM = """<h2>Object to your information being used for AI at Meta</h2><form method="post"{action}>
@@ -57,13 +56,6 @@ class Served:
 
     def hosts(self) -> set[str]:
         return {urlsplit(url).hostname or "" for _method, url in self.requests}
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(executable_path=system_chromium(), args=QUIET_ARGS)
-    yield browser
-    browser.close()
 
 
 @pytest.fixture

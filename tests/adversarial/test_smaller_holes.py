@@ -19,7 +19,7 @@ import pytest
 from optout_bot.mock_site import MockMeta
 from optout_bot.records.ledger import Ledger, Outcome
 from tests.e2e.cli import FAST, Home, command, run_cli
-from tests.test_status import CONFIRMATION, png, record
+from tests.unit.test_status import CONFIRMATION, png, record
 
 # Every host name unresolvable: a test that goes wrong must not reach the real sites.
 NOWHERE = "--browser-arg=--host-resolver-rules=MAP * ~NOTFOUND"

@@ -1,6 +1,6 @@
 """Builds tests/data/ledger-v1.sqlite3: a ledger as optout-bot's schema version 1 left it.
 
-The stored file is what tests/test_ledger.py migrates, to prove that a person's existing ledger survives an
+The stored file is what tests/unit/test_ledger.py migrates, to prove that a person's existing ledger survives an
 upgrade. The schema below is a frozen copy of version 1 (`_migrate_0_to_1` in optout_bot/records/ledger.py), not an
 import of it, so that the file keeps describing what v1 wrote; never change it. A new schema version that
 needs its own golden file gets its own script.

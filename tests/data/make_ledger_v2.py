@@ -1,6 +1,6 @@
 """Builds tests/data/ledger-v2.sqlite3: a ledger as optout-bot's schema version 2 left it.
 
-The stored file is what tests/test_ledger.py migrates, to prove that a ledger written by version 2 (runs with
+The stored file is what tests/unit/test_ledger.py migrates, to prove that a ledger written by version 2 (runs with
 a route and a dry-run mark) survives the upgrade to later versions. The schema is built by the released
 steps 0→1 and 1→2 of optout_bot/records/ledger.py (`_migrate(conn, target=2)`: released steps never change), and the
 rows are written as version 2's `start_run`/`finish_run` wrote them, with fixed dates. Never change the rows:

@@ -182,6 +182,7 @@ def test_login_keeps_the_session_in_the_accounts_profile_for_later_runs(home: Ho
 # --- SIGKILL ----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_run_killed_at_any_moment_loses_nothing_and_leaves_a_ledger_that_opens(home: Home, cdp: str) -> None:
     """Kill real runs with SIGKILL at moments from start-up to the wait for the person; after each, the
     ledger opens cleanly, passes SQLite's integrity check, still holds every earlier record unchanged, and

@@ -15,6 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow  # a whole benchmark round
 @pytest.mark.timeout(600)
 def test_the_benchmark_script_runs_and_writes_its_report(tmp_path: Path) -> None:
     published = ROOT / "docs" / "benchmarks.json"

@@ -14,11 +14,6 @@ from tests.e2e.cli import Home, run_cli
 from tests.support.chromium import launch_cdp_chromium
 
 
-@pytest.fixture
-def home(tmp_path: Path) -> Home:
-    return Home(tmp_path / "home")
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -89,6 +84,7 @@ def test_the_demo_without_a_screen_falls_back_to_a_headless_dry_run(home: Home) 
     assert oct(shot.stat().st_mode & 0o777) == "0o600"
 
 
+@pytest.mark.slow
 def test_run_uses_a_private_persistent_profile_per_account(home: Home) -> None:
     with MockMeta() as site:
         args = [f"--browser-arg={a}" for a in site.chromium_args()]

@@ -1,6 +1,6 @@
 """The commands in French, end to end: help, settings errors, status, report, run's own words and init's questions.
 
-The language comes from `--lang`, then the settings file, then the computer's locale (tests/test_i18n.py checks
+The language comes from `--lang`, then the settings file, then the computer's locale (tests/unit/test_i18n.py checks
 the order itself); here each test says how the person chose French, and the words they then read.
 """
 
@@ -14,15 +14,10 @@ import pytest
 from optout_bot.records.ledger import Ledger, Outcome
 from optout_bot.settings.config import Account, Config, write_config
 from tests.e2e.cli import Home, command, run_cli
-from tests.test_status import CONFIRMATION, png, record
+from tests.unit.test_status import CONFIRMATION, png, record
 
 FRENCH = {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "fr_FR.UTF-8"}
 ENGLISH = {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "en_GB.UTF-8"}
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Home:
-    return Home(tmp_path / "home")
 
 
 def settings_file(home: Home) -> Path:

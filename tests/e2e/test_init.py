@@ -20,11 +20,6 @@ NEEDS_ANSWERS = (
 )
 
 
-@pytest.fixture
-def home(tmp_path: Path) -> Home:
-    return Home(tmp_path / "home")
-
-
 def settings_file(home: Home) -> Path:
     return home.root / "config" / "optout-bot" / "config.toml"
 

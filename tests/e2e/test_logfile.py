@@ -63,6 +63,7 @@ def test_a_failing_run_logs_its_exit_code_message_and_traceback(home: Home) -> N
     assert "Traceback (most recent call last)" in text and "BrowserProblemError" in text
 
 
+@pytest.mark.slow
 def test_a_redesigned_site_leaves_no_token_or_personal_data_in_the_log(home: Home) -> None:
     with MockMeta(Scenario(layout="changed")) as site:
         args = [f"--browser-arg={a}" for a in site.chromium_args()]

@@ -175,6 +175,7 @@ def test_a_facebook_page_cannot_object_and_is_told_to_switch_to_the_profile(
 # 6. The wrong form -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("platform", "lang"), [("facebook", "en"), ("instagram", "fr")])
 def test_the_third_party_form_is_passed_over_for_the_persons_own(
     platform: str, lang: str, site: MockMeta, home: Home, cdp: str, person: Person

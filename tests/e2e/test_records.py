@@ -13,7 +13,7 @@ import pytest
 from optout_bot.records.ledger import Ledger, Outcome
 from optout_bot.settings.config import Account, Config, write_config
 from tests.e2e.cli import Home, run_cli
-from tests.test_status import CONFIRMATION, png, record
+from tests.unit.test_status import CONFIRMATION, png, record
 
 NO_RUN = "optout-bot: no run recorded yet: run `optout-bot run --platform instagram` (or facebook) first\n"
 

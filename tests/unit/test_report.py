@@ -16,7 +16,7 @@ from optout_bot.errors import ExitStatus, UsageError
 from optout_bot.records.ledger import Ledger, Outcome
 from optout_bot.records.report import md_escape, md_quote, new_report_path, render_report, write_report
 from optout_bot.settings.config import Account, Config, load_config, write_config
-from tests.test_status import (
+from tests.unit.test_status import (
     CONFIRMATION,
     FORM_URL,
     SETTING_URL,

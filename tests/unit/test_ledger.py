@@ -21,8 +21,8 @@ from optout_bot.errors import ExitStatus, UsageError
 from optout_bot.records import ledger as ledger_module
 from optout_bot.records.ledger import SCHEMA_VERSION, Ledger, Outcome, RunRecord, SettingCheck
 
-DATA = Path(__file__).parent / "data"
-ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).parents[1] / "data"  # tests/data: the stored ledgers and the scripts that made them
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def raw(path: Path) -> sqlite3.Connection:

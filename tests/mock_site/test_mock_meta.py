@@ -7,7 +7,6 @@ makes them do. One browser test walks Instagram's click path, as a person would,
 from __future__ import annotations
 
 import json
-import os
 import re
 import socket
 import ssl
@@ -22,14 +21,14 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import pytest
 import yaml
-from playwright.sync_api import FilePayload, Page, Playwright, expect
+from playwright.sync_api import FilePayload, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from optout_bot.bundled import FIXTURES_DIR
 from optout_bot.mock_site import MockMeta, RecordedRequest, Scenario
 from optout_bot.mock_site.pages import strings
 from optout_bot.mock_site.server import languages
-from tests.support.chromium import QUIET_ARGS, system_chromium
+from tests.conftest import LaunchChromium
 
 # Strings files still being translated from an older en.yaml: the keys added since are listed in the report
 # of the change that added them. Remove a language from here once its file has every English key.
@@ -330,12 +329,6 @@ X_PRIVACY = "https://x.com/settings/privacy_and_safety"
 X_SETTING = "https://x.com/settings/grok_settings"
 OTHER_PLATFORM_PAGES = [WA_HOME, WA_POLICY, WA_FORM, LI_FEED, LI_LOGIN, LI_ACCOUNT, LI_PRIVACY, LI_SETTING]
 OTHER_PLATFORM_PAGES += [X_HOME, X_LOGIN, X_SETTINGS, X_PRIVACY, X_SETTING]
-
-
-@pytest.fixture
-def site() -> Iterator[MockMeta]:
-    with MockMeta() as server:
-        yield server
 
 
 # --- reading pages --------------------------------------------------------------------------------------
@@ -1632,12 +1625,9 @@ def test_the_certificate_covers_every_host_name(site: MockMeta, host: str) -> No
 
 
 @pytest.fixture
-def tab(playwright: Playwright, site: MockMeta) -> Iterator[Page]:
-    """A tab of the system's Chromium, reaching Meta's host names on the mock."""
-    root = ["--no-sandbox"] if os.geteuid() == 0 else []  # Chromium refuses to run as root with its sandbox
-    browser = playwright.chromium.launch(
-        executable_path=system_chromium(), args=[*QUIET_ARGS, *site.chromium_args(), *root]
-    )
+def tab(launch_chromium: LaunchChromium, site: MockMeta) -> Iterator[Page]:
+    """A tab of the system's Chromium, reaching Meta's host names on this test's own mock site."""
+    browser = launch_chromium(*site.chromium_args())
     try:
         yield browser.new_page()
     finally:

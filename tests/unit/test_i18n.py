@@ -16,7 +16,7 @@ from babel.messages.pofile import read_po
 
 from optout_bot.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, choose_language
 
-PACKAGE = Path(__file__).parent.parent / "optout_bot"
+PACKAGE = Path(__file__).resolve().parents[2] / "optout_bot"
 TRANSLATED = [language for language in LANGUAGES if language != "en"]  # English is the code's own language
 
 

@@ -24,6 +24,7 @@ from optout_bot.settings.options import BrowserOptions
 from optout_bot.ui import Ui
 from optout_bot.walk import verify
 from optout_bot.walk.verify import Seen, Visit, exit_status, plan_visits, render_json, verdict
+from tests.e2e.cli import Home
 
 LINKEDIN = "https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement"
 X_SETTING = "https://x.com/settings/grok_settings"
@@ -274,35 +275,28 @@ def test_a_page_not_recognised_is_that_accounts_exit_5(ledger_path: Path, monkey
 # --- The command, with nothing to verify (no browser starts) ------------------------------------------------------
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for variable, folder in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"), ("XDG_STATE_HOME", "state")):
-        monkeypatch.setenv(variable, str(tmp_path / folder))
-    return tmp_path
-
-
 def invoke(*args: str) -> Any:
     from optout_bot.cli.app import cli
 
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
-def test_nothing_to_verify_says_so_and_exits_0(home: Path) -> None:
+def test_nothing_to_verify_says_so_and_exits_0(home: Home) -> None:
     result = invoke("verify")
     assert result.exit_code == 0
     assert result.output.startswith("Nothing to verify: no AI-training setting is recorded yet.")
-    assert not (home / "data").exists()  # no ledger was created to find that out
+    assert not (home.root / "data").exists()  # no ledger was created to find that out
 
 
-def test_nothing_to_verify_for_an_account_names_it(home: Path) -> None:
-    with Ledger.open(home / "data" / "optout-bot" / "ledger.sqlite3") as ledger:
+def test_nothing_to_verify_for_an_account_names_it(home: Home) -> None:
+    with Ledger.open(home.data / "ledger.sqlite3") as ledger:
         form_run(ledger, "perso", "instagram")
     result = invoke("verify", "--account", "perso")
     assert result.exit_code == 0
     assert "Nothing to verify for perso" in result.output and "optout-bot run --account perso" in result.output
 
 
-def test_nothing_to_verify_in_json_is_an_empty_document(home: Path) -> None:
+def test_nothing_to_verify_in_json_is_an_empty_document(home: Home) -> None:
     result = invoke("verify", "--json")  # click keeps standard output and error apart
     assert result.exit_code == 0
     assert json.loads(result.stdout) == {"schema": 1, "exit_code": 0, "settings": []}

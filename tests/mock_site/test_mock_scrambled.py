@@ -2,7 +2,7 @@
 and on the fully scrambled site a person still reaches the form by following links, in en, fr, de and pl,
 with nothing posted until they click Submit.
 
-Pages are read over real HTTPS with the helpers of tests/test_mock_meta.py; the walks by role and name run in
+Pages are read over real HTTPS with the helpers of tests/mock_site/test_mock_meta.py; the walks by role and name run in
 one Chromium for the module (tests/conftest.py: mock_site, mock_browser).
 """
 
@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from optout_bot.bundled import WORDS_DIR
 from optout_bot.mock_site import SCRAMBLES, MockMeta, Scenario, Scramble
 from optout_bot.mock_site.pages import strings
 from optout_bot.mock_site.site import FACEBOOK, GENERAL_FORM, INSTAGRAM, MOVED_GENERAL_FORM, MOVED_OWN_FORM
-from tests.test_mock_meta import EVERY_PAGE, OWN_FORMS, Reply, fetch, form_fields, templates
+from tests.mock_site.test_mock_meta import EVERY_PAGE, OWN_FORMS, Reply, fetch, form_fields, templates
 
 LANGS = ["en", "fr", "de", "pl"]  # the four the issue asks for at least; the strings exist in all eight
 IG_HOME, FB_HOME = INSTAGRAM.home_url, FACEBOOK.home_url
@@ -34,12 +33,6 @@ KNOWN_FORMS = [*OWN_FORMS, INSTAGRAM.form_url(GENERAL_FORM), FACEBOOK.form_url(G
 MOVED_FORMS = [
     platform.form_url(form) for platform in (INSTAGRAM, FACEBOOK) for form in (MOVED_OWN_FORM, MOVED_GENERAL_FORM)
 ]
-
-
-@pytest.fixture
-def site() -> Iterator[MockMeta]:
-    with MockMeta() as server:
-        yield server
 
 
 def word(lang: str, key: str) -> str:
@@ -285,37 +278,30 @@ def test_on_the_scrambled_site_links_still_lead_from_home_to_the_form(site: Mock
 # --- a person clicks through, by role and name ----------------------------------------------------------
 
 
-@pytest.fixture
-def tab(mock_browser: Browser) -> Iterator[Page]:
-    context = mock_browser.new_context()
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
 def link(tab: Page, lang: str, key: str) -> None:
     tab.get_by_role("link", name=word(lang, key), exact=True).click()
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
-def test_a_person_reaches_and_sends_the_scrambled_instagram_form(tab: Page, mock_site: MockMeta, lang: str) -> None:
+def test_a_person_reaches_and_sends_the_scrambled_instagram_form(
+    mock_tab: Page, mock_site: MockMeta, lang: str
+) -> None:
     """Instagram: Settings straight from the navigation → the renamed Privacy Center → its Privacy Policy → the AI
     page linked there → 2025's link → the form at its new address → Submit → the unknown thank-you."""
     mock_site.reset(Scenario.scrambled(lang, seed=11))
-    tab.goto(IG_HOME)
-    link(tab, lang, "scrambled_rename_ig_menu_settings")
-    link(tab, lang, "scrambled_rename_ig_settings_privacy_center")
-    link(tab, lang, "privacy_policy")
-    link(tab, lang, "scrambled_move_topic_link")
-    link(tab, lang, "scrambled_link_2025_genai_submit_objection")
+    mock_tab.goto(IG_HOME)
+    link(mock_tab, lang, "scrambled_rename_ig_menu_settings")
+    link(mock_tab, lang, "scrambled_rename_ig_settings_privacy_center")
+    link(mock_tab, lang, "privacy_policy")
+    link(mock_tab, lang, "scrambled_move_topic_link")
+    link(mock_tab, lang, "scrambled_link_2025_genai_submit_objection")
 
-    expect(tab.get_by_role("heading", name=word(lang, "scrambled_conjugate_form_heading"))).to_be_visible()
-    expect(tab.get_by_label(word(lang, "form_email"))).to_have_value("jane.doe@example.com")
-    assert tab.url == INSTAGRAM.form_url(MOVED_OWN_FORM)
+    expect(mock_tab.get_by_role("heading", name=word(lang, "scrambled_conjugate_form_heading"))).to_be_visible()
+    expect(mock_tab.get_by_label(word(lang, "form_email"))).to_have_value("jane.doe@example.com")
+    assert mock_tab.url == INSTAGRAM.form_url(MOVED_OWN_FORM)
     assert mock_site.posts() == []  # nothing sent before the person's click
-    tab.get_by_role("button", name=word(lang, "form_submit"), exact=True).click()
-    expect(tab.get_by_role("heading", name=word(lang, "scrambled_thank_you_confirmation_heading"))).to_be_visible()
+    mock_tab.get_by_role("button", name=word(lang, "form_submit"), exact=True).click()
+    expect(mock_tab.get_by_role("heading", name=word(lang, "scrambled_thank_you_confirmation_heading"))).to_be_visible()
     (post,) = mock_site.posts()
     assert (post.host, post.path) == ("help.instagram.com", f"/contact/{MOVED_OWN_FORM}")
     paths = [r.path for r in mock_site.requests]
@@ -324,24 +310,24 @@ def test_a_person_reaches_and_sends_the_scrambled_instagram_form(tab: Page, mock
 
 @pytest.mark.parametrize("lang", ["fr", "pl"])
 def test_a_person_reaches_and_sends_the_scrambled_facebook_form_through_the_right_to_object(
-    tab: Page, mock_site: MockMeta, lang: str
+    mock_tab: Page, mock_site: MockMeta, lang: str
 ) -> None:
     """Facebook, the German case of the issue: the known addresses dead, the form reached through the Privacy
     Policy's right to object; it asks first whether the request is about AI."""
     mock_site.reset(Scenario.scrambled(lang, seed=12))
-    tab.goto(FB_HOME)
-    tab.get_by_role("button", name=word(lang, "fb_top_your_profile"), exact=True).click()
-    tab.get_by_role("button", name=word(lang, "scrambled_rename_fb_menu_settings_privacy"), exact=True).click()
-    link(tab, lang, "fb_menu_settings")
-    link(tab, lang, "privacy_policy")
-    link(tab, lang, "policy_object_link")
+    mock_tab.goto(FB_HOME)
+    mock_tab.get_by_role("button", name=word(lang, "fb_top_your_profile"), exact=True).click()
+    mock_tab.get_by_role("button", name=word(lang, "scrambled_rename_fb_menu_settings_privacy"), exact=True).click()
+    link(mock_tab, lang, "fb_menu_settings")
+    link(mock_tab, lang, "privacy_policy")
+    link(mock_tab, lang, "policy_object_link")
 
-    expect(tab.get_by_role("heading", name=word(lang, "scrambled_conjugate_general_heading"))).to_be_visible()
-    assert tab.url == FACEBOOK.form_url(MOVED_GENERAL_FORM)
-    tab.get_by_label(word(lang, "general_yes"), exact=True).check()
-    expect(tab.get_by_label(word(lang, "form_email"))).to_have_value("jane.doe@example.com")
+    expect(mock_tab.get_by_role("heading", name=word(lang, "scrambled_conjugate_general_heading"))).to_be_visible()
+    assert mock_tab.url == FACEBOOK.form_url(MOVED_GENERAL_FORM)
+    mock_tab.get_by_label(word(lang, "general_yes"), exact=True).check()
+    expect(mock_tab.get_by_label(word(lang, "form_email"))).to_have_value("jane.doe@example.com")
     assert mock_site.posts() == []
-    tab.get_by_role("button", name=word(lang, "form_submit"), exact=True).click()
-    expect(tab.get_by_text(word(lang, "scrambled_thank_you_confirmation_text"))).to_be_visible()
+    mock_tab.get_by_role("button", name=word(lang, "form_submit"), exact=True).click()
+    expect(mock_tab.get_by_text(word(lang, "scrambled_thank_you_confirmation_text"))).to_be_visible()
     (post,) = mock_site.posts()
     assert (post.path, post.form["ai_request"]) == (f"/help/contact/{MOVED_GENERAL_FORM}", ["yes"])

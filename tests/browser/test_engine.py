@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, Route
+from playwright.sync_api import Browser, Page, Route
 
 from optout_bot.errors import NotOfferedError, RefusedError
 from optout_bot.flows import Flow, Vocabulary, load_flow
@@ -19,7 +19,6 @@ from optout_bot.promises.clicks import click_safely
 from optout_bot.settings.options import Timeouts
 from optout_bot.ui import Ui
 from optout_bot.walk.walker import FormNotFound, Walker
-from tests.support.chromium import system_chromium
 
 Serve = Callable[[dict[str, str]], Page]
 PRIVACY_CENTER_LINK = '<a href="https://privacycenter.instagram.com/">Privacy Center</a>'
@@ -27,15 +26,6 @@ PRIVACY_CENTER_LINK = '<a href="https://privacycenter.instagram.com/">Privacy Ce
 FORM = """<h2>Object to your information being used for AI at Meta</h2><form method="post">
 <label>Email address <input type="email" name="email" value="jane@example.com"></label>
 <button type="submit">Submit</button></form>"""
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(
-        executable_path=system_chromium(), args=["--disable-background-networking", "--no-first-run"]
-    )
-    yield browser
-    browser.close()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from optout_bot.flows import FlowFileError, check_all, load_flow, load_vocabular
 from optout_bot.flows.loader import WORDS_DIR, bundled_flow_paths, bundled_flows
 from optout_bot.flows.model import FormFlow, SettingFlow
 
-FLOW = Path(__file__).resolve().parents[1] / "flows" / "instagram.yaml"
+FLOW = Path(__file__).resolve().parents[2] / "flows" / "instagram.yaml"
 
 
 def write_variant(tmp_path: Path, old: str, new: str, flow: Path = FLOW) -> Path:

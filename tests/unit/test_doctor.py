@@ -41,16 +41,6 @@ from tests.support.chromium import launch_cdp_chromium
 T = TypeVar("T")
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
-    """This process sees its data, settings and log folders under tmp (platformdirs reads XDG_* at each call)."""
-    home = Home(tmp_path / "home")
-    for variable, value in home.env().items():
-        if variable.startswith("XDG_"):
-            monkeypatch.setenv(variable, value)
-    return home
-
-
 def config_file(home: Home) -> Path:
     return home.root / "config" / "optout-bot" / "config.toml"
 
@@ -181,6 +171,7 @@ def test_free_profiles_pass_those_of_the_settings_included(home: Home) -> None:
     ]
 
 
+@pytest.mark.browser  # a real Chromium holds the profile, as the person's would
 def test_a_profile_held_by_a_running_browser_fails_with_its_pid(home: Home) -> None:
     (home.data / "profiles" / "personal").mkdir(parents=True)
     work = home.data / "profiles" / "work"
@@ -239,7 +230,7 @@ def test_broken_settings_fail_with_each_mistake_at_its_line(home: Home) -> None:
     assert check.fix == f"correct the lines below in {path}, or write the file anew with `optout-bot init --force`"
     assert sorted(check.items) == [
         f"{path}:2: emial: unknown setting: remove it or correct its spelling (known here: schema_version, email, "
-        "country, language, reason, name, phone, accounts)",
+        "country, language, reason, full_name, phone, accounts)",
         f'{path}:4: accounts.0.platform: required: add a line such as platform = "…"',
         f"{path}:5: accounts.0.name: 'a b' is not allowed: use letters, digits, '.', '_' or '-' (up to 64)",
     ]

@@ -9,7 +9,7 @@ each platform the walker runs in-process and must take the first route, the pers
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Page
 
 from optout_bot.flows import Vocabulary, load_flow, load_vocabulary
 from optout_bot.flows.loader import WORDS_DIR, bundled_platforms
@@ -30,22 +30,17 @@ META_OBJECTION = [p for p in bundled_platforms() if any(r.id == FIRST_ROUTE for 
 @pytest.mark.parametrize("platform", META_OBJECTION)
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_walker_reaches_the_ready_form_in_every_language(
-    mock_site: MockMeta, mock_browser: Browser, vocabulary: Vocabulary, lang: str, platform: str
+    mock_site: MockMeta, mock_tab: Page, vocabulary: Vocabulary, lang: str, platform: str
 ) -> None:
     scenario = Scenario(lang=lang)
     mock_site.reset(scenario)
-    context = mock_browser.new_context(ignore_https_errors=True)
-    try:
-        page = context.new_page()
-        flow = load_flow(platform, vocabulary)
-        found = Walker(page, flow, vocabulary, Ui(interactive=False), Timeouts(step=5)).find_form()
+    flow = load_flow(platform, vocabulary)
+    found = Walker(mock_tab, flow, vocabulary, Ui(interactive=False), Timeouts(step=5)).find_form()
 
-        assert page.locator("html").get_attribute("lang") == lang  # the pages really were in this language
-        assert found.route == FIRST_ROUTE, [vars(entry) for entry in found.trail]
-        assert found.email.input_value() == scenario.account_email
-        assert mock_site.posts() == []
-    finally:
-        context.close()
+    assert mock_tab.locator("html").get_attribute("lang") == lang  # the pages really were in this language
+    assert found.route == FIRST_ROUTE, [vars(entry) for entry in found.trail]
+    assert found.email.input_value() == scenario.account_email
+    assert mock_site.posts() == []
 
 
 def test_the_tools_words_and_the_mock_pages_cover_the_same_languages() -> None:

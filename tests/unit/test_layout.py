@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "optout_bot"
+PACKAGE = Path(__file__).resolve().parents[2] / "optout_bot"
 
 # Lowest first. The top-level modules are the floor everyone stands on; `entry` (the program) stands on all.
 FLOORS = ["", "flows", "settings", "promises", "records", "mock_site", "walk", "cli"]

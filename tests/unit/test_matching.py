@@ -7,16 +7,12 @@ address (platforms.py, promise 3), never by this table.
 
 from __future__ import annotations
 
-import json
-import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
 from optout_bot.flows import Vocabulary, load_vocabulary
 from optout_bot.flows.matching import THRESHOLD, content_stems, recogniser, same_stem, tokens
-from tests.e2e.cli import Home, command, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +21,7 @@ def words() -> Vocabulary:
 
 
 # (key, label, language): labels of the real sites as public sources quote them (each source is in the comment
-# next to the phrase in flows/words/<lang>.yaml, and in tests/test_flows.py REAL_LABELS), then variants built
+# next to the phrase in flows/words/<lang>.yaml, and in tests/unit/test_flows.py REAL_LABELS), then variants built
 # from them: another conjugation, word order, article, accent, apostrophe, case.
 MUST_MATCH = [
     # quoted by the sources
@@ -179,58 +175,3 @@ def test_scoring_is_fast_enough_for_every_control_of_a_page(words: Vocabulary) -
     per_second = len(labels) / (time.perf_counter() - start)
     assert per_second > 100, f"{per_second:.0f} labels/s against every word"
     assert THRESHOLD == 0.7
-
-
-# --- `optout-bot flows match` (issue 15, part 5), through the real command ----------------------------------
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Home:
-    return Home(tmp_path / "home")
-
-
-def test_flows_match_names_the_word_of_each_label_and_the_nearest_for_the_others(home: Home) -> None:
-    title = "Opõe-te à utilização das tuas informações pela IA na Meta"
-    result = run_cli(home, "flows", "match", "--platform", "facebook", "--page-lang", "pt", title, "Your activity")
-    assert result.returncode == 5, result.stderr  # one label is not recognised
-    recognised, missed = result.stdout.splitlines()
-    assert recognised.startswith(f'"{title}"  →  form_title (1.00, pt: "Opõe-te à utilização')
-    assert missed == '"Your activity"  →  none (nearest: settings 0.50, en: "Settings and activity")'
-    assert result.stderr == ""
-
-
-def test_flows_match_reads_labels_from_standard_input_and_speaks_json(home: Home) -> None:
-    piped = "SI w Meta\n\n  Centrum ochrony prywatności  \nGrok\n"
-    result = subprocess.run(
-        command("flows", "match", "--platform", "instagram", "--json"),
-        env=home.env(), input=piped, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    assert result.returncode == 5, result.stderr
-    document = json.loads(result.stdout)
-    assert document["platform"] == "instagram" and document["page_lang"] is None
-    labels = {entry["label"]: entry for entry in document["labels"]}
-    assert list(labels) == ["SI w Meta", "Centrum ochrony prywatności", "Grok"]  # blank lines skipped, trimmed
-    assert labels["SI w Meta"]["matches"] == [{"key": "ai_at_meta", "score": 1.0, "lang": "pl", "phrase": "SI w Meta"}]
-    assert labels["Centrum ochrony prywatności"]["matches"][0]["key"] == "privacy_center"
-    assert labels["Grok"] == {"label": "Grok", "recognised": False, "matches": [], "nearest": None}
-
-
-def test_flows_match_exits_0_when_every_label_is_recognised(home: Home) -> None:
-    result = run_cli(home, "flows", "match", "--platform", "x", "Einstellungen und Datenschutz", "Settings & Privacy")
-    assert result.returncode == 0, result.stderr
-    assert [line.split("  →  ")[1].split(" ")[0] for line in result.stdout.splitlines()] == ["settings_and_privacy"] * 2
-
-
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (("--platform", "myspace", "Settings"), "unknown platform 'myspace'; choose one of: instagram, facebook,"),
-        (("--platform", "x", "--page-lang", "xx", "Settings"), "no words in language 'xx'; languages: de, en,"),
-        (("--platform", "x"), "no label to match: give them as arguments, or one per line on standard input"),
-    ],
-)
-def test_flows_match_refuses_bad_input_in_one_line(home: Home, args: tuple[str, ...], message: str) -> None:
-    result = run_cli(home, "flows", "match", *args)
-    assert result.returncode == 2
-    assert result.stderr.startswith(f"optout-bot: {message}") and result.stderr.count("\n") == 1
-    assert result.stdout == ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Page
 
 from optout_bot.flows import Flow, Vocabulary, load_flow
 from optout_bot.mock_site import MockMeta, Scenario
@@ -38,7 +38,7 @@ def only_route(flow: Flow, route_id: str) -> Flow:
 @pytest.mark.parametrize(("platform", "flow_name", "route_id"), list(routes()))
 def test_each_route_reaches_its_place(
     mock_site: MockMeta,
-    mock_browser: Browser,
+    mock_tab: Page,
     vocabulary: Vocabulary,
     lang: str,
     platform: str,
@@ -46,22 +46,17 @@ def test_each_route_reaches_its_place(
     route_id: str,
 ) -> None:
     mock_site.reset(Scenario(lang=lang))
-    context = mock_browser.new_context(ignore_https_errors=True)
-    try:
-        page = context.new_page()
-        flow = only_route(load_flow(platform, vocabulary, flow=flow_name), route_id)
-        walker = Walker(page, flow, vocabulary, Ui(interactive=False), Timeouts(step=5))
-        if flow.kind == "setting":
-            found_setting = walker.find_setting()
-            assert found_setting.control.is_checked()  # on, as the platforms set it by default
+    flow = only_route(load_flow(platform, vocabulary, flow=flow_name), route_id)
+    walker = Walker(mock_tab, flow, vocabulary, Ui(interactive=False), Timeouts(step=5))
+    if flow.kind == "setting":
+        found_setting = walker.find_setting()
+        assert found_setting.control.is_checked()  # on, as the platforms set it by default
+    else:
+        found_form = walker.find_form()
+        assert found_form.submit.count() == 1
+        if platform == "whatsapp":
+            assert found_form.phone is not None
         else:
-            found_form = walker.find_form()
-            assert found_form.submit.count() == 1
-            if platform == "whatsapp":
-                assert found_form.phone is not None
-            else:
-                assert found_form.full_name is not None and len(found_form.left_to_person) == 2
-        assert page.locator("html").get_attribute("lang") == lang
-        assert mock_site.posts() == []  # nothing sent, nothing switched
-    finally:
-        context.close()
+            assert found_form.full_name is not None and len(found_form.left_to_person) == 2
+    assert mock_tab.locator("html").get_attribute("lang") == lang
+    assert mock_site.posts() == []  # nothing sent, nothing switched

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserType, Playwright
+from playwright.sync_api import BrowserType, Page, Playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from optout_bot.errors import BrowserProblemError
@@ -334,14 +334,11 @@ def disabled_features(command_line: str) -> set[str]:
 
 
 def test_one_merged_feature_list_keeps_playwrights_the_tools_and_the_persons(
-    playwright: Playwright, tmp_path: Path
+    playwright: Playwright, page: Page, tmp_path: Path
 ) -> None:
     """Chromium obeys only the last --disable-features: ours must not drop Playwright's list, nor the person's."""
-    plain = playwright.chromium.launch(executable_path=system_chromium(), headless=True)
-    page = plain.new_page()
-    page.goto("chrome://version")
+    page.goto("chrome://version")  # pytest-playwright's browser: Playwright's own switches, none of the tool's
     playwrights = disabled_features(page.locator("#command_line").inner_text()) - {""}
-    plain.close()
     assert playwrights, "Playwright no longer passes --disable-features: simplify browser.own_browser_args"
     request = SessionRequest(
         headless=True,
