@@ -2,7 +2,7 @@
 
 Messages are written in English in the code, wrapped in `_()`; `optout_bot/locale/<lang>/LC_MESSAGES/
 optout_bot.po` holds each language's translations (gettext, compiled to `.mo` by `scripts/i18n`). A new
-language is a new `.po` file and a line in LANGUAGES; tests/test_i18n.py fails when a message of the code is
+language is a new `.po` file and a line in LANGUAGES; tests/unit/test_i18n.py fails when a message of the code is
 missing from a catalogue.
 
 The language is chosen before any command is defined, because `--help` texts are read when click builds

@@ -138,7 +138,7 @@ class FormSpec(StrictModel):
     # A choice to make before the fields appear (the third-party form's "Object to or restrict the
     # processing…" option): a radio or option inside the form, never its Submit.
     choice: Target | None = None
-    # The fields of the person's values, each under its one name (values.PERSON_VALUES; tests/test_values.py
+    # The fields of the person's values, each under its one name (values.PERSON_VALUES; tests/unit/test_values.py
     # checks they are the same): filled from the settings or the options.
     email: Target
     full_name: Target | None = None  # the person's name, from the settings (third-party form)

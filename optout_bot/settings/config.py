@@ -86,7 +86,7 @@ class Config(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     schema_version: int = SCHEMA_VERSION
-    # The person's values (values.PERSON_VALUES, in its order; tests/test_values.py checks they are the same),
+    # The person's values (values.PERSON_VALUES, in its order; tests/unit/test_values.py checks they are the same),
     # each checked by its own rule. `language` follows the country, as `init` asks it.
     email: str | None = None
     country: str | None = None  # ISO 3166-1 alpha-2, upper case once read

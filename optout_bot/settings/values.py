@@ -3,7 +3,7 @@
 `PERSON_VALUES` defines each value once: its name (the settings key, the option's, the flow's form field's,
 `FormValues`'), its check, its help texts, how `init` asks for it and shows it, and how it goes into a form.
 The command-line options (cli_shared), `init` (cli_setup, setup_questions), the settings file (config), the
-flow model (flows/model.FormSpec) and the filling (filling) all loop over it; tests/test_values.py checks
+flow model (flows/model.FormSpec) and the filling (filling) all loop over it; tests/unit/test_values.py checks
 that each of them holds exactly the table's values.
 
 Every value is checked before any browser starts (exit 2 if wrong). This module stays light (no pydantic, no

@@ -48,7 +48,7 @@ OWN_PROFILE_ARGS = (
 # Safe Browsing is left as it is: it warns against phishing pages, the very danger the tool's domain checks guard.
 
 # Chromium reads only the LAST --disable-features switch, and Playwright passes its own list first: the tool's
-# list replaces it, so it repeats Playwright's (as of Playwright 1.65; tests/test_browser.py checks it still
+# list replaces it, so it repeats Playwright's (as of Playwright 1.65; tests/browser/test_browser.py checks it still
 # covers the running Playwright's) and adds its own; a --browser-arg list is merged in, not lost.
 PLAYWRIGHT_DISABLED_FEATURES = (
     "AvoidUnnecessaryBeforeUnloadCheckSync",
@@ -339,7 +339,7 @@ def _attach(pw: Playwright, cdp_url: str) -> BrowserSession:
         browser.close()
         raise
     # Browser.close() on a CDP connection only disconnects: the person's browser and all their tabs stay open,
-    # and so does the tool's own tab, with Meta's confirmation on it (checked in tests/test_browser.py).
+    # and so does the tool's own tab, with Meta's confirmation on it (checked in tests/browser/test_browser.py).
     return BrowserSession(page.context, page, attached=True, release=browser.close)
 
 

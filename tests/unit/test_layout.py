@@ -26,7 +26,7 @@ def module_name(path: Path) -> str:
 def floor(module: str) -> int:
     parts = module.split(".")
     folder = parts[1] if len(parts) > 2 or (len(parts) == 2 and (PACKAGE / parts[1]).is_dir()) else ""
-    assert folder in FLOORS, f"{module}: the folder {folder!r} has no floor in tests/test_layout.py"
+    assert folder in FLOORS, f"{module}: the folder {folder!r} has no floor in tests/unit/test_layout.py"
     return FLOORS.index(folder)
 
 
