@@ -330,6 +330,21 @@ def test_setting_states_say_the_latest_state_and_when_it_was_last_seen_off(
     assert eve.last_check is not None and eve.last_check.state == "on"
 
 
+def test_setting_states_are_the_platforms_own_setting_not_another_flows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """X has two settings (its own flow, Grok; and `--flow business-partners`): `verify` walks the own flow, so
+    what another flow's run saw must not stand for it (a "still off" the Grok setting was never seen to be)."""
+    with Ledger.open(tmp_path / "ledger.sqlite3") as ledger:
+        at(monkeypatch, "2025-07-01T09:00:00+00:00")
+        finish(ledger, ledger.start_run("ann", "x", False), Outcome.CONFIRMED, "on", "on")  # Grok: left on
+        at(monkeypatch, "2025-07-02T09:00:00+00:00")
+        other = ledger.start_run("ann", "x", False, "business-partners")
+        finish(ledger, other, Outcome.CONFIRMED, "on", "off")
+        (state,) = ledger.setting_states()
+    assert (state.account, state.platform, state.state, state.last_off) == ("ann", "x", "on", None)
+
+
 # --- The file -------------------------------------------------------------------------------------------------
 
 

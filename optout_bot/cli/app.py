@@ -16,6 +16,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from optout_bot import __version__
+from optout_bot.bundled import FLOWS_DIR
 from optout_bot.cli.shared import browser_args, browser_choice, exit_code_epilog
 from optout_bot.errors import ExitStatus, OptoutError, UsageError
 from optout_bot.i18n import LANGUAGES, _, ngettext
@@ -27,6 +28,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 # The help texts and the table of exit codes are translated when this module is imported: optout_bot.entry
 # chooses the person's language before importing it.
 EPILOG = exit_code_epilog()
+
+
+def _other_flows() -> str:
+    """The opt-outs besides each platform's own, named by their flow files (<platform>-<flow>.yaml): a new one
+    is listed here without any change to the code."""
+    stems = sorted(path.stem for path in FLOWS_DIR.glob("*-*.yaml"))
+    return ", ".join(stem.replace("-", " ", 1) for stem in stems)
 
 
 def _walk_options(command: F) -> F:
@@ -45,7 +53,7 @@ def _walk_options(command: F) -> F:
         click.option("--phone", help=_("Your phone number with country code (WhatsApp). Default: settings.")),
         click.option(
             "--flow", default="own", show_default=True, metavar="FLOW",
-            help=_("Which of the platform's forms: own, or third-party (Facebook: information others shared)."),
+            help=_("Which of the platform's opt-outs: own, or another one ({flows}).").format(flows=_other_flows()),
         ),
         click.option("--dry-run", is_flag=True, help=_("Walk and pre-fill, save a screenshot, do not wait.")),
         click.option("--headless", is_flag=True, help=_("No visible window (only with --dry-run).")),

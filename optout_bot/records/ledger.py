@@ -671,16 +671,18 @@ class Ledger:
 
         The latest state is the one most recently recorded, by a run (the state it left, else the one it found)
         or by a check; `last_off` is the latest end of a run that left the setting off, or check that saw it off.
+        Only the platform's own flow counts: `verify` walks that one, and a platform may have a second setting
+        (X's `--flow business-partners`) whose runs say nothing of the first.
         """
         query = """
             SELECT account, platform, coalesce(setting_after, setting_before) AS state,
                    coalesce(ended_at, started_at) AS at, setting_after = 'off' AS off_at_end, id, 0 AS is_check
-            FROM runs WHERE coalesce(setting_after, setting_before) IS NOT NULL
+            FROM runs WHERE coalesce(setting_after, setting_before) IS NOT NULL AND flow = ?
             UNION ALL
             SELECT account, platform, state, checked_at, state = 'off', id, 1 FROM setting_checks
         """
         with _file_errors(self.path):
-            rows = self._conn.execute(query).fetchall()
+            rows = self._conn.execute(query, (OWN_FLOW,)).fetchall()
         seen = sorted(
             ((row, _moment(row["at"], f"run or check {row['id']}", self.path)) for row in rows),
             key=lambda item: (item[0]["account"], item[0]["platform"], item[1], item[0]["is_check"], item[0]["id"]),

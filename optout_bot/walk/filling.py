@@ -31,18 +31,19 @@ class FillWatch(Protocol):
     def ensure_form_untouched(self) -> None: ...
 
 
-def fill_form(form: FoundForm, values: FormValues, ui: Ui, watch: FillWatch) -> list[str]:
-    """Fill what we know; return one line per field saying what is in it now, for the person to check."""
+def fill_form(form: FoundForm, values: FormValues, ui: Ui, watch: FillWatch, company: str) -> list[str]:
+    """Fill what we know; return one line per field saying what is in it now, for the person to check.
+    `company`: whose form it is (platforms.Site.company), named where its page filled something in."""
     watch.start_filling(form)
     fill = _Filler(watch)
     summary = []
     if form.full_name is not None:
         summary.append(_fill_text(fill, form.full_name, values.full_name, _("Full name: {value}."), _NAME_MISSING))
-    summary.append(_fill_email(fill, form.email, values.email, ui))
+    summary.append(_fill_email(fill, form.email, values.email, ui, company))
     if form.phone is not None:
         summary.append(_fill_text(fill, form.phone, values.phone, _("Phone number: {value}."), _PHONE_MISSING))
     if form.country is not None:
-        summary.append(_fill_country(form.country, values.country))
+        summary.append(_fill_country(form.country, values.country, company))
         watch.ensure_form_untouched()
     if form.reason is not None and values.reason:
         fill(form.reason, values.reason)
@@ -88,27 +89,27 @@ def _label_of(field: Locator) -> str:
     return " ".join(str(label).split()) or _("A field")
 
 
-def _fill_email(fill: _Filler, field: Locator, wanted: str | None, ui: Ui) -> str:
+def _fill_email(fill: _Filler, field: Locator, wanted: str | None, ui: Ui, company: str) -> str:
     prefilled = field.input_value().strip()
     if not wanted:
         if prefilled:
-            return _("Email: {email} (filled in by Meta).").format(email=prefilled)
+            return _("Email: {email} (filled in by {company}).").format(email=prefilled, company=company)
         return _("Email: empty — please type your email address.")
     if prefilled and prefilled.lower() != wanted.lower():
-        question = _("Meta filled in the email {prefilled}, but you asked for {wanted}. Replace it with {wanted}?")
+        names = {"prefilled": prefilled, "wanted": wanted, "company": company}
+        question = _("{company} filled in the email {prefilled}, but you asked for {wanted}. Replace it with {wanted}?")
         refusal = _(
-            "Meta filled in the email {prefilled}, but --email says {wanted}. optout-bot will not overwrite it "
-            "without asking: run again without --email to keep Meta's, or from a terminal to answer the question."
+            "{company} filled in the email {prefilled}, but --email says {wanted}. optout-bot will not overwrite "
+            "it without asking: run again without --email to keep {company}'s, or from a terminal to answer the "
+            "question."
         )
-        if not ui.ask(
-            question.format(prefilled=prefilled, wanted=wanted), refusal.format(prefilled=prefilled, wanted=wanted)
-        ):
-            return _("Email: {email} (kept, as Meta filled it in).").format(email=prefilled)
+        if not ui.ask(question.format(**names), refusal.format(**names)):
+            return _("Email: {email} (kept, as {company} filled it in).").format(email=prefilled, company=company)
     fill(field, wanted)
     return _("Email: {email}.").format(email=wanted)
 
 
-def _fill_country(field: Locator, code: str | None) -> str:
+def _fill_country(field: Locator, code: str | None, company: str) -> str:
     if not code:
         return _("Country of residence: please choose yours.")
     options = field.locator("option")
@@ -125,4 +126,6 @@ def _fill_country(field: Locator, code: str | None) -> str:
         if name.lower() in labels:
             field.select_option(label=options.nth(labels.index(name.lower())).inner_text().strip())
             return _("Country of residence: {country}.").format(country=name)
-    return _("Country of residence: {code} is not in Meta's list — please choose yours.").format(code=code)
+    return _("Country of residence: {code} is not in {company}'s list — please choose yours.").format(
+        code=code, company=company
+    )
