@@ -173,7 +173,7 @@ def _show_login_banner(page: Page) -> None:
         page,
         _("optout-bot: please log in to your account in this window."),
         [
-            _("If Meta asks you to confirm it is you (a code, or an approval on your phone), do that here too."),
+            _("If the site asks you to confirm it is you (a code, or an approval on your phone), do that here too."),
             _(
                 "optout-bot never sees or types your password or your codes. It carries on by itself once you are "
                 "logged in."

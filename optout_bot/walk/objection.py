@@ -130,7 +130,11 @@ def run_demo(options: RunOptions, page_lang: str, ui: Ui | None = None) -> ExitS
         demo_profile() as profile,  # in the cache folder: one left by a killed demo is removed next time
         sync_playwright() as pw,
     ):
-        ui.say(_("Demo: Meta's pages are imitated by a local server; nothing leaves this computer."))
+        ui.say(
+            _("Demo: {platform}'s pages are imitated by a local server; nothing leaves this computer.").format(
+                platform=platform_name(options.platform)
+            )
+        )
         request = SessionRequest(
             headless=options.headless,
             profile_dir=profile,
