@@ -37,6 +37,7 @@ TEXTS = {
     },
 }
 PARTNERS = "x-business-partners"  # the setting's key in fixtures/pages.yaml
+VERIFY_WAITS = ("--step-timeout", "5", "--login-timeout", "30")  # verify waits for no person
 
 
 def in_mock(site: MockMeta) -> tuple[str, ...]:
@@ -87,3 +88,27 @@ def test_xs_business_partners_setting_is_left_for_the_person_to_switch_off(
     assert form_posts(site) == ["x.com/settings/data_sharing_with_business_partners"]
     runs = json.loads(run_cli(home, "status", "--json").stdout)
     assert "business-partners" in json.dumps(runs)
+
+
+def test_verify_looks_again_at_xs_business_partners_setting_apart_from_grok(site: MockMeta, home: Home) -> None:
+    """A platform with two settings: verify walks each one's flow, and says which one X switched back on."""
+    site.reset(Scenario())
+    for flow in ("own", "business-partners"):  # a rehearsal of each sees it on
+        rehearsal = run_cli(
+            home, "run", "--platform", "x", "--flow", flow, "--dry-run", "--headless", *in_mock(site), *FAST
+        )
+        assert rehearsal.returncode == 0, rehearsal.stderr
+    site.set_setting("x", False)  # the person switched both off by hand
+    site.set_setting(PARTNERS, False)
+    assert run_cli(home, "verify", "--headless", *in_mock(site), *VERIFY_WAITS).returncode == 0
+
+    site.set_setting(PARTNERS, True)  # X switched the business partners one back on, not Grok's
+    back_on = run_cli(home, "verify", "--headless", "--json", *in_mock(site), *VERIFY_WAITS)
+
+    assert back_on.returncode == 8, back_on.stderr
+    seen = {entry["flow"]: entry for entry in json.loads(back_on.stdout)["settings"]}
+    assert (seen["own"]["state"], seen["business-partners"]["state"]) == ("off", "on")
+    assert seen["business-partners"]["switched_back_on"] is True
+    assert "default (X, business-partners): SWITCHED BACK ON" in back_on.stderr
+    assert "optout-bot run --account default --platform x --flow business-partners" in back_on.stderr
+    assert form_posts(site) == [], "verify saved a setting: it must only read them"
