@@ -15,6 +15,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from optout_bot import __version__
+from optout_bot.bundled import FLOWS_DIR
 from optout_bot.cli.shared import (
     GroupFlags,
     browser_choice,
@@ -35,13 +36,20 @@ F = TypeVar("F", bound=Callable[..., Any])
 EPILOG = exit_code_epilog()
 
 
+def _other_flows() -> str:
+    """The opt-outs besides each platform's own, named by their flow files (<platform>-<flow>.yaml): a new one
+    is listed here without any change to the code."""
+    stems = sorted(path.stem for path in FLOWS_DIR.glob("*-*.yaml"))
+    return ", ".join(stem.replace("-", " ", 1) for stem in stems)
+
+
 def _walk_options(command: F) -> F:
     """Options shared by `run` and `demo`: the same walk, the same form values."""
     options = [
         person_value_options(),
         click.option(
             "--flow", default="own", show_default=True, metavar="FLOW",
-            help=_("Which of the platform's forms: own, or third-party (Facebook: information others shared)."),
+            help=_("Which of the platform's opt-outs: own, or another one ({flows}).").format(flows=_other_flows()),
         ),
         click.option("--dry-run", is_flag=True, help=_("Walk and pre-fill, save a screenshot, do not wait.")),
         click.option("--headless", is_flag=True, help=_("No visible window (only with --dry-run).")),

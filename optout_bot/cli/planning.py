@@ -165,10 +165,14 @@ def _confirmed(ledger_path: Path | None, accounts: list[ChosenAccount], flow: st
     with Ledger.open(ledger_path) as ledger:
         found = [ledger.confirmed(a.name, a.platform, flow) for a in accounts]
         if any(record is not None and record.is_setting for record in found):
-            back_on = {(s.account, s.platform) for s in ledger.setting_states() if s.state == SETTING_ON}
+            back_on = {(s.account, s.platform, s.flow) for s in ledger.setting_states() if s.state == SETTING_ON}
         else:
             back_on = set()
-    return [record for record in found if record is not None and (record.account, record.platform) not in back_on]
+    return [
+        record
+        for record in found
+        if record is not None and (record.account, record.platform, record.flow) not in back_on
+    ]
 
 
 def _options(line: CommandLine, config: Config, chosen: ChosenAccount) -> RunOptions:

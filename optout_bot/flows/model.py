@@ -35,6 +35,9 @@ from optout_bot.platforms import META, Platform, Site, site_of
 SCHEMA_VERSION = 2
 
 WordKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+# A sentence the person reads, in English (the catalogue's key), on one line; "{platform}" is the only
+# placeholder it may use.
+Message = Annotated[str, Field(min_length=1, pattern=r"^[^\n{}]*(\{platform\}[^\n{}]*)*$")]
 
 # ARIA roles a step may look for. Kept short on purpose: a new role is a reviewed change.
 Role = Literal[
@@ -206,6 +209,11 @@ class _FlowBase(StrictModel):
     not_offered: dict[NotOfferedReason, list[WordKey]] = Field(default_factory=dict)
     consent: ConsentSpec | None = None
     login: LoginSpec | None = None  # None: the place needs no login (WhatsApp's public contact form)
+    # What the person reads about this opt-out, in English: the message catalogue translates it (scripts/i18n
+    # extracts these from the flow files, flows/messages.py). None / empty: the tool's general words.
+    looking_for: Message | None = None  # said as the walk starts ("Looking for LinkedIn's objection form…")
+    notes: list[Message] = Field(default_factory=list)  # said before the walk: what the form is for, what is left
+    after: list[Message] = Field(default_factory=list)  # "what happens next", once the platform confirmed
 
     @property
     def site(self) -> Site:

@@ -13,9 +13,10 @@ import html
 import json
 import re
 from collections.abc import Callable, Mapping
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode
 
 from optout_bot.mock_site import pages
+from optout_bot.mock_site.declared import DeclaredPage
 from optout_bot.mock_site.messages import (
     Response,
     async_payload,
@@ -36,7 +37,6 @@ from optout_bot.mock_site.site import (
     MOVED_OWN_FORM,
     POST_PAGES,
     THIRD_PARTY_FORM,
-    WHATSAPP_FORM_URL,
     Check,
     PageName,
     Visit,
@@ -354,48 +354,42 @@ def _answer(visit: Visit, template: str, title: str, extra: Mapping[str, str]) -
     return html_page(200, pages.render(visit, template, title, extra))
 
 
-# --- WhatsApp's data protection request -------------------------------------------------------------------
+# --- the pages declared in fixtures/pages.yaml: forms and settings -------------------------------------------
 
 
-def _wa_policy(visit: Visit) -> Response:
-    return _page(visit, {"form_href": html.escape(urlsplit(WHATSAPP_FORM_URL).path)})
-
-
-def _wa_form(visit: Visit) -> Response:
-    """WhatsApp's form: anyone may send it (no login, nothing pre-filled); then "Thanks, we received …"."""
+def _declared_form(visit: Visit) -> Response:
+    """A declared form (WhatsApp's, LinkedIn's objection): the page with fresh field ids and the email pre-filled
+    for someone logged in; once sent, its `answer` page ("Thanks, we received …")."""
+    row = _row(visit)
+    assert row.answer is not None  # declared.DeclaredPage: a form names its answer
     if visit.request.method == "POST":
-        return html_page(200, pages.render(visit, "wa_confirmation", "whatsapp_titles_form"))
+        return html_page(200, pages.render(visit, row.answer, row.answer_title or row.title))
     return _page(visit, pages.form_values(visit))
 
 
-# --- the AI-training settings of LinkedIn and X ---------------------------------------------------------
-
-
-def _ai_setting(visit: Visit) -> Response:
-    """The setting's page, drawn in its current state; the page's script POSTs `enabled=true|false` here when
-    the person flips it, and the server keeps the new state (MockMeta.setting)."""
-    platform = visit.platform.name
+def _declared_setting(visit: Visit) -> Response:
+    """A setting's page (LinkedIn's switch, X's checkboxes), drawn in its current state; the page's script POSTs
+    `enabled=true|false` here when the person flips it, and the server keeps the new state under the row's
+    `setting` key (MockMeta.setting)."""
+    row = _row(visit)
+    assert row.setting is not None  # declared.DeclaredPage: a setting names its key
     if visit.request.method == "POST":
         value = first(visit.request.form, "enabled")
         if value not in ("true", "false"):
             return json_response({"error": "enabled must be true or false"}, status=400)
-        visit.state.set_setting(platform, value == "true")
+        visit.state.set_setting(row.setting, value == "true")
         return json_response({"enabled": value == "true"})
-    on = visit.state.setting(platform, visit.scenario.ai_setting_on)
+    on = visit.state.setting(row.setting, visit.scenario.ai_setting_on)
     texts = _texts(visit)
-    if platform == "linkedin":  # a switch with "On"/"Off" beside it
-        keys = {"on": "linkedin_setting_state_on", "off": "linkedin_setting_state_off"}
-        state_text = texts[keys["on" if on else "off"]]
-    else:  # X: a plain checkbox
-        keys, state_text = {}, ""
-    keys.update({"saved": f"{platform}_setting_saved", "not_saved": f"{platform}_setting_not_saved"})
-    words = {word: html.unescape(texts[key]) for word, key in keys.items()}
+    state_key = row.words.get("state_on" if on else "state_off")  # a switch with "On"/"Off" beside it
+    # The page script's names: saved, not_saved, and on/off for the state beside a switch.
+    words = {word.removeprefix("state_"): html.unescape(texts[key]) for word, key in row.words.items()}
     return _page(
         visit,
         {
             "checked": "true" if on else "false",
             "checked_attribute": " checked" if on else "",
-            "state_text": state_text,
+            "state_text": texts[state_key] if state_key else "",
             "label_id": pages.dom_id(),
             "control_id": pages.dom_id(),
             # A JavaScript object inside <script>, where HTML escapes do not apply.
@@ -404,14 +398,18 @@ def _ai_setting(visit: Visit) -> Response:
     )
 
 
+def _row(visit: Visit) -> DeclaredPage:
+    assert visit.page.declared is not None  # site._declared: the pages of kind form and setting are declared
+    return visit.page.declared
+
+
 _PAGES: dict[PageName, Callable[[Visit], Response]] = {
     "root": _root,
     "home": _page,
     "settings": _page,
-    "settings_category": _page,
-    "ai_setting": _ai_setting,
-    "wa_policy": _wa_policy,
-    "wa_form": _wa_form,
+    "page": _page,
+    "setting": _declared_setting,
+    "form": _declared_form,
     "privacy_center": _privacy_center,
     "privacy_topics": _privacy_topics,
     "privacy_genai": _privacy_genai,

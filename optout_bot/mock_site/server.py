@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 import trustme
 
 from optout_bot.domains import is_meta_host
+from optout_bot.mock_site.declared import setting_keys
 from optout_bot.mock_site.messages import RecordedRequest, Response, not_found, redirect
 from optout_bot.mock_site.pages import check_language, languages
 from optout_bot.mock_site.routes import respond, webmail
@@ -34,7 +35,6 @@ from optout_bot.mock_site.site import (
     CONSENT_COOKIE,
     HOSTS,
     ROUTES,
-    SETTING_PLATFORMS,
     WEBMAIL_HOST,
     Visit,
 )
@@ -274,17 +274,17 @@ class MockMeta:
         """What the cookie dialog's cookie said on the latest request to `host`: "declined" or "accepted"."""
         return self._state.cookie_choice(host)
 
-    def setting(self, platform: str) -> bool:
-        """The AI-training setting of "linkedin" or "x" now: as last saved by the page or `set_setting`, else
-        `Scenario.ai_setting_on`."""
-        _check_setting_platform(platform)
-        return self._state.setting(platform, self.scenario.ai_setting_on)
+    def setting(self, key: str) -> bool:
+        """An AI-training setting now, by its key in fixtures/pages.yaml ("linkedin", "x",
+        "x-business-partners"…): as last saved by the page or `set_setting`, else `Scenario.ai_setting_on`."""
+        _check_setting_key(key)
+        return self._state.setting(key, self.scenario.ai_setting_on)
 
-    def set_setting(self, platform: str, on: bool) -> None:
-        """Switch the AI-training setting of "linkedin" or "x" on or off, as the platform itself may do between
-        runs ("platforms have reset such settings before"); logins and recorded requests are kept."""
-        _check_setting_platform(platform)
-        self._state.set_setting(platform, on)
+    def set_setting(self, key: str, on: bool) -> None:
+        """Switch an AI-training setting (by its key) on or off, as the platform itself may do between runs
+        ("platforms have reset such settings before"); logins and recorded requests are kept."""
+        _check_setting_key(key)
+        self._state.set_setting(key, on)
 
     def secrets(self) -> dict[str, str]:
         """Meta's session tokens seeded in every page (name -> value); they change with every reset()."""
@@ -319,6 +319,7 @@ def _platform_host(host: str) -> bool:
     return is_meta_host(host) or (served is not None and served.genuine)
 
 
-def _check_setting_platform(platform: str) -> None:
-    if platform not in SETTING_PLATFORMS:
-        raise ValueError(f"no AI-training setting for {platform!r}; there is one for: {', '.join(SETTING_PLATFORMS)}")
+def _check_setting_key(key: str) -> None:
+    if key not in setting_keys():
+        known = ", ".join(setting_keys())
+        raise ValueError(f"no AI-training setting {key!r}; the settings (fixtures/pages.yaml): {known}")

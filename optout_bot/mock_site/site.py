@@ -14,6 +14,7 @@ from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
 from optout_bot.domains import META_DOMAINS
+from optout_bot.mock_site.declared import DeclaredPage, declared_pages
 from optout_bot.mock_site.messages import RecordedRequest
 from optout_bot.mock_site.scenario import Scenario, Scramble
 from optout_bot.mock_site.state import SiteState
@@ -25,16 +26,10 @@ THIRD_PARTY_FORM = "510058597920541"  # information about you that others shared
 # The general objection form behind the Privacy Policy's "Your right to object" (German sources, May 2025).
 # Instagram's copy of it reuses Facebook's ID: *inferred*, no source quotes Instagram's address.
 GENERAL_FORM = "1994830130782319"
-# WhatsApp has no AI-specific form: its general GDPR request form asks for an email and a phone number.
-WHATSAPP_FORM = "382532939919295"
 # Scenario.scramble "drop_form_addresses": the known addresses above answer 404 and the forms move to these
 # made-up IDs, which only the pages' links name (a walker cannot rely on a flow's last-resort addresses).
 MOVED_OWN_FORM = "1183470916355492"
 MOVED_GENERAL_FORM = "2071305884419147"
-WHATSAPP_FORM_URL = f"https://www.whatsapp.com/contact/forms/{WHATSAPP_FORM}/"
-# The AI-training settings (meta-objection-facts.md "Other AI-training opt-outs").
-LINKEDIN_AI_SETTING = "/mypreferences/d/settings/data-for-ai-improvement"
-X_AI_SETTING = "/settings/grok_settings"
 
 LOOKALIKE_HOST = "meta-privacy-center.example"
 LOOKALIKE_OBJECT_URL = f"https://{LOOKALIKE_HOST}/contact/712876720715583"
@@ -43,8 +38,6 @@ LOOKALIKE_OBJECT_URL = f"https://{LOOKALIKE_HOST}/contact/712876720715583"
 WEBMAIL_HOST = "mail.example.org"
 
 Check = Literal["checkpoint", "two_factor"]
-# The platforms whose AI-training setting is a switch the site remembers (MockMeta.set_setting / setting).
-SETTING_PLATFORMS = ("linkedin", "x")
 
 
 @dataclass(frozen=True)
@@ -238,16 +231,16 @@ PageName = Literal[
     "third_party_form",
     "general_form",
     "root",
-    "settings_category",
-    "ai_setting",
-    "wa_policy",
-    "wa_form",
+    # The pages declared in fixtures/pages.yaml (mock_site/declared.py), by their kind.
+    "page",
+    "setting",
+    "form",
 ]
 # Pages of the login itself: reachable logged out, drawn without the site's header and navigation.
 SIGN_IN_PAGES: frozenset[PageName] = frozenset({"login", "checkpoint", "checkpoint_continue", "two_factor"})
 FORM_PAGES: frozenset[PageName] = frozenset({"own_form", "third_party_form", "general_form"})
-# Pages that take a POST besides the login: the forms, WhatsApp's form, the settings saved by script.
-POST_PAGES: frozenset[PageName] = FORM_PAGES | {"wa_form", "ai_setting"}
+# Pages that take a POST besides the login: the forms, the declared forms and the settings saved by script.
+POST_PAGES: frozenset[PageName] = FORM_PAGES | {"form", "setting"}
 
 
 @dataclass(frozen=True)
@@ -259,6 +252,7 @@ class Page:
     # A form's address: "known" (quoted by sources, in the flows) or "moved" (served only when the scenario
     # scrambles "drop_form_addresses"; the known ones then answer 404).
     address: Literal["known", "moved"] = "known"
+    declared: DeclaredPage | None = None  # its row in fixtures/pages.yaml, for the pages declared there
 
     @property
     def framed(self) -> bool:
@@ -310,28 +304,12 @@ ROUTES: dict[tuple[str, str], Page] = {
     ("www.facebook.com", "/privacy/genai/"): _PRIVACY_GENAI,
     ("www.facebook.com", "/privacy/policy/"): _POLICY,
     **_forms("www.facebook.com", "/help/contact/", FB_OWN_FORMS, country=True),
-    # WhatsApp: home → footer "Privacy" → the EEA Privacy Policy → "Your rights" → "contact us" → the form.
-    ("www.whatsapp.com", "/"): Page("home", "wa_home", "whatsapp_titles_home"),
-    ("www.whatsapp.com", "/legal/privacy-policy-eea"): Page("wa_policy", "wa_policy", "whatsapp_titles_policy"),
-    ("www.whatsapp.com", urlsplit(WHATSAPP_FORM_URL).path): Page("wa_form", "wa_form", "whatsapp_titles_form"),
-    # LinkedIn: feed → "Me" → Settings & Privacy → Data privacy → Data for Generative AI Improvement.
+    # WhatsApp's other pages, LinkedIn's and X's are declared in fixtures/pages.yaml (_declared below).
+    ("www.whatsapp.com", "/"): Page("home", "wa_home", "whatsapp_titles_home"),  # a "home": the redesign redraws it
     ("www.linkedin.com", "/"): Page("root", "li_home", "linkedin_titles_feed"),
-    ("www.linkedin.com", "/feed/"): Page("home", "li_home", "linkedin_titles_feed"),
     ("www.linkedin.com", "/login"): Page("login", "li_login", "linkedin_titles_login"),
-    ("www.linkedin.com", "/mypreferences/d/categories/account"): Page(
-        "settings", "li_account", "linkedin_titles_settings"
-    ),
-    ("www.linkedin.com", "/mypreferences/d/categories/privacy"): Page(
-        "settings_category", "li_privacy", "linkedin_titles_settings"
-    ),
-    ("www.linkedin.com", LINKEDIN_AI_SETTING): Page("ai_setting", "li_ai_setting", "linkedin_titles_settings"),
-    # X: home → Settings and privacy → Privacy and safety → Grok & Third-party Collaborators.
     ("x.com", "/"): Page("root", "x_home", "x_titles_home"),
-    ("x.com", "/home"): Page("home", "x_home", "x_titles_home"),
     ("x.com", "/i/flow/login"): Page("login", "x_login", "x_titles_login"),
-    ("x.com", "/settings"): Page("settings", "x_settings", "x_titles_settings"),
-    ("x.com", "/settings/privacy_and_safety"): Page("settings_category", "x_privacy", "x_titles_settings"),
-    ("x.com", X_AI_SETTING): Page("ai_setting", "x_grok", "x_titles_settings"),
     # The look-alike copies the own form wherever the links and redirects into it lead.
     **{
         (LOOKALIKE_HOST, path): Page("own_form", "objection_form", "titles_form")
@@ -342,6 +320,21 @@ ROUTES: dict[tuple[str, str], Page] = {
         }
     },
 }
+
+
+def _declared() -> dict[tuple[str, str], Page]:
+    """The rows of fixtures/pages.yaml, as pages of the hosts the mock serves."""
+    pages = {}
+    for row in declared_pages():
+        if row.host not in HOSTS:
+            raise ValueError(f"pages.yaml: {row.host} is not a host the mock serves: {', '.join(sorted(HOSTS))}")
+        if (row.host, row.path) in ROUTES:
+            raise ValueError(f"pages.yaml: https://{row.host}{row.path} is already one of site.py's pages")
+        pages[(row.host, row.path)] = Page(row.kind, row.template, row.title, declared=row)
+    return pages
+
+
+ROUTES.update(_declared())
 
 
 @dataclass(frozen=True)

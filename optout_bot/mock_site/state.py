@@ -49,7 +49,7 @@ class SiteState:
             self._relogins_done: set[str] = set()
             self._codes_sent: dict[Key, str] = {}  # form -> the confirmation to show once the code is typed
             self._cookie_choices: dict[str, str] = {}  # host -> "declined" / "accepted"
-            self._settings: dict[str, bool] = {}  # platform -> its AI-training setting, once saved or set
+            self._settings: dict[str, bool] = {}  # setting key (fixtures/pages.yaml) -> its state, once saved or set
             self._secrets = Secrets.new()
 
     @property
@@ -118,13 +118,13 @@ class SiteState:
         with self._lock:
             return self._cookie_choices.get(host)
 
-    # the AI-training settings (LinkedIn, X)
+    # the AI-training settings (LinkedIn's, X's: the settings declared in fixtures/pages.yaml, by their key)
 
-    def setting(self, platform: str, default: bool) -> bool:
+    def setting(self, key: str, default: bool) -> bool:
         """The setting as last saved or set; `default` (Scenario.ai_setting_on) until then."""
         with self._lock:
-            return self._settings.get(platform, default)
+            return self._settings.get(key, default)
 
-    def set_setting(self, platform: str, on: bool) -> None:
+    def set_setting(self, key: str, on: bool) -> None:
         with self._lock:
-            self._settings[platform] = on
+            self._settings[key] = on

@@ -133,6 +133,7 @@ class SettingCheck:
     checked_at: datetime  # UTC, with its offset
     state: str  # "on" or "off"
     url: str | None  # the setting page's address, without its query
+    flow: str = OWN_FLOW  # which of the platform's settings (X's own is Grok's; `business-partners` another)
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,7 @@ class SettingState:
     seen_at: datetime  # when that latest state was recorded
     last_off: datetime | None  # the last time it was seen off (a run that ended with it off, or a check)
     last_check: SettingCheck | None  # the latest `verify` check, if any
+    flow: str = OWN_FLOW  # which of the platform's settings: a platform may have several (X)
 
     @property
     def back_on(self) -> bool:
@@ -230,11 +232,19 @@ def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
     """
 
 
+def _migrate_4_to_5(conn: sqlite3.Connection) -> None:
+    """Which of the platform's settings a `verify` check looked at: a platform may have several (X: Grok's, its
+    own flow, and "Data sharing with business partners", `--flow business-partners`). Every check before it
+    looked at the platform's own flow's setting, so a v4 row is 'own'."""
+    conn.execute("ALTER TABLE setting_checks ADD COLUMN flow TEXT NOT NULL DEFAULT 'own' CHECK (flow <> '')")
+
+
 _MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_0_to_1,
     _migrate_1_to_2,
     _migrate_2_to_3,
     _migrate_3_to_4,
+    _migrate_4_to_5,
 ]
 SCHEMA_VERSION = len(_MIGRATIONS)
 
@@ -509,6 +519,15 @@ def _record(row: sqlite3.Row, path: Path) -> RunRecord:
     )
 
 
+def _setting_key(row: sqlite3.Row) -> tuple[str, str, str]:
+    return (row["account"], row["platform"], row["flow"])
+
+
+def _setting_order(row: sqlite3.Row) -> tuple[str, str, bool, str]:
+    """By account, platform, then the platform's own setting before its others."""
+    return (row["account"], row["platform"], row["flow"] != OWN_FLOW, row["flow"])
+
+
 def _check_record(row: sqlite3.Row, path: Path) -> SettingCheck:
     return SettingCheck(
         id=row["id"],
@@ -517,6 +536,7 @@ def _check_record(row: sqlite3.Row, path: Path) -> SettingCheck:
         checked_at=_moment(row["checked_at"], f"check {row['id']}", path),
         state=row["state"],
         url=row["url"],
+        flow=row["flow"],
     )
 
 
@@ -617,14 +637,16 @@ class Ledger:
         if cursor.rowcount != 1:
             raise ValueError(f"run {run_id} is not a finished run without a receipt in the ledger")
 
-    def record_check(self, account: str, platform: str, state: str, url: str | None) -> int:
-        """Record what `verify` saw of a setting (its state, "on" or "off", and its page), at once."""
+    def record_check(self, account: str, platform: str, state: str, url: str | None, flow: str = OWN_FLOW) -> int:
+        """Record what `verify` saw of a setting (its state, "on" or "off", and its page), at once. `flow`: which
+        of the platform's settings."""
         if state not in SETTING_STATES:
             raise ValueError(f"a check records the state it saw, 'on' or 'off', not {state!r}")
         with _file_errors(self.path):
             cursor = self._conn.execute(
-                "INSERT INTO setting_checks (account, platform, checked_at, state, url) VALUES (?, ?, ?, ?, ?)",
-                (account, platform, _now(), state, _form_address(url)),
+                "INSERT INTO setting_checks (account, platform, flow, checked_at, state, url) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (account, platform, flow, _now(), state, _form_address(url)),
             )
         check_id = cursor.lastrowid
         assert check_id is not None
@@ -659,37 +681,48 @@ class Ledger:
         )
         return found[0] if found else None
 
-    def checks(self, account: str | None = None, platform: str | None = None) -> list[SettingCheck]:
-        """Every `verify` check, oldest first (of one account, and one platform, if given)."""
-        query = "SELECT * FROM setting_checks WHERE (? IS NULL OR account = ?) AND (? IS NULL OR platform = ?) "
+    def checks(
+        self, account: str | None = None, platform: str | None = None, flow: str | None = None
+    ) -> list[SettingCheck]:
+        """Every `verify` check, oldest first (of one account, one platform and one of its settings, if given)."""
+        query = (
+            "SELECT * FROM setting_checks WHERE (? IS NULL OR account = ?) AND (? IS NULL OR platform = ?) "
+            "AND (? IS NULL OR flow = ?) "
+        )
+        params = (account, account, platform, platform, flow, flow)
         with _file_errors(self.path):
-            rows = self._conn.execute(query + "ORDER BY id", (account, account, platform, platform)).fetchall()
+            rows = self._conn.execute(query + "ORDER BY id", params).fetchall()
         return [_check_record(row, self.path) for row in rows]
 
     def setting_states(self) -> list[SettingState]:
-        """Every (account, platform) whose setting a run or a check saw, by account then platform.
+        """Every (account, platform, flow) whose setting a run or a check saw, by account, platform, then the
+        platform's own setting before its others.
 
         The latest state is the one most recently recorded, by a run (the state it left, else the one it found)
         or by a check; `last_off` is the latest end of a run that left the setting off, or check that saw it off.
+        Each of a platform's settings is its own: X's Grok setting (its own flow) and its business partners one
+        (`--flow business-partners`) say nothing of each other.
         """
         query = """
-            SELECT account, platform, coalesce(setting_after, setting_before) AS state,
+            SELECT account, platform, flow, coalesce(setting_after, setting_before) AS state,
                    coalesce(ended_at, started_at) AS at, setting_after = 'off' AS off_at_end, id, 0 AS is_check
             FROM runs WHERE coalesce(setting_after, setting_before) IS NOT NULL
             UNION ALL
-            SELECT account, platform, state, checked_at, state = 'off', id, 1 FROM setting_checks
+            SELECT account, platform, flow, state, checked_at, state = 'off', id, 1 FROM setting_checks
         """
         with _file_errors(self.path):
             rows = self._conn.execute(query).fetchall()
         seen = sorted(
             ((row, _moment(row["at"], f"run or check {row['id']}", self.path)) for row in rows),
-            key=lambda item: (item[0]["account"], item[0]["platform"], item[1], item[0]["is_check"], item[0]["id"]),
+            key=lambda item: (*_setting_order(item[0]), item[1], item[0]["is_check"], item[0]["id"]),
         )
-        checks = {(check.account, check.platform): check for check in self.checks()}  # the latest of each wins
-        states: dict[tuple[str, str], SettingState] = {}
+        checks = {(c.account, c.platform, c.flow): c for c in self.checks()}  # the latest of each wins
+        states: dict[tuple[str, str, str], SettingState] = {}
         for row, at in seen:
-            key = (row["account"], row["platform"])
+            key = _setting_key(row)
             earlier = states.get(key)
             last_off = at if row["off_at_end"] else earlier.last_off if earlier else None
-            states[key] = SettingState(row["account"], row["platform"], row["state"], at, last_off, checks.get(key))
+            states[key] = SettingState(
+                row["account"], row["platform"], row["state"], at, last_off, checks.get(key), row["flow"]
+            )
         return list(states.values())

@@ -179,7 +179,7 @@ def _account_proof(status: AccountStatus, ledger: Ledger, config: Config) -> Acc
     receipt_path = status.confirmed.receipt_path if status.confirmed else None
     configured = config.account(status.account)
     email = configured.email if configured and configured.platform == status.platform else None
-    checks = ledger.checks(status.account, status.platform) if status.setting is not None else []
+    checks = ledger.checks(status.account, status.platform, status.flow) if status.setting is not None else []
     return AccountProof(status, attempts, read_receipt(receipt_path) if receipt_path else None, email, checks)
 
 
@@ -250,7 +250,7 @@ def switch_it_off(account: AccountProof) -> str | None:
     setting, status = account.status.setting, account.status
     if setting is None or setting.state != SETTING_ON:
         return None
-    command = fix_command(status.account, status.platform, status.configured)
+    command = fix_command(status.account, status.platform, status.configured, status.flow)
     return f"{setting_summary(setting)}. {_(SETTING_FIX).format(command=command)}"
 
 

@@ -167,13 +167,11 @@ def existing_ledger(path: Path | None = None) -> Iterator[Ledger | None]:
 def account_statuses(config: Config, ledger: Ledger | None) -> list[AccountStatus]:
     """The settings' accounts in their order, then those only the ledger knows, by account, platform and flow."""
     last_runs = {(run.account, run.platform, run.flow): run for run in ledger.last_runs()} if ledger else {}
-    settings = {(state.account, state.platform): state for state in ledger.setting_states()} if ledger else {}
+    settings = {(s.account, s.platform, s.flow): s for s in ledger.setting_states()} if ledger else {}
     configured = [(account.name, account.platform, OWN_FLOW) for account in config.accounts]
     keys = configured + [key for key in last_runs if key not in configured]
     # A setting has runs of its own flow, so it is listed already; one known only by checks would be too.
-    keys += [
-        (account, platform, OWN_FLOW) for account, platform in settings if (account, platform, OWN_FLOW) not in keys
-    ]
+    keys += [key for key in settings if key not in keys]
     return [
         AccountStatus(
             account=account,
@@ -184,7 +182,7 @@ def account_statuses(config: Config, ledger: Ledger | None) -> list[AccountStatu
             confirmed=(
                 ledger.confirmed(account, platform, flow) if ledger and (account, platform, flow) in last_runs else None
             ),
-            setting=settings.get((account, platform)) if flow == OWN_FLOW else None,
+            setting=settings.get((account, platform, flow)),
         )
         for account, platform, flow in keys
     ]
@@ -228,11 +226,19 @@ def platform_flow(platform: str, flow: str) -> str:
     return platform if flow == OWN_FLOW else _(PLATFORM_FLOW).format(platform=platform, flow=flow)
 
 
-def fix_command(account: str, platform: str, configured: bool) -> str:
-    """The command that walks to a setting again so the person can switch it off."""
-    if configured:
-        return f"optout-bot run --account {account}"
-    return f"optout-bot run --account {account} --platform {platform}"  # not in the settings: say where
+def in_brackets(platform: str, flow: str) -> str:
+    """The platform, and the flow when it is not the own-information one, for inside "{account} (…)":
+    "x, business-partners" (so no brackets nest)."""
+    return platform if flow == OWN_FLOW else f"{platform}, {flow}"
+
+
+def fix_command(account: str, platform: str, configured: bool, flow: str = OWN_FLOW) -> str:
+    """The command that walks to a setting again so the person can switch it off (`flow`: which of the
+    platform's settings, when it has several)."""
+    command = f"optout-bot run --account {account}"
+    if not configured:
+        command += f" --platform {platform}"  # not in the settings: say where
+    return command if flow == OWN_FLOW else f"{command} --flow {flow}"
 
 
 def outcome_time(run: RunRecord) -> datetime:
@@ -340,10 +346,13 @@ def _setting_lines(statuses: Sequence[AccountStatus]) -> list[str]:
             continue
         state, check = setting_summary(setting), check_summary(setting)
         lines.append(
-            "  " + _(SETTING_LINE).format(account=status.account, platform=status.platform, state=state, check=check)
+            "  "
+            + _(SETTING_LINE).format(
+                account=status.account, platform=in_brackets(status.platform, status.flow), state=state, check=check
+            )
         )
         if setting.state == SETTING_ON:
-            command = fix_command(status.account, status.platform, status.configured)
+            command = fix_command(status.account, status.platform, status.configured, status.flow)
             lines.append("    " + _(SETTING_FIX).format(command=command))
     return [_(SETTINGS_HEADING), *lines] if lines else []
 

@@ -30,7 +30,7 @@ from optout_bot.errors import RefusedError
 from optout_bot.flows import Flow, Vocabulary
 from optout_bot.i18n import N_, _
 from optout_bot.paths import demo_profile, profile_dir
-from optout_bot.platforms import Site
+from optout_bot.platforms import Site, platform_name
 from optout_bot.settings.options import BrowserOptions, Timeouts
 from optout_bot.ui import Ui
 from optout_bot.walk.browser import BrowserSession, SessionRequest, find_browser, open_session
@@ -87,7 +87,7 @@ def open_walk(
     (by default the person logs in; `verify --headless` stops instead).
     """
     with ui, ExitStack() as stack:  # the spinner stops last, once the browser is closed
-        request = _session_request(stack, options, ui)
+        request = _session_request(stack, options, flow, ui)
         if request.cdp_url:
             ui.say(_("Attaching to your browser at {address}…").format(address=request.cdp_url))
         else:  # only a browser we start has to be found; an attached one is already running
@@ -101,18 +101,18 @@ def open_walk(
         yield WalkContext(session.page, flow, vocabulary, ui, options, session, walker)
 
 
-def _session_request(stack: ExitStack, options: BrowserOptions, ui: Ui) -> SessionRequest:
+def _session_request(stack: ExitStack, options: BrowserOptions, flow: Flow, ui: Ui) -> SessionRequest:
     """Where the browser goes: the person's own (--cdp), the account's profile, or the demo's imitation."""
     if options.cdp_url:
         return SessionRequest(headless=False, cdp_url=options.cdp_url)
     if options.demo_page_lang is not None:
-        return _demo_request(stack, options, ui)
+        return _demo_request(stack, options, flow, ui)
     return SessionRequest(
         headless=options.headless, profile_dir=profile_dir(options.profile), extra_args=list(options.browser_args)
     )
 
 
-def _demo_request(stack: ExitStack, options: BrowserOptions, ui: Ui) -> SessionRequest:
+def _demo_request(stack: ExitStack, options: BrowserOptions, flow: Flow, ui: Ui) -> SessionRequest:
     """The demo: the bundled imitation of the sites, served on their own host names, in a throwaway profile."""
     from optout_bot.mock_site import MockMeta, Scenario
 
@@ -120,7 +120,11 @@ def _demo_request(stack: ExitStack, options: BrowserOptions, ui: Ui) -> SessionR
     site = stack.enter_context(MockMeta(Scenario(lang=options.demo_page_lang)))
     # In the cache folder: a profile left by a killed demo is removed by the next one.
     profile: Path = stack.enter_context(demo_profile())
-    ui.say(_("Demo: Meta's pages are imitated by a local server; nothing leaves this computer."))
+    ui.say(
+        _("Demo: {platform}'s pages are imitated by a local server; nothing leaves this computer.").format(
+            platform=platform_name(flow.platform)
+        )
+    )
     return SessionRequest(
         headless=options.headless,
         profile_dir=profile,

@@ -33,10 +33,11 @@ class FillWatch(Protocol):
     def ensure_form_untouched(self) -> None: ...
 
 
-def fill_form(form: FoundForm, values: FormValues, ui: Ui, watch: FillWatch) -> list[str]:
-    """Fill what we know; return one line per field saying what is in it now, for the person to check."""
+def fill_form(form: FoundForm, values: FormValues, ui: Ui, watch: FillWatch, company: str) -> list[str]:
+    """Fill what we know; return one line per field saying what is in it now, for the person to check.
+    `company`: whose form it is (platforms.Site.company), named where its page filled something in."""
     watch.start_filling(form)
-    fill = _Filler(watch)
+    fill = _Filler(watch, company)
     fields = [(value, field) for value in PERSON_VALUES if (field := getattr(form, value.key)) is not None]
     summary = []
     for value, field in sorted(fields, key=lambda pair: _place_on_page(pair[1])):
@@ -55,8 +56,9 @@ def _place_on_page(field: Locator) -> int:
 class _Filler:
     """Types one value into one field, watched: announced before, the field left (its `change` fires), checked."""
 
-    def __init__(self, watch: FillWatch) -> None:
+    def __init__(self, watch: FillWatch, company: str) -> None:
         self.watch = watch
+        self.company = company  # whose form it is, named where its page filled something in
 
     def __call__(self, field: Locator, value: str) -> None:
         self.watch.typing(value)
@@ -84,27 +86,28 @@ def _label_of(field: Locator) -> str:
 
 
 def _fill_email(fill: _Filler, field: Locator, value: PersonValue, wanted: str | None, ui: Ui) -> str:
+    company = fill.company
     prefilled = field.input_value().strip()
     if not wanted:
         if prefilled:
-            return _("Email: {email} (filled in by Meta).").format(email=prefilled)
+            return _("Email: {email} (filled in by {company}).").format(email=prefilled, company=company)
         return _("Email: empty — please type your email address.")
     if prefilled and prefilled.lower() != wanted.lower():
-        question = _("Meta filled in the email {prefilled}, but you asked for {wanted}. Replace it with {wanted}?")
+        names = {"prefilled": prefilled, "wanted": wanted, "company": company}
+        question = _("{company} filled in the email {prefilled}, but you asked for {wanted}. Replace it with {wanted}?")
         refusal = _(
-            "Meta filled in the email {prefilled}, but --email says {wanted}. optout-bot will not overwrite it "
-            "without asking: run again without --email to keep Meta's, or from a terminal to answer the question."
+            "{company} filled in the email {prefilled}, but --email says {wanted}. optout-bot will not overwrite "
+            "it without asking: run again without --email to keep {company}'s, or from a terminal to answer the "
+            "question."
         )
-        if not ui.ask(
-            question.format(prefilled=prefilled, wanted=wanted), refusal.format(prefilled=prefilled, wanted=wanted)
-        ):
-            return _("Email: {email} (kept, as Meta filled it in).").format(email=prefilled)
+        if not ui.ask(question.format(**names), refusal.format(**names)):
+            return _("Email: {email} (kept, as {company} filled it in).").format(email=prefilled, company=company)
     fill(field, wanted)
     return _("Email: {email}.").format(email=wanted)
 
 
 def _fill_country(fill: _Filler, field: Locator, value: PersonValue, code: str | None, ui: Ui) -> str:
-    line = _choose_country(field, code)
+    line = _choose_country(field, code, fill.company)
     fill.watch.ensure_form_untouched()  # choosing fires `change` too
     return line
 
@@ -116,7 +119,7 @@ def _fill_reason(fill: _Filler, field: Locator, value: PersonValue, reason: str 
     return _("Your text about how this affects you: filled in, please re-read it.")
 
 
-def _choose_country(field: Locator, code: str | None) -> str:
+def _choose_country(field: Locator, code: str | None, company: str) -> str:
     if not code:
         return _("Country of residence: please choose yours.")
     options = field.locator("option")
@@ -133,7 +136,9 @@ def _choose_country(field: Locator, code: str | None) -> str:
         if name.lower() in labels:
             field.select_option(label=options.nth(labels.index(name.lower())).inner_text().strip())
             return _("Country of residence: {country}.").format(country=name)
-    return _("Country of residence: {code} is not in Meta's list — please choose yours.").format(code=code)
+    return _("Country of residence: {code} is not in {company}'s list — please choose yours.").format(
+        code=code, company=company
+    )
 
 
 # How each kind of value goes into its field (values.PERSON_VALUES' `filled`): the line the person reads after.

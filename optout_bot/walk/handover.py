@@ -108,10 +108,11 @@ def submit_name(submit: Locator) -> str:
     return text or _("Submit")
 
 
-def present_form(page: Page, submit: Locator, filled: list[str]) -> str:
+def present_form(page: Page, submit: Locator, filled: list[str], company: str) -> str:
     """Bring the tab to the front, say what was filled, and point at Submit (which we never click).
 
-    Returns the Submit control's name as the page shows it, for the terminal to use the same word.
+    Returns the Submit control's name as the page shows it, for the terminal to use the same word. `company`:
+    whose form it is (platforms.Site.company).
     """
     progress.reach(progress.Stage.HANDED_OVER, progress.Kind.FORM)  # from here on, the form is the person's
     page.bring_to_front()
@@ -128,8 +129,8 @@ def present_form(page: Page, submit: Locator, filled: list[str]) -> str:
         )
         if found
         else _(
-            "optout-bot will not submit for you: Meta's {button} button is at the end of the form; click it "
-            "yourself when everything is right."
+            "optout-bot will not submit for you: {company}'s {button} button is at the end of the form; click "
+            "it yourself when everything is right."
         )
     )
     show_banner(
@@ -141,11 +142,13 @@ def present_form(page: Page, submit: Locator, filled: list[str]) -> str:
             _("What is in the form now:"),
             *(f"• {line}" for line in filled),
             _(
-                "Please check each field, and that the email address is yours: Meta sends its answer there. "
+                "Please check each field, and that the email address is yours: {company} sends its answer there. "
                 "You can change anything."
+            ).format(company=company),
+            where.format(button=button, company=company),
+            _("After your click, optout-bot keeps a screenshot of {company}'s confirmation as your receipt.").format(
+                company=company
             ),
-            where.format(button=button),
-            _("After your click, optout-bot keeps a screenshot of Meta's confirmation as your receipt."),
         ],
     )
     highlight(submit)
@@ -170,7 +173,7 @@ def _show_login_banner(page: Page) -> None:
         page,
         _("optout-bot: please log in to your account in this window."),
         [
-            _("If Meta asks you to confirm it is you (a code, or an approval on your phone), do that here too."),
+            _("If the site asks you to confirm it is you (a code, or an approval on your phone), do that here too."),
             _(
                 "optout-bot never sees or types your password or your codes. It carries on by itself once you are "
                 "logged in."

@@ -114,7 +114,8 @@ def _walk(pw: Playwright, options: RunOptions, ui: Ui, report: RunReport) -> Exi
                 raise  # recorded, receipt handled: a closed tab cannot get here; this is a bug
             # Closed while the banner was being drawn: what the wait would have said of a closed tab.
             submitted = stage is progress.Stage.SUBMITTED
-            raise NotSubmittedError(not_confirmed(Result(Outcome.CLOSED, submitted=submitted), "")) from None
+            company = flow.site.company
+            raise NotSubmittedError(not_confirmed(Result(Outcome.CLOSED, submitted=submitted), "", company)) from None
     finally:
         ui.close()  # the spinner stops before the command line prints how it ended
 

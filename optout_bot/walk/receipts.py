@@ -9,6 +9,7 @@ from playwright.sync_api import Page
 
 from optout_bot.i18n import _
 from optout_bot.paths import make_private, timestamped_file
+from optout_bot.platforms import site_of
 from optout_bot.settings.options import RunOptions
 from optout_bot.ui import Ui
 
@@ -49,5 +50,5 @@ def save_receipt(
             ).format(reason=reason)
         )
         return None
-    ui.say(_(told).format(path=path))
+    ui.say(_(told).format(path=path, company=site_of(options.platform).company))
     return path

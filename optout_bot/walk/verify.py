@@ -26,6 +26,7 @@ One account that fails does not stop the others.
         {
           "account": "pro",
           "platform": "linkedin",
+          "flow": "own",                               # which of its settings ("business-partners": X's other)
           "state": "on",                                # what verify saw: "on", "off"; null: could not look
           "checked_at": "2026-12-20T08:00:12+00:00",   # when (UTC); null: could not look
           "last_seen_off": "2026-11-29T09:15:03+00:00",  # the last time it was seen off before this check
@@ -49,8 +50,8 @@ from typing import TYPE_CHECKING, Any
 from optout_bot.errors import ExitStatus, NotSubmittedError, OptoutError, UsageError
 from optout_bot.i18n import N_, _
 from optout_bot.platforms import platform_name
-from optout_bot.records.ledger import SETTING_OFF, SETTING_ON, Ledger
-from optout_bot.records.status import existing_ledger, fix_command, local_date, utc_iso
+from optout_bot.records.ledger import OWN_FLOW, SETTING_OFF, SETTING_ON, Ledger
+from optout_bot.records.status import existing_ledger, fix_command, in_brackets, local_date, utc_iso
 from optout_bot.settings.config import Config
 from optout_bot.settings.options import BrowserOptions
 from optout_bot.ui import Ui
@@ -97,6 +98,12 @@ class Visit:
     profile: str  # the account's browser profile folder: from the settings, else the account's name
     configured: bool  # listed in the settings file (then `run --account NAME` is enough to find it)
     last_off: datetime | None  # when the ledger last saw it off, before this visit; None: never
+    flow: str = OWN_FLOW  # which of the platform's settings (X: its own, Grok's; "business-partners")
+
+    @property
+    def where(self) -> str:
+        """The platform, and the setting when it is not the platform's own: "X, business-partners"."""
+        return in_brackets(platform_name(self.platform), self.flow)
 
 
 def plan_visits(config: Config, ledger: Ledger | None, account: str | None = None) -> list[Visit]:
@@ -110,7 +117,7 @@ def plan_visits(config: Config, ledger: Ledger | None, account: str | None = Non
         saved = config.account(state.account)
         configured = saved is not None and saved.platform == state.platform
         profile = (saved.profile or saved.name) if saved is not None else state.account
-        visits.append(Visit(state.account, state.platform, profile, configured, state.last_off))
+        visits.append(Visit(state.account, state.platform, profile, configured, state.last_off, state.flow))
     return visits
 
 
@@ -139,8 +146,8 @@ class Seen:
 def verdict(seen: Seen) -> str:
     """One line per account: still off, switched back on (and the command that fixes it), or not checked."""
     visit = seen.visit
-    names = {"account": visit.account, "platform": platform_name(visit.platform)}
-    command = fix_command(visit.account, visit.platform, visit.configured)
+    names = {"account": visit.account, "platform": visit.where}
+    command = fix_command(visit.account, visit.platform, visit.configured, visit.flow)
     if seen.state is None:
         return _(NOT_CHECKED).format(**names, reason=seen.error or "")
     if seen.state == SETTING_OFF:
@@ -184,6 +191,7 @@ def _seen_json(seen: Seen) -> dict[str, Any]:
     return {
         "account": seen.visit.account,
         "platform": seen.visit.platform,
+        "flow": seen.visit.flow,
         "state": seen.state,
         "checked_at": utc_iso(seen.checked_at) if seen.checked_at else None,
         "last_seen_off": utc_iso(seen.visit.last_off) if seen.visit.last_off else None,
@@ -213,8 +221,7 @@ def look_at_settings(
         options = replace(options, headless=True)
     results = []
     for number, visit in enumerate(visits, start=1):
-        platform = platform_name(visit.platform)
-        ui.say(_(VISITING).format(number=number, total=len(visits), account=visit.account, platform=platform))
+        ui.say(_(VISITING).format(number=number, total=len(visits), account=visit.account, platform=visit.where))
         try:
             try:
                 state, url = _look(pw, visit, options, ui)
@@ -227,8 +234,8 @@ def look_at_settings(
             results.append(Seen(visit, None, status=exc.status, error=exc.message))
             continue
         with Ledger.open(ledger_path) as ledger:
-            ledger.record_check(visit.account, visit.platform, state, url)
-            checked_at = ledger.checks(visit.account, visit.platform)[-1].checked_at
+            ledger.record_check(visit.account, visit.platform, state, url, visit.flow)
+            checked_at = ledger.checks(visit.account, visit.platform, visit.flow)[-1].checked_at
         results.append(Seen(visit, state, checked_at=checked_at))
     return results
 
@@ -247,7 +254,7 @@ def _look(pw: Playwright, visit: Visit, options: BrowserOptions, ui: Ui) -> tupl
         raise NotSubmittedError(_(LOGIN_NEEDS_A_WINDOW).format(platform=platform, account=visit.account))
 
     vocabulary = load_vocabulary()
-    flow = load_flow(visit.platform, vocabulary)
+    flow = load_flow(visit.platform, vocabulary, flow=visit.flow)
     if not isinstance(flow, SettingFlow):  # the ledger says it saw a setting there: a flow changed under it
         raise UsageError(f"the flow of {visit.platform} is no longer a setting: optout-bot verify cannot check it")
     options = replace(options, profile=visit.profile)

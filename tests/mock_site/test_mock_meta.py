@@ -6,6 +6,7 @@ makes them do. One browser test walks Instagram's click path, as a person would,
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import socket
@@ -1493,6 +1494,45 @@ def test_only_linkedin_and_x_have_a_setting(site: MockMeta) -> None:
             site.set_setting(wrong, False)
         with pytest.raises(ValueError, match=repr(wrong)):
             site.setting(wrong)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_page_declared_in_pages_yaml_is_served_with_its_title(site: MockMeta, lang: str) -> None:
+    from optout_bot.mock_site.declared import declared_pages
+
+    site.reset(Scenario(lang=lang))
+    for row in declared_pages():
+        page = fetch(site, f"https://{row.host}{row.path}")
+        assert page.status == 200, row.path
+        assert page.by_tag("title")[0].text == html.unescape(strings(lang).texts[row.title]), row.path
+        if row.kind == "form":
+            assert len(page.by_tag("form")) == 1, row.path
+        if row.kind == "setting":
+            assert "__mm.setting(" in page.body, row.path
+        if row.kind == "page":  # a page takes no POST
+            assert fetch(site, f"https://{row.host}{row.path}", form={"x": "1"}).status == 405, row.path
+
+
+@pytest.mark.parametrize(
+    ("row", "mistake"),
+    [
+        ({"kind": "setting"}, "names its 'setting' key"),
+        ({"kind": "setting", "setting": "k", "words": {"saved": "a"}}, "'saved' and 'not_saved'"),
+        ({"kind": "form"}, "names its 'answer' template"),
+        ({"kind": "page", "answer": "wa_confirmation"}, "names its 'answer' template"),
+        ({"template": "no_such_page"}, "no template no_such_page.html"),
+        ({"kind": "menu"}, "Input should be 'page', 'setting' or 'form'"),
+        ({"words": {"on": "x"}}, "Input should be"),  # YAML's `on:` is read as true: the key is state_on
+    ],
+)
+def test_a_mistake_in_a_declared_page_is_named(row: dict[str, Any], mistake: str) -> None:
+    from pydantic import ValidationError
+
+    from optout_bot.mock_site.declared import DeclaredPage
+
+    base = {"host": "x.com", "path": "/settings/new", "template": "x_grok", "title": "x_titles_settings"}
+    with pytest.raises(ValidationError, match=re.escape(mistake)):
+        DeclaredPage.model_validate({**base, **row})
 
 
 def test_the_setting_may_be_given_on_the_command_line() -> None:

@@ -29,10 +29,14 @@ def line_of(path: Path, needle: str) -> int:
 def test_the_bundled_flows_and_words_are_valid() -> None:
     assert check_all() == []
     assert {p.stem for p in bundled_flow_paths()} == {"instagram", "facebook", "facebook-third-party", "whatsapp",
-                                                      "linkedin", "x"}  # fmt: skip
+                                                      "linkedin", "linkedin-objection",
+                                                      "x", "x-business-partners"}  # fmt: skip
     assert bundled_flows("facebook") == ["own", "third-party"]
     assert load_flow("facebook", flow="third-party").flow == "third-party"
     assert [load_flow(p).kind for p in ("whatsapp", "linkedin", "x")] == ["form", "setting", "setting"]
+    assert bundled_flows("x") == ["own", "business-partners"] and bundled_flows("linkedin") == ["own", "objection"]
+    assert load_flow("x", flow="business-partners").kind == "setting"
+    assert load_flow("linkedin", flow="objection").kind == "form"
 
 
 def test_a_flow_may_only_go_to_its_own_platforms_domains(tmp_path: Path) -> None:

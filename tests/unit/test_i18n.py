@@ -14,6 +14,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from optout_bot.bundled import FLOWS_DIR
+from optout_bot.flows.model import Flow
 from optout_bot.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, choose_language
 
 PACKAGE = Path(__file__).resolve().parents[2] / "optout_bot"
@@ -21,13 +23,25 @@ TRANSLATED = [language for language in LANGUAGES if language != "en"]  # English
 
 
 def code_messages() -> set[str]:
-    """Every message the code marks with _(), N_() or ngettext() (the mock Meta site is not ours to translate)."""
+    """Every message the code marks with _(), N_() or ngettext() (the mock Meta site is not ours to translate),
+    and every sentence the flow files say to the person (`looking_for`, `notes`, `after`)."""
     found: set[str] = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
-        str(PACKAGE), method_map=[("mock_site/**.py", "ignore"), ("**.py", "python")]
-    ):
+    code = extract_from_dir(str(PACKAGE), method_map=[("mock_site/**.py", "ignore"), ("**.py", "python")])
+    flows = extract_from_dir(str(FLOWS_DIR), method_map=[("*.yaml", "optout_bot.flows.messages.extract_flow_messages")])
+    for _file, _line, message, _comments, _context in [*code, *flows]:
         found.add(message[0] if isinstance(message, tuple) else message)
     return found
+
+
+def test_the_flow_files_sentences_are_messages_to_translate() -> None:
+    from optout_bot.flows.loader import bundled_flow_paths, load_flow
+
+    said = {text for path in bundled_flow_paths() for text in _sentences(load_flow(path))}
+    assert said and said <= code_messages()
+
+
+def _sentences(flow: Flow) -> list[str]:
+    return [*([flow.looking_for] if flow.looking_for else []), *flow.notes, *flow.after]
 
 
 def catalogue(language: str) -> Catalog:

@@ -330,6 +330,40 @@ def test_setting_states_say_the_latest_state_and_when_it_was_last_seen_off(
     assert eve.last_check is not None and eve.last_check.state == "on"
 
 
+def test_each_of_a_platforms_settings_has_its_own_state_and_checks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """X has two settings (its own flow, Grok; and `--flow business-partners`): what one's runs and checks saw
+    says nothing of the other's (a "still off" the Grok setting was never seen to be)."""
+    with Ledger.open(tmp_path / "ledger.sqlite3") as ledger:
+        at(monkeypatch, "2025-07-01T09:00:00+00:00")
+        finish(ledger, ledger.start_run("ann", "x", False), Outcome.CONFIRMED, "on", "on")  # Grok: left on
+        at(monkeypatch, "2025-07-02T09:00:00+00:00")
+        other = ledger.start_run("ann", "x", False, "business-partners")
+        finish(ledger, other, Outcome.CONFIRMED, "on", "off")
+        at(monkeypatch, "2025-07-03T09:00:00+00:00")
+        ledger.record_check("ann", "x", "on", None, "business-partners")  # switched back on
+        grok, partners = ledger.setting_states()
+        checks = ledger.checks("ann", "x", "business-partners")
+    assert (grok.flow, grok.state, grok.last_off, grok.last_check) == ("own", "on", None, None)
+    assert (partners.flow, partners.state, partners.back_on) == ("business-partners", "on", True)
+    assert partners.last_check == checks[0] and checks[0].flow == "business-partners"
+
+
+def test_the_v4_to_v5_step_gives_every_earlier_check_the_own_flow(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite3"
+    conn = raw(path)
+    ledger_module._migrate(conn, target=4)
+    conn.execute(
+        "INSERT INTO setting_checks (account, platform, checked_at, state, url) "
+        "VALUES ('ann', 'x', '2025-07-01T09:00:00+00:00', 'off', NULL)"
+    )
+    conn.close()
+    with Ledger.open(path) as ledger:
+        (check,) = ledger.checks()
+    assert (check.account, check.platform, check.flow, check.state) == ("ann", "x", "own", "off")
+
+
 # --- The file -------------------------------------------------------------------------------------------------
 
 
@@ -373,7 +407,9 @@ def test_the_api_has_no_place_for_secrets() -> None:
         "id", "account", "platform", "flow", "dry_run", "started_at", "ended_at", "outcome", "exit_code",
         "form_url", "route", "confirmation_text", "receipt_path", "setting_before", "setting_after",
     ]  # fmt: skip
-    assert list(SettingCheck.__dataclass_fields__) == ["id", "account", "platform", "checked_at", "state", "url"]
+    assert list(SettingCheck.__dataclass_fields__) == [
+        "id", "account", "platform", "checked_at", "state", "url", "flow",
+    ]  # fmt: skip
 
 
 # --- Migrations -----------------------------------------------------------------------------------------------
@@ -423,7 +459,7 @@ def test_a_stored_v1_ledger_is_migrated_keeping_its_runs(tmp_path: Path) -> None
         ),
     ]
     conn = raw(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert mode(path) == 0o600
@@ -478,7 +514,7 @@ def test_a_stored_v2_ledger_is_migrated_keeping_its_runs(tmp_path: Path) -> None
     # Every run before version 3 walked the own-information form; none of them read a setting.
     assert {(r.flow, r.setting_before, r.setting_after) for r in records} == {("own", None, None)}
     conn = raw(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     with Ledger.open(path) as ledger:
         confirmed = ledger.confirmed("personal", "instagram")
@@ -496,7 +532,7 @@ def test_the_v2_to_v3_step_adds_the_columns_and_the_checks_table(tmp_path: Path)
     assert columns["flow"] == ("TEXT", 1, "'own'")
     assert columns["setting_before"] == columns["setting_after"] == ("TEXT", 0, None)
     checks = [row[1] for row in conn.execute("PRAGMA table_info(setting_checks)")]
-    assert checks == ["id", "account", "platform", "checked_at", "state", "url"]
+    assert checks == ["id", "account", "platform", "checked_at", "state", "url", "flow"]  # flow: the v4 to v5 step
     assert "setting_checks_by_account" in [row[1] for row in conn.execute("PRAGMA index_list(setting_checks)")]
 
 

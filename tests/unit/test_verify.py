@@ -37,13 +37,19 @@ def ledger_path(tmp_path: Path) -> Path:
 
 
 def setting_run(
-    ledger: Ledger, account: str, platform: str, before: str, after: str | None, dry_run: bool = False
+    ledger: Ledger,
+    account: str,
+    platform: str,
+    before: str,
+    after: str | None,
+    dry_run: bool = False,
+    flow: str = "own",
 ) -> None:
     """A run of a setting's flow, as the runner records it."""
     outcome = Outcome.DRY_RUN_READY if dry_run else Outcome.CONFIRMED if after == "off" else Outcome.NOT_SUBMITTED
     status = outcome.exit_status
     assert status is not None
-    run_id = ledger.start_run(account, platform, dry_run)
+    run_id = ledger.start_run(account, platform, dry_run, flow)
     url = LINKEDIN if platform == "linkedin" else X_SETTING
     ledger.finish_run(run_id, outcome, int(status), url, "r", None, None, setting_before=before, setting_after=after)
 
@@ -95,6 +101,26 @@ def test_every_account_whose_setting_was_seen_is_visited_in_its_own_profile(
     ]
     assert only_pro == [visits[1]] and nobody == []
     assert plan_visits(config, None) == []
+
+
+def test_each_of_a_platforms_settings_is_a_visit_of_its_own_and_says_which(
+    ledger_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """X has two settings (Grok's, its own flow; "Data sharing with business partners", `--flow
+    business-partners`): verify looks at each, names it, and says how to switch that one off."""
+    config = Config(accounts=(Account(name="tweets", platform="x"),))
+    at(monkeypatch, JUNE_1)
+    with Ledger.open(ledger_path) as ledger:
+        setting_run(ledger, "tweets", "x", "on", "off")
+        setting_run(ledger, "tweets", "x", "on", "off", flow="business-partners")
+        visits = plan_visits(config, ledger)
+    grok, partners = visits
+    assert (grok.flow, partners.flow) == ("own", "business-partners")
+    assert partners.last_off == JUNE_1
+    assert verdict(Seen(partners, "on")) == (
+        "tweets (X, business-partners): SWITCHED BACK ON — it was off on 2025-06-01. "
+        "Switch it off yourself: optout-bot run --account tweets --flow business-partners"
+    )
 
 
 def test_looking_for_what_to_verify_creates_no_ledger(ledger_path: Path) -> None:
@@ -172,6 +198,7 @@ def test_json_has_the_documented_shape() -> None:
             {
                 "account": "pro",
                 "platform": "linkedin",
+                "flow": "own",
                 "state": "on",
                 "checked_at": "2025-07-01T08:00:00+00:00",
                 "last_seen_off": "2025-06-01T09:00:00+00:00",
@@ -182,6 +209,7 @@ def test_json_has_the_documented_shape() -> None:
             {
                 "account": "tweets",
                 "platform": "x",
+                "flow": "own",
                 "state": None,
                 "checked_at": None,
                 "last_seen_off": None,

@@ -11,7 +11,7 @@ from playwright.sync_api import Locator, Page
 from optout_bot import progress
 from optout_bot.domains import without_query
 from optout_bot.errors import ExitStatus, NotRecognisedError, NotSubmittedError, OptoutError, RefusedError
-from optout_bot.flows import Vocabulary
+from optout_bot.flows import Vocabulary, load_flow
 from optout_bot.flows.model import FormFlow
 from optout_bot.i18n import N_, _, ngettext
 from optout_bot.platforms import platform_name, site_of
@@ -45,10 +45,9 @@ class FormPlace:
     def walk(self, walk: WalkContext, options: RunOptions, report: RunReport) -> ExitStatus:
         flow, vocabulary, ui = self.flow, walk.vocabulary, walk.ui
         page, walker = walk.page, walk.walker
-        for note in _FORM_NOTES.get((options.platform, options.flow), ()):
-            ui.say(_(note))
-        looking_for = _LOOKING_FOR.get((options.platform, options.flow), _LOOKING_FOR_OWN)
-        ui.say(_(looking_for).format(platform=platform_name(options.platform)))
+        for note in flow.notes:  # the flow file's words, translated by the catalogue (flows/messages.py)
+            ui.say(_(note).format(platform=platform_name(options.platform)))
+        ui.say(_(flow.looking_for or _LOOKING_FOR).format(platform=platform_name(options.platform)))
         try:
             form = walker.find_form(flow.form)
         except FormNotFound as missing:
@@ -65,16 +64,16 @@ class FormPlace:
             folder = save_diagnostic(page, options.platform, missing.trail, options.values.email)
             raise NotRecognisedError(
                 _(
-                    "optout-bot did not recognise Meta's pages (they may have changed); nothing was filled. "
+                    "optout-bot did not recognise {company}'s pages (they may have changed); nothing was filled. "
                     "A diagnostic without your personal data is in {folder} — please attach it to a report."
-                ).format(folder=folder)
+                ).format(company=flow.site.company, folder=folder)
             ) from None
         ui.step(
             _("Found the form at {address} (route: {route}).").format(address=without_query(form.url), route=form.route)
         )
         report.form_url, report.route = form.url, form.route
         walker.show_filling()
-        filled = fill_form(form, options.values, ui, walker)
+        filled = fill_form(form, options.values, ui, walker, flow.site.company)
         for line in filled:
             ui.step(line)
         if options.dry_run:
@@ -83,7 +82,7 @@ class FormPlace:
         # must go through.
         walker.hand_over()
         watch = PersonWatch(page, vocabulary.pattern_any(flow.confirmation))  # before the banner: no click is missed
-        button = present_form(page, form.submit, filled)
+        button = present_form(page, form.submit, filled, flow.site.company)
         code_prompt = _code_prompt(page, flow, vocabulary)
         return _wait_for_person(page, options, watch, form, code_prompt, button, ui, report)
 
@@ -92,28 +91,7 @@ class FormPlace:
         _what_remains(options, ui)
 
 
-_LOOKING_FOR_OWN = N_("Looking for Meta's objection form on {platform}…")
-_LOOKING_FOR = {
-    ("facebook", "third-party"): N_("Looking for Meta's form for information about you that others shared…"),
-    ("whatsapp", "own"): N_("Looking for WhatsApp's objection form…"),
-}
-# Said before the walk, so the person knows what the form is for and what is left to them.
-_FORM_NOTES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("whatsapp", "own"): (
-        N_(
-            "WhatsApp offers no form aimed at AI training: this is its general form to object to how it "
-            "processes your data. optout-bot fills in your email and phone number; say in the message that you "
-            "object to the use of your data for AI."
-        ),
-    ),
-    ("facebook", "third-party"): (
-        N_(
-            "This form is about information on you that other people shared, or that Meta got from other "
-            "websites. optout-bot chooses to object, fills in your name, email and country; the evidence it "
-            "asks for (the prompts, a screenshot) is yours to give."
-        ),
-    ),
-}
+_LOOKING_FOR = N_("Looking for the objection form on {platform}…")  # unless the flow file says (looking_for)
 
 
 def _dry_run_done(walker: Walker, options: RunOptions, ui: Ui, report: RunReport) -> ExitStatus:
@@ -155,60 +133,65 @@ def _wait_for_person(
             "Your form is ready in the browser. Please check it, then click {button} yourself — optout-bot will not."
         ).format(button=button)
     )
-    ui.activity(_("Waiting up to {duration} for Meta's confirmation…").format(duration=waited))
+    site = site_of(options.platform)
+    company = site.company
+    ui.activity(_("Waiting up to {duration} for {company}'s confirmation…").format(duration=waited, company=company))
 
     def on_code(page: Page) -> None:
-        ui.say(_("Meta sent you a code by email. Type it in the browser and confirm; optout-bot keeps waiting."))
+        ui.say(
+            _(
+                "{company} sent you a code by email. Type it in the browser and confirm; optout-bot keeps waiting."
+            ).format(company=company)
+        )
         ask_for_code(page)
-        ui.activity(_("Waiting for Meta's confirmation…"))
+        ui.activity(_("Waiting for {company}'s confirmation…").format(company=company))
 
-    site = site_of(options.platform)
     controls = form.submit.or_(form.email)
     result = await_person(watch, controls, code_prompt, site, options.browser.timeouts.user, on_code)
     if result.outcome is not Outcome.CONFIRMED:
-        raise NotSubmittedError(not_confirmed(result, waited))
+        raise NotSubmittedError(not_confirmed(result, waited, company))
     report.confirmation_text = result.confirmation
     report.record_outcome(ExitStatus.SUCCESS)  # in the ledger before the receipt, which may fail
     progress.reach(progress.Stage.CONFIRMED)
-    ui.success(_("Meta confirmed your objection: “{confirmation}”").format(confirmation=result.confirmation))
-    told = N_("Receipt (a screenshot of Meta's confirmation): {path}")
+    ui.success(
+        _("{company} confirmed your objection: “{confirmation}”").format(
+            company=company, confirmation=result.confirmation
+        )
+    )
+    told = N_("Receipt (a screenshot of {company}'s confirmation): {path}")
     report.receipt = save_receipt(page, options, ui, "confirmation", told)
     return ExitStatus.SUCCESS
 
 
-def not_confirmed(result: Result, waited: str) -> str:
-    """Why the wait ended without Meta's confirmation, saying exactly what the tool saw of the form."""
+def not_confirmed(result: Result, waited: str, company: str) -> str:
+    """Why the wait ended without the platform's confirmation, saying exactly what the tool saw of the form."""
     if result.submitted and result.outcome is Outcome.CLOSED:
         return _(
-            "the tab was closed after your form was sent, before optout-bot saw Meta's confirmation: check your "
-            "email for Meta's answer, and run optout-bot again if none comes."
-        )
+            "the tab was closed after your form was sent, before optout-bot saw {company}'s confirmation: check "
+            "your email for {company}'s answer, and run optout-bot again if none comes."
+        ).format(company=company)
     if result.submitted:
         return _(
-            "your form was sent, but optout-bot saw no confirmation from Meta after {duration}: check your email "
-            "for Meta's answer, and run optout-bot again if none comes."
-        ).format(duration=waited)
+            "your form was sent, but optout-bot saw no confirmation from {company} after {duration}: check your "
+            "email for {company}'s answer, and run optout-bot again if none comes."
+        ).format(company=company, duration=waited)
     if result.outcome is Outcome.CLOSED:
         return _(
-            "the tab was closed before Meta confirmed anything: your objection was not sent. "
+            "the tab was closed before {company} confirmed anything: your objection was not sent. "
             "Run optout-bot again when you are ready."
-        )
+        ).format(company=company)
     return _(
-        "no confirmation from Meta after {duration}: your objection was probably not sent. "
+        "no confirmation from {company} after {duration}: your objection was probably not sent. "
         "Run optout-bot again when you have time (or raise --user-timeout)."
-    ).format(duration=waited)
+    ).format(company=company, duration=waited)
 
 
 def _what_remains(options: RunOptions, ui: Ui) -> None:
-    """After Meta's confirmation: what Meta will still do, what the person may still have to do, the proof."""
+    """After the platform's confirmation: what it will still do (the flow file's `after`), what the person may
+    still have to do, the proof."""
     ui.say(_("What happens next:"))
-    ui.step(_("Meta will also email you a confirmation; keep it with your receipt."))
-    ui.step(
-        _(
-            "This objection covers the accounts linked in the same Accounts Center; an account not linked there "
-            "needs its own objection (optout-bot run --account NAME)."
-        )
-    )
+    for step in load_flow(options.platform, flow=options.flow).after:
+        ui.step(_(step).format(platform=platform_name(options.platform)))
     others = _other_accounts_to_do(options)
     if others:
         names = ", ".join(f"{name} ({platform_name(platform)})" for name, platform in others)

@@ -1,0 +1,32 @@
+"""The sentences a flow file says to the person (`looking_for`, `notes`, `after`), for the message catalogue.
+
+A flow file writes them in English, as the code writes its messages; the catalogue translates them like any
+other. This is Babel's extractor for flow files: `scripts/i18n` (pybabel extract -F scripts/babel.cfg) and
+tests/test_i18n.py run it over `flows/*.yaml`, so a sentence added to a flow is one to translate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Mapping
+from typing import IO, Any
+
+import yaml
+
+MESSAGE_FIELDS = ("looking_for", "notes", "after")  # flows/model.Flow's fields the person reads
+
+
+def extract_flow_messages(
+    fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: Collection[str], options: Mapping[str, Any]
+) -> Iterator[tuple[int, str, str, list[str]]]:
+    """Babel's extraction method: (line, function, message, comments) for each sentence of a flow file. A word
+    file (flows/words/*.yaml) or a file that is no flow has none."""
+    root = yaml.compose(fileobj.read().decode("utf-8"))
+    if not isinstance(root, yaml.MappingNode):
+        return
+    for key, value in root.value:
+        if key.value not in MESSAGE_FIELDS:
+            continue
+        nodes = value.value if isinstance(value, yaml.SequenceNode) else [value]
+        for node in nodes:
+            if isinstance(node, yaml.ScalarNode) and node.value:
+                yield node.start_mark.line + 1, "_", node.value, [f"flow file: {key.value}"]
