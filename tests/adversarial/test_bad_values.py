@@ -25,7 +25,7 @@ BAD_VALUES = {
     "email with a bidi override": ("--email", "jane\u202e@example.com"),
     "email with a control character": ("--email", "jane\x07@example.com"),
     "email of 100,000 characters": ("--email", "j" * 100_000 + "@example.com"),
-    "name with a bidi isolate": ("--name", "Jane \u2066Doe"),
+    "name with a bidi isolate": ("--full-name", "Jane \u2066Doe"),
     "phone with an escape": ("--phone", "+33 6 12 34\x1b 56 78"),
     "reason with a control character": ("--reason", "mine\x1b[2J"),
     "reason with a bidi override": ("--reason", "my photos \u202eare mine"),
