@@ -24,7 +24,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from optout_bot.domains import host_of, is_site_url, resolve_link
 from optout_bot.errors import FormTamperedError, RefusedError
-from optout_bot.explore import EXPLORED_ROUTE, Explorer, goal_words, place_by_meaning
+from optout_bot.explore import EXPLORED_ROUTE, Explorer, goal_words, place_by_meaning, place_shape
 from optout_bot.flows import Flow, Route, Target, Vocabulary
 from optout_bot.flows.model import ClickStep, FormSpec, GotoStep, Step
 from optout_bot.guard import PageGuard
@@ -34,7 +34,7 @@ from optout_bot.network import raise_if_no_connection
 from optout_bot.options import Timeouts
 from optout_bot.safety import click_safely, refuse_unsafe_click
 from optout_bot.scrub import scrub_text
-from optout_bot.settle import FIRST_LOOK_MS, QUIET_MS, Settling
+from optout_bot.settle import LOOK_MS, QUIET_MS, Settling
 from optout_bot.targets import describe, locate
 from optout_bot.ui import Ui
 
@@ -200,7 +200,10 @@ class Walker:
         self.interruptions = Interruptions(page, flow, vocabulary, ui, timeouts, on_login_needed)
         self.settling = Settling(page)  # tells a control that is not coming from one that is late
         # The place the routes lead to (the form, the setting's page) is known by its heading.
-        self._form_heading = page.get_by_role("heading", name=vocabulary.pattern_any(flow.headings)).first
+        self._place_shape = place_shape(page, flow)  # its fields: the page is judged by meaning when they appear
+        self._judged_page: int | None = None  # the navigation (see _navigations) whose page was judged so
+        headings = page.get_by_role("heading", name=vocabulary.pattern_any(flow.headings))
+        self._form_heading = headings.filter(visible=True).first
         wrong_form = flow.form.wrong_form if flow.form is not None else []
         self._wrong_form = (
             page.get_by_text(vocabulary.pattern_any(wrong_form)).filter(visible=True).first if wrong_form else None
@@ -278,10 +281,13 @@ class Walker:
         """Wait for the first of: `target`, the form (or another form), an interruption. Returns which.
 
         Interruptions (cookie wall, login, "not available") are dealt with on the spot and the wait starts
-        again, so the walk resumes where it stopped: "target", "form", "wrong_form" or "timeout". Once the
-        page has settled (settle.py) without any of them, it is "missing" at once — unless the place is
-        recognised by meaning ("form") — rather than after the whole timeout (`decide_when_settled`; not while
-        the person logs in).
+        again, so the walk resumes where it stopped: "target", "form", "wrong_form" or "timeout". With
+        `decide_when_settled` (not while the person logs in), the same wait also ends:
+        - when the place's fields appear (the form's email field or question, the setting's switch): the page is
+          then judged once by meaning, and is "form" if its heading says so in other words (explore.py);
+        - when the page has settled (settle.py) without any of the above: it is judged by meaning again, and is
+          "missing" if it is not the place — at once, rather than after the whole timeout.
+        No first look of a fixed length: a page that has settled already is decided on at once.
         """
         watched = self._form_heading.or_(self.interruptions.visible())
         if self._wrong_form is not None:
@@ -289,7 +295,7 @@ class Walker:
         if target is not None:
             watched = target.or_(watched)
         deadline = time.monotonic() + timeout_ms / 1000
-        look_ms = FIRST_LOOK_MS if decide_when_settled else timeout_ms
+        look_ms = LOOK_MS if decide_when_settled else timeout_ms
         look_again = False  # a look while the page settles: its address was read just before, its document may be
         while True:  # half-born (a redirect committing), and the login banner needs one
             self.ensure_on_site()
@@ -297,26 +303,29 @@ class Walker:
             if not look_again and self.interruptions.handle_login_address():
                 deadline = time.monotonic() + timeout_ms / 1000  # the person may have taken minutes
                 continue
-            look_again = False
+            look_again = True
             remaining = (deadline - time.monotonic()) * 1000
             try:
-                watched.first.wait_for(state="visible", timeout=max(min(remaining, look_ms), 1))
+                self._waited(watched, decide_when_settled).wait_for(
+                    state="attached", timeout=max(min(remaining, look_ms), 1)
+                )
             except PlaywrightTimeout:
                 self.ensure_on_site()
                 if remaining <= look_ms:
                     return "timeout"
-                quiet = self.settling.quiet_for()  # paid only when nothing watched came at once
-                if quiet < QUIET_MS:
-                    look_ms, look_again = self.settling.next_look_ms(quiet), True
-                    continue
-                if self.interruptions.handle_login_address():
-                    continue
-                if watched.first.is_visible():  # came meanwhile (a loaded machine answers short waits late)
-                    continue
-                return "form" if self._place_by_meaning() else "missing"
+                # The mark could not be set (see settle.py): the page is asked by hand, paid on this slow path only.
+                if decide_when_settled and self.settling.quiet_for() >= QUIET_MS:
+                    if watched.filter(visible=True).count():  # came meanwhile (a loaded machine answers late)
+                        continue
+                    found = self._decide_on_settled_page()
+                    if found is not None:
+                        return found
+                    look_again = False  # the person logged in: look at the page they came back to
+                continue
             self.ensure_on_site()
             if self.interruptions.handle():
                 deadline = time.monotonic() + timeout_ms / 1000
+                look_again = False
                 continue
             if target is not None and target.is_visible():
                 return "target"
@@ -324,7 +333,35 @@ class Walker:
                 return "wrong_form"
             if self._form_heading.is_visible():
                 return "form"
-            # What appeared is gone again (a dialog closed, the page moved on): look again.
+            if not decide_when_settled:
+                continue  # what appeared is gone again (a dialog closed, the page moved on): look again
+            if self.settling.settled():
+                found = self._decide_on_settled_page()
+                if found is not None:
+                    return found
+                look_again = False  # the person logged in: look at the page they came back to
+            elif self._judged_page != self._navigations:  # the place's fields appeared: is it the place?
+                self._judged_page = self._navigations
+                if self._place_by_meaning():
+                    return "form"
+
+    def _waited(self, watched: Locator, decide_when_settled: bool) -> Locator:
+        """What ends a wait: anything watched, visible; and, deciding when settled, the mark of a settled page
+        and (once per page) the place's fields. The first of them in the page: one wait, answered by the browser."""
+        waited = watched.filter(visible=True)
+        if decide_when_settled:
+            waited = waited.or_(self.settling.marked)
+            if self._judged_page != self._navigations:
+                waited = waited.or_(self._place_shape)
+        return waited.first
+
+    def _decide_on_settled_page(self) -> str | None:
+        """The page has settled and shows nothing watched: "form" if it is the place by meaning, else "missing";
+        None when the person was asked to log in (the walk looks again)."""
+        if self.interruptions.handle_login_address():
+            return None
+        self._judged_page = self._navigations
+        return "form" if self._place_by_meaning() else "missing"
 
     def _place_by_meaning(self) -> bool:
         """The settled page is the place when its shape fits and a heading says so in other words (explore.py)."""
