@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
@@ -202,6 +202,7 @@ class Walker:
         # The place the routes lead to (the form, the setting's page) is known by its heading.
         self._place_shape = place_shape(page, flow)  # its fields: the page is judged by meaning when they appear
         self._judged_page: int | None = None  # the navigation (see _navigations) whose page was judged so
+        self._clicked_page: int | None = None  # the navigation whose page the walk last clicked on
         headings = page.get_by_role("heading", name=vocabulary.pattern_any(flow.headings))
         self._form_heading = headings.filter(visible=True).first
         wrong_form = flow.form.wrong_form if flow.form is not None else []
@@ -401,7 +402,12 @@ class Walker:
     def _find(self, recognise: Callable[[Route], Found]) -> Found:
         total = len(self.flow.routes)
         first_missing: tuple[Route, int, str] | None = None  # where the first route lost its way, to explore from
+        lost: list[tuple[Route, tuple[Step, ...]]] = []  # each failed route and its steps up to the missing control
         for number, route in enumerate(self.flow.routes, start=1):
+            same_way = next((failed for failed, steps in lost if tuple(route.steps[: len(steps)]) == steps), None)
+            if same_way is not None:  # the same pages, the same missing control: it would fail the same way
+                self._record(route, "follow the route", f"skipped: it begins as {same_way.id}, which failed")
+                continue
             if number > 1:
                 self.ui.say(
                     _("That way did not work; trying another ({number}/{total})…").format(number=number, total=total)
@@ -412,8 +418,10 @@ class Walker:
             except RouteFailed as failure:
                 self._record(route, failure.step, f"failed: {failure.reason}")
                 logger.info("route {} failed at {}: {}", route.id, failure.step, failure.reason)
-                if failure.missing_at is not None and first_missing is None:
-                    first_missing = (route, failure.missing_at, self.page.url)
+                if failure.missing_at is not None:
+                    lost.append((route, tuple(route.steps[: failure.missing_at + 1])))
+                    if first_missing is None:
+                        first_missing = (route, failure.missing_at, self.page.url)
         # The routes, tried first, are the strong hints; the page's own links are the safety net.
         if first_missing is not None:
             found = self._explore(*first_missing, recognise)
@@ -476,6 +484,9 @@ class Walker:
         label = f"goto {step.goto}"
         if not is_site_url(step.goto, self.site):  # `--from-link`, or a flow: read as the browser reads it
             self._refuse_off_site(step.goto)
+        if self._on_untouched(step.goto):
+            self._record(route, label, "ok (already there, and nothing clicked on it)")
+            return
         try:
             self.page.goto(step.goto, wait_until="domcontentloaded", timeout=Timeouts.ms(self.timeouts.step))
         except PlaywrightTimeout:
@@ -487,6 +498,11 @@ class Walker:
             raise RouteFailed(label, f"the page could not be opened ({_first_line(exc)})") from None
         self.ensure_on_site()
         self._record(route, label, "ok")
+
+    def _on_untouched(self, url: str) -> bool:
+        """Whether the tab shows `url` as it loaded, the walk having clicked nothing on it (another route lost its
+        way there): opening it again would show the same page, a page load later."""
+        return urldefrag(self.page.url).url == urldefrag(url).url and self._clicked_page != self._navigations
 
     def _click(self, route: Route, step: ClickStep, index: int = 0) -> str:
         label = f"click {describe(step.click)}"
@@ -502,6 +518,7 @@ class Walker:
         if found in ("form", "wrong_form"):
             self._record(route, label, "skipped: a form is already here")
             return "form"
+        self._clicked_page = self._navigations
         try:
             click_safely(target, Timeouts.ms(self.timeouts.step), self.site, self.interruptions.never_clicked)
         except PlaywrightError as exc:
