@@ -502,7 +502,8 @@ class Walker:
     def _on_untouched(self, url: str) -> bool:
         """Whether the tab shows `url` as it loaded, the walk having clicked nothing on it (another route lost its
         way there): opening it again would show the same page, a page load later."""
-        return urldefrag(self.page.url).url == urldefrag(url).url and self._clicked_page != self._navigations
+        walked = self._navigations > 0  # the walk loaded it: not a page the tab showed before the walk began
+        return walked and urldefrag(self.page.url).url == urldefrag(url).url and self._clicked_page != self._navigations
 
     def _click(self, route: Route, step: ClickStep, index: int = 0) -> str:
         label = f"click {describe(step.click)}"
