@@ -66,26 +66,37 @@ def refuse_unsafe_click(target: Locator, site: Site, never: Locator | None = Non
     click answers a cookie wall (see _submits_the_objection).
     """
     page = target.page
-    if never is not None and _touches(target, never):
+    submitter = target.and_(page.locator(_SENDS_A_FORM))
+    risky = submitter if never is None else submitter.or_(_touching(target, never))
+    # The usual answer, "neither", in one question to the browser; either one is then told apart below.
+    if not risky.count():
+        _refuse_unsafe_links(target, page.url, site)
+        return
+    if never is not None and _touching(target, never).count():
         raise RefusedError(
             _(
                 "a flow step pointed at the control only you may use (the form's Submit or the setting's switch); "
                 "optout-bot never submits or switches, so it stopped. Please report this flow problem."
             )
         )
-    if target.and_(page.locator(_SENDS_A_FORM)).count() and _submits_the_objection(target, never, consent):
+    if submitter.count() and _submits_the_objection(target, never, consent):
         raise RefusedError(
             _(
                 "a flow step pointed at a control that would submit a form; optout-bot never submits, so it "
                 "stopped. Please report this flow problem."
             )
         )
+    _refuse_unsafe_links(target, page.url, site)
+
+
+def _refuse_unsafe_links(target: Locator, base: str, site: Site) -> None:
+    """RefusedError if the link the click would follow, or a link inside the element, leaves the site."""
     # The link around the element if there is one, else the element itself (no href): the first in document
     # order, so one question to the browser, which never waits.
-    _refuse_unsafe_link(target.locator(_ITS_LINK).or_(target).first.get_attribute("href"), page.url, site)
+    _refuse_unsafe_link(target.locator(_ITS_LINK).or_(target).first.get_attribute("href"), base, site)
     inside = target.locator(_LINKS_INSIDE)
     for index in range(inside.count()):
-        _refuse_unsafe_link(inside.nth(index).get_attribute("href"), page.url, site)
+        _refuse_unsafe_link(inside.nth(index).get_attribute("href"), base, site)
 
 
 def _refuse_unsafe_link(href: str | None, base: str, site: Site) -> None:
@@ -112,11 +123,11 @@ def _refuse_unsafe_link(href: str | None, base: str, site: Site) -> None:
     )
 
 
-def _touches(target: Locator, never: Locator) -> bool:
-    """Whether `target` is one of `never`, is inside one, or contains one: one question to the browser."""
+def _touching(target: Locator, never: Locator) -> Locator:
+    """`target` if it is one of `never`, is inside one, or contains one (what it touches of them, to count)."""
     inside = target.locator(_SELF_AND_ANCESTORS).and_(never)
     around = never.locator(_SELF_AND_ANCESTORS).and_(target)
-    return inside.or_(around).count() > 0
+    return inside.or_(around)
 
 
 def _submits_the_objection(target: Locator, never: Locator | None, consent: bool) -> bool:

@@ -256,6 +256,11 @@ _SHAPES = {
 }
 
 
+def place_shape(page: Page, flow: Flow) -> Locator:
+    """The fields the flow's place is made of (see _SHAPES), shown or not: a page without them is not the place."""
+    return page.locator(_SHAPES[flow.kind])
+
+
 def place_by_meaning(page: Page, flow: Flow, vocabulary: Vocabulary) -> str | None:
     """The heading by which this page is recognised as the flow's place (its shape fits and a visible heading
     says one of the place's heading words, conjugated or reworded as it may be), or None."""

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
@@ -32,10 +32,10 @@ from optout_bot.promises.guard import PageGuard
 from optout_bot.promises.scrub import scrub_text
 from optout_bot.settings.options import Timeouts
 from optout_bot.ui import Ui
-from optout_bot.walk.explore import EXPLORED_ROUTE, Explorer, goal_words, place_by_meaning
+from optout_bot.walk.explore import EXPLORED_ROUTE, Explorer, goal_words, place_by_meaning, place_shape
 from optout_bot.walk.network import raise_if_no_connection
 from optout_bot.walk.obstacles import Interruptions, LoginPrompt
-from optout_bot.walk.settle import FIRST_LOOK_MS, QUIET_MS, Settling
+from optout_bot.walk.settle import LOOK_MS, QUIET_MS, Settling
 from optout_bot.walk.targets import describe, locate
 
 # The route `run --from-link` puts first: the link from Meta's email.
@@ -200,7 +200,11 @@ class Walker:
         self.interruptions = Interruptions(page, flow, vocabulary, ui, timeouts, on_login_needed)
         self.settling = Settling(page)  # tells a control that is not coming from one that is late
         # The place the routes lead to (the form, the setting's page) is known by its heading.
-        self._form_heading = page.get_by_role("heading", name=vocabulary.pattern_any(flow.headings)).first
+        self._place_shape = place_shape(page, flow)  # its fields: the page is judged by meaning when they appear
+        self._judged_page: int | None = None  # the navigation (see _navigations) whose page was judged so
+        self._clicked_page: int | None = None  # the navigation whose page the walk last clicked on
+        headings = page.get_by_role("heading", name=vocabulary.pattern_any(flow.headings))
+        self._form_heading = headings.filter(visible=True).first
         wrong_form = flow.wrong_form
         self._wrong_form = (
             page.get_by_text(vocabulary.pattern_any(wrong_form)).filter(visible=True).first if wrong_form else None
@@ -278,10 +282,13 @@ class Walker:
         """Wait for the first of: `target`, the form (or another form), an interruption. Returns which.
 
         Interruptions (cookie wall, login, "not available") are dealt with on the spot and the wait starts
-        again, so the walk resumes where it stopped: "target", "form", "wrong_form" or "timeout". Once the
-        page has settled (settle.py) without any of them, it is "missing" at once — unless the place is
-        recognised by meaning ("form") — rather than after the whole timeout (`decide_when_settled`; not while
-        the person logs in).
+        again, so the walk resumes where it stopped: "target", "form", "wrong_form" or "timeout". With
+        `decide_when_settled` (not while the person logs in), the same wait also ends:
+        - when the place's fields appear (the form's email field or question, the setting's switch): the page is
+          then judged once by meaning, and is "form" if its heading says so in other words (explore.py);
+        - when the page has settled (settle.py) without any of the above: it is judged by meaning again, and is
+          "missing" if it is not the place — at once, rather than after the whole timeout.
+        No first look of a fixed length: a page that has settled already is decided on at once.
         """
         watched = self._form_heading.or_(self.interruptions.visible())
         if self._wrong_form is not None:
@@ -289,7 +296,7 @@ class Walker:
         if target is not None:
             watched = target.or_(watched)
         deadline = time.monotonic() + timeout_ms / 1000
-        look_ms = FIRST_LOOK_MS if decide_when_settled else timeout_ms
+        look_ms = LOOK_MS if decide_when_settled else timeout_ms
         look_again = False  # a look while the page settles: its address was read just before, its document may be
         while True:  # half-born (a redirect committing), and the login banner needs one
             self.ensure_on_site()
@@ -297,26 +304,29 @@ class Walker:
             if not look_again and self.interruptions.handle_login_address():
                 deadline = time.monotonic() + timeout_ms / 1000  # the person may have taken minutes
                 continue
-            look_again = False
+            look_again = True
             remaining = (deadline - time.monotonic()) * 1000
             try:
-                watched.first.wait_for(state="visible", timeout=max(min(remaining, look_ms), 1))
+                self._waited(watched, decide_when_settled).wait_for(
+                    state="attached", timeout=max(min(remaining, look_ms), 1)
+                )
             except PlaywrightTimeout:
                 self.ensure_on_site()
                 if remaining <= look_ms:
                     return "timeout"
-                quiet = self.settling.quiet_for()  # paid only when nothing watched came at once
-                if quiet < QUIET_MS:
-                    look_ms, look_again = self.settling.next_look_ms(quiet), True
-                    continue
-                if self.interruptions.handle_login_address():
-                    continue
-                if watched.first.is_visible():  # came meanwhile (a loaded machine answers short waits late)
-                    continue
-                return "form" if self._place_by_meaning() else "missing"
+                # The mark could not be set (see settle.py): the page is asked by hand, paid on this slow path only.
+                if decide_when_settled and self.settling.quiet_for() >= QUIET_MS:
+                    if watched.filter(visible=True).count():  # came meanwhile (a loaded machine answers late)
+                        continue
+                    found = self._decide_on_settled_page()
+                    if found is not None:
+                        return found
+                    look_again = False  # the person logged in: look at the page they came back to
+                continue
             self.ensure_on_site()
             if self.interruptions.handle():
                 deadline = time.monotonic() + timeout_ms / 1000
+                look_again = False
                 continue
             if target is not None and target.is_visible():
                 return "target"
@@ -324,7 +334,35 @@ class Walker:
                 return "wrong_form"
             if self._form_heading.is_visible():
                 return "form"
-            # What appeared is gone again (a dialog closed, the page moved on): look again.
+            if not decide_when_settled:
+                continue  # what appeared is gone again (a dialog closed, the page moved on): look again
+            if self.settling.settled():
+                found = self._decide_on_settled_page()
+                if found is not None:
+                    return found
+                look_again = False  # the person logged in: look at the page they came back to
+            elif self._judged_page != self._navigations:  # the place's fields appeared: is it the place?
+                self._judged_page = self._navigations
+                if self._place_by_meaning():
+                    return "form"
+
+    def _waited(self, watched: Locator, decide_when_settled: bool) -> Locator:
+        """What ends a wait: anything watched, visible; and, deciding when settled, the mark of a settled page
+        and (once per page) the place's fields. The first of them in the page: one wait, answered by the browser."""
+        waited = watched.filter(visible=True)
+        if decide_when_settled:
+            waited = waited.or_(self.settling.marked)
+            if self._judged_page != self._navigations:
+                waited = waited.or_(self._place_shape)
+        return waited.first
+
+    def _decide_on_settled_page(self) -> str | None:
+        """The page has settled and shows nothing watched: "form" if it is the place by meaning, else "missing";
+        None when the person was asked to log in (the walk looks again)."""
+        if self.interruptions.handle_login_address():
+            return None
+        self._judged_page = self._navigations
+        return "form" if self._place_by_meaning() else "missing"
 
     def _place_by_meaning(self) -> bool:
         """The settled page is the place when its shape fits and a heading says so in other words (explore.py)."""
@@ -374,7 +412,12 @@ class Walker:
     def _find(self, recognise: Callable[[Route], Found]) -> Found:
         total = len(self.flow.routes)
         first_missing: tuple[Route, int, str] | None = None  # where the first route lost its way, to explore from
+        lost: list[tuple[Route, tuple[Step, ...]]] = []  # each failed route and its steps up to the missing control
         for number, route in enumerate(self.flow.routes, start=1):
+            same_way = next((failed for failed, steps in lost if tuple(route.steps[: len(steps)]) == steps), None)
+            if same_way is not None:  # the same pages, the same missing control: it would fail the same way
+                self._record(route, "follow the route", f"skipped: it begins as {same_way.id}, which failed")
+                continue
             if number > 1:
                 self.ui.say(
                     _("That way did not work; trying another ({number}/{total})…").format(number=number, total=total)
@@ -385,8 +428,10 @@ class Walker:
             except RouteFailed as failure:
                 self._record(route, failure.step, f"failed: {failure.reason}")
                 logger.info("route {} failed at {}: {}", route.id, failure.step, failure.reason)
-                if failure.missing_at is not None and first_missing is None:
-                    first_missing = (route, failure.missing_at, self.page.url)
+                if failure.missing_at is not None:
+                    lost.append((route, tuple(route.steps[: failure.missing_at + 1])))
+                    if first_missing is None:
+                        first_missing = (route, failure.missing_at, self.page.url)
         # The routes, tried first, are the strong hints; the page's own links are the safety net.
         if first_missing is not None:
             found = self._explore(*first_missing, recognise)
@@ -449,6 +494,9 @@ class Walker:
         label = f"goto {step.goto}"
         if not is_site_url(step.goto, self.site):  # `--from-link`, or a flow: read as the browser reads it
             self._refuse_off_site(step.goto)
+        if self._on_untouched(step.goto):
+            self._record(route, label, "ok (already there, and nothing clicked on it)")
+            return
         try:
             self.page.goto(step.goto, wait_until="domcontentloaded", timeout=Timeouts.ms(self.timeouts.step))
         except PlaywrightTimeout:
@@ -460,6 +508,12 @@ class Walker:
             raise RouteFailed(label, f"the page could not be opened ({_first_line(exc)})") from None
         self.ensure_on_site()
         self._record(route, label, "ok")
+
+    def _on_untouched(self, url: str) -> bool:
+        """Whether the tab shows `url` as it loaded, the walk having clicked nothing on it (another route lost its
+        way there): opening it again would show the same page, a page load later."""
+        walked = self._navigations > 0  # the walk loaded it: not a page the tab showed before the walk began
+        return walked and urldefrag(self.page.url).url == urldefrag(url).url and self._clicked_page != self._navigations
 
     def _click(self, route: Route, step: ClickStep, index: int = 0) -> str:
         label = f"click {describe(step.click)}"
@@ -475,6 +529,7 @@ class Walker:
         if found in ("form", "wrong_form"):
             self._record(route, label, "skipped: a form is already here")
             return "form"
+        self._clicked_page = self._navigations
         try:
             click_safely(target, Timeouts.ms(self.timeouts.step), self.site, self.interruptions.never_clicked)
         except PlaywrightError as exc:

@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, Route
 
 from optout_bot.errors import NotOfferedError, RefusedError
 from optout_bot.flows import Flow, Vocabulary, load_flow
+from optout_bot.flows.model import Route as FlowRoute
 from optout_bot.platforms import META, site_of
 from optout_bot.promises.clicks import click_safely
 from optout_bot.settings.options import Timeouts
@@ -22,6 +23,7 @@ from optout_bot.walk.walker import FormNotFound, Walker
 
 Serve = Callable[[dict[str, str]], Page]
 PRIVACY_CENTER_LINK = '<a href="https://privacycenter.instagram.com/">Privacy Center</a>'
+FORM_ADDRESS = "https://www.facebook.com/help/contact/712876720715583"
 
 FORM = """<h2>Object to your information being used for AI at Meta</h2><form method="post">
 <label>Email address <input type="email" name="email" value="jane@example.com"></label>
@@ -160,6 +162,7 @@ def test_when_the_walk_fails_the_next_route_is_tried_and_the_form_recognised(
     assert found.country is None  # this version of the form has no country field
     outcomes = [(t.route, t.outcome.split(":")[0]) for t in found.trail]
     assert ("settings-privacy-center", "failed") in outcomes and ("privacy-topics-ai-at-meta", "failed") in outcomes
+    assert ("settings-privacy-policy", "skipped") in outcomes
     # The person reads each step as it starts, and each change of way in plain words (no technical reasons).
     shown = capsys.readouterr().out.splitlines()
     assert shown == [
@@ -171,9 +174,7 @@ def test_when_the_walk_fails_the_next_route_is_tried_and_the_form_recognised(
         "That way did not work; trying another (3/6)…",
         "[1/3] Opening the Privacy Policy…",
         "[2/3] Opening the objection form…",
-        "That way did not work; trying another (4/6)…",
-        "[1/6] Opening Facebook…",
-        "[2/6] Opening Settings…",
+        # The 4th route begins as the 1st, whose "Settings" menu was not on the settled home page: not tried again.
         "That way did not work; trying another (5/6)…",
         "[1/2] Opening the objection form…",
     ]
@@ -188,3 +189,54 @@ def test_a_page_with_the_heading_but_not_the_form_is_not_taken_for_it(serve: Ser
     with pytest.raises(FormNotFound) as missing:
         walker(page, one_route_flow("facebook", vocabulary, "form-address-2025"), vocabulary).find_form()
     assert missing.value.trail[-1].outcome == "failed: the page has the form's heading but no email field"
+
+
+PRIVACY_CENTER = "https://www.facebook.com/privacy/center/"
+
+
+def two_routes_from(
+    vocabulary: Vocabulary, start: str, lost: list[dict[str, object]], found: dict[str, object]
+) -> Flow:
+    """Facebook's flow with two routes from `start`: the first clicks `lost` (the last one is not on the page), the
+    second clicks `found` (which leads to the form)."""
+    flow = load_flow("facebook", vocabulary)
+    routes = [
+        FlowRoute.model_validate(
+            {"id": name, "source": "test", "steps": [{"goto": start}, *({"click": c} for c in clicks)]},
+            context={"site": META},
+        )
+        for name, clicks in (("lost", lost), ("found", [found]))
+    ]
+    return flow.model_copy(update={"routes": routes})
+
+
+def document_loads(page: Page, url: str) -> list[str]:
+    loads: list[str] = []
+    page.on("request", lambda request: loads.append(request.url) if request.url == url else None)
+    return loads
+
+
+def test_a_route_from_the_page_where_the_last_one_lost_its_way_goes_on_from_there(
+    serve: Serve, vocabulary: Vocabulary
+) -> None:
+    # Nothing was clicked on the Privacy Center: the next route's "goto" is where the tab is; no second page load.
+    page = serve({PRIVACY_CENTER: '<a href="/help/contact/712876720715583">object</a>', FORM_ADDRESS: FORM})
+    loads = document_loads(page, PRIVACY_CENTER)
+    lost = [{"role": "link", "name": "privacy_topics"}]
+    flow = two_routes_from(vocabulary, PRIVACY_CENTER, lost, {"role": "link", "name": "object_link", "exact": True})
+    found = walker(page, flow, vocabulary).find_form()
+    assert found.route == "found"
+    assert len(loads) == 1
+    assert next(entry.outcome for entry in found.trail if entry.route == "found").startswith("ok (already there")
+
+
+def test_a_page_the_walk_clicked_on_is_opened_again_for_the_next_route(serve: Serve, vocabulary: Vocabulary) -> None:
+    # A menu was opened on the home page by the first route: the second one starts from a fresh load of it.
+    home = '<div role="button">Your profile</div><a href="/help/contact/712876720715583">object</a>'
+    page = serve({"https://www.facebook.com/": home, FORM_ADDRESS: FORM})
+    loads = document_loads(page, "https://www.facebook.com/")
+    lost = [{"role": "button", "name": "your_profile"}, {"role": "button", "name": "settings_and_privacy"}]
+    found = {"role": "link", "name": "object_link", "exact": True}
+    flow = two_routes_from(vocabulary, "https://www.facebook.com/", lost, found)
+    assert walker(page, flow, vocabulary).find_form().route == "found"
+    assert len(loads) == 2

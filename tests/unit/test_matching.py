@@ -12,7 +12,7 @@ import time
 import pytest
 
 from optout_bot.flows import Vocabulary, load_vocabulary
-from optout_bot.flows.matching import THRESHOLD, content_stems, recogniser, same_stem, tokens
+from optout_bot.flows.matching import THRESHOLD, Recogniser, content_stems, recogniser, same_stem, tokens
 
 
 @pytest.fixture(scope="module")
@@ -163,6 +163,17 @@ def test_a_label_in_a_language_is_read_with_that_languages_words_and_english(wor
     assert found.score("Privacy Center", "privacy_center", "pl").recognised  # Meta leaves English labels
     assert found.score("Centrum ochrony prywatności", "privacy_center", "pl").lang == "pl"
     assert not found.score("Centrum ochrony prywatności", "privacy_center", "fr").recognised
+
+
+def test_a_page_in_one_language_stems_only_that_languages_phrases_and_englishs(words: Vocabulary) -> None:
+    """The walk's first reading by meaning is on its path: a page in Polish must not wait for eight languages'
+    phrases to be stemmed; a label of unknown language still reads every language, as before."""
+    found = Recogniser(words)
+    assert found.best("Centrum ochrony prywatności", None, "pl") is not None
+    assert sorted(found._indexes) == ["en", "pl"]
+    unknown_language = found.best("Centrum ochrony prywatności")
+    assert unknown_language is not None and unknown_language.key == "privacy_center"
+    assert sorted(found._indexes) == words.languages
 
 
 def test_scoring_is_fast_enough_for_every_control_of_a_page(words: Vocabulary) -> None:
