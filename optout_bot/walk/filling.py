@@ -39,6 +39,12 @@ def fill_form(form: FoundForm, values: FormValues, ui: Ui, watch: FillWatch, com
     watch.start_filling(form)
     fill = _Filler(watch, company)
     fields = [(value, field) for value in PERSON_VALUES if (field := getattr(form, value.key)) is not None]
+    # Every value the tool may type is announced before the first keystroke: fields are filled in the page's
+    # order, and a field's `input` event may read another one (the email the page pre-filled) and send it.
+    # (A country is chosen from a list, not typed: its two letters would match requests that never carried it.)
+    for value, _field in fields:
+        if value.filled != "country" and (wanted := getattr(values, value.key)):
+            watch.typing(wanted)
     summary = []
     for value, field in sorted(fields, key=lambda pair: _place_on_page(pair[1])):
         summary.append(_FILL[value.filled](fill, field, value, getattr(values, value.key), ui))
