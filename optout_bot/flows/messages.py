@@ -1,4 +1,5 @@
-"""The sentences a flow file says to the person (`looking_for`, `notes`, `after`), for the message catalogue.
+"""The sentences a flow file says to the person (`looking_for`, `notes`, `after`, each step's `says`), for the
+message catalogue.
 
 A flow file writes them in English, as the code writes its messages; the catalogue translates them like any
 other. This is Babel's extractor for flow files: `scripts/i18n` (pybabel extract -F scripts/babel.cfg) and
@@ -24,9 +25,30 @@ def extract_flow_messages(
     if not isinstance(root, yaml.MappingNode):
         return
     for key, value in root.value:
+        if key.value == "routes":
+            yield from _steps_say(value)
         if key.value not in MESSAGE_FIELDS:
             continue
         nodes = value.value if isinstance(value, yaml.SequenceNode) else [value]
         for node in nodes:
             if isinstance(node, yaml.ScalarNode) and node.value:
                 yield node.start_mark.line + 1, "_", node.value, [f"flow file: {key.value}"]
+
+
+def _steps_say(routes: yaml.Node) -> Iterator[tuple[int, str, str, list[str]]]:
+    """What each step of each route says while it runs (`says:`)."""
+    for route in _items(routes):
+        for key, steps in _pairs(route):
+            if key == "steps":
+                for step in _items(steps):
+                    for name, node in _pairs(step):
+                        if name == "says" and isinstance(node, yaml.ScalarNode) and node.value:
+                            yield node.start_mark.line + 1, "_", node.value, ["flow file: a step's says"]
+
+
+def _items(node: yaml.Node) -> list[yaml.Node]:
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
+
+
+def _pairs(node: yaml.Node) -> list[tuple[str, yaml.Node]]:
+    return [(k.value, v) for k, v in node.value] if isinstance(node, yaml.MappingNode) else []

@@ -77,6 +77,9 @@ class Target(StrictModel):
 
 class GotoStep(StrictModel):
     goto: str
+    # What the person reads while this step runs ("Opening the Privacy Center…"), in English: the message
+    # catalogue translates it (flows/messages.py). None: "Opening the next page…".
+    says: Message | None = None
 
     @field_validator("goto")
     @classmethod
@@ -93,6 +96,10 @@ class ClickStep(StrictModel):
     click: Target
     # A step that is sometimes there (a menu already open, an interstitial): skipped when not found.
     optional: bool = False
+    says: Message | None = None  # as GotoStep.says
+    # Opening a menu is part of reaching what it leads to: no step of its own for the person (More › Settings
+    # is one step, "Opening Settings…").
+    menu: bool = False
 
 
 STEP_KINDS = ("goto", "click")

@@ -43,28 +43,10 @@ FROM_LINK_ROUTE = "from-link"
 
 # --- what the person is told at each step -----------------------------------------------------------------
 #
-# A flow's click targets name word keys (`settings`, `privacy_center`…): the known ones have a name for the
-# person here; any other is "the next page". Opening a menu is part of reaching the place it leads to, so
-# a menu click is not a step of its own: Instagram's More › Settings is one step, "Opening Settings…".
+# Each step of a flow says what the person reads while it runs (`says:`, flows/model.py), translated by the
+# message catalogue; a step that says nothing is "the next page". Opening a menu (`menu: true`) is part of
+# reaching what it leads to, so it is not a step of its own: Instagram's More › Settings is "Opening Settings…".
 
-_MENU_KEYS = frozenset({"more_menu", "your_profile", "settings_and_privacy"})
-
-_PLACES = {
-    "settings": N_("Opening Settings…"),
-    "privacy_center": N_("Opening the Privacy Center…"),
-    "privacy_topics": N_("Opening Privacy topics…"),
-    "ai_at_meta": N_("Opening “AI at Meta”…"),
-    "privacy_policy": N_("Opening the Privacy Policy…"),
-    "right_to_object": N_("Opening the objection form…"),
-    "object_link": N_("Opening the objection form…"),
-    "submit_objection": N_("Opening the objection form…"),
-    "contact_us": N_("Opening the contact form…"),
-    "data_privacy": N_("Opening Data privacy…"),
-    "privacy_and_safety": N_("Opening Privacy and safety…"),
-    "privacy_link": N_("Opening the Privacy Policy…"),
-    "li_ai_setting_title": N_("Opening the setting…"),
-    "x_grok_title": N_("Opening the setting…"),
-}
 _NEXT_PAGE = N_("Opening the next page…")
 _MENU = N_("Opening the menu…")
 
@@ -83,7 +65,7 @@ def stages(route: Route) -> list[Stage]:
     pending: list[int] = []
     for index, step in enumerate(route.steps):
         pending.append(index)
-        if isinstance(step, ClickStep) and _click_key(step) in _MENU_KEYS:
+        if isinstance(step, ClickStep) and step.menu:
             continue
         found.append(Stage(tuple(pending), _label(route, step)))
         pending = []
@@ -92,32 +74,10 @@ def stages(route: Route) -> list[Stage]:
     return found
 
 
-def _click_key(step: ClickStep) -> str | None:
-    return step.click.name or step.click.text or step.click.label
-
-
 def _label(route: Route, step: Step) -> str:
-    if isinstance(step, ClickStep):
-        return _PLACES.get(_click_key(step) or "", _NEXT_PAGE)
     if route.id == FROM_LINK_ROUTE:
         return N_("Opening the link from Meta's email…")
-    parts = urlsplit(step.goto)
-    host, path = parts.hostname or "", parts.path
-    if "/contact/" in path:
-        return N_("Opening the objection form…")
-    if "/settings" in path or "/mypreferences/" in path:
-        return N_("Opening the setting…")
-    if "/policy" in path:
-        return N_("Opening the Privacy Policy…")
-    if host.startswith("privacycenter.") or path.startswith("/privacy/center"):
-        return N_("Opening the Privacy Center…")
-    if path in ("", "/") and host.endswith("instagram.com"):
-        return N_("Opening Instagram…")
-    if path in ("", "/") and host.endswith("facebook.com"):
-        return N_("Opening Facebook…")
-    if host.endswith("whatsapp.com"):
-        return N_("Opening WhatsApp…")
-    return _NEXT_PAGE
+    return step.says or _NEXT_PAGE
 
 
 @dataclass

@@ -11,6 +11,7 @@ import pytest
 
 from optout_bot.flows import Route, load_flow, load_vocabulary
 from optout_bot.flows.model import ClickStep, GotoStep, Target
+from optout_bot.i18n import _, use_language
 from optout_bot.ui import Ui, duration, wants_rich
 from optout_bot.walk.walker import FROM_LINK_ROUTE, stages
 
@@ -161,7 +162,18 @@ def test_unknown_steps_and_the_link_from_metas_email_have_plain_names() -> None:
         steps=[
             GotoStep(goto="https://www.instagram.com/explore/"),
             ClickStep(click=Target(role="link", name="something_new")),
-            ClickStep(click=Target(role="button", name="more_menu")),
+            ClickStep(click=Target(role="button", name="more_menu"), menu=True),
         ],
     )
     assert labels(odd) == ["Opening the next page…", "Opening the next page…", "Opening the menu…"]
+
+
+def test_what_a_step_says_comes_from_the_flow_file_and_is_translated() -> None:
+    # The flow file writes it in English; the catalogue (scripts/i18n extracts flow files) has it in French.
+    said = {stage.label for route in load_flow("x", load_vocabulary()).routes for stage in stages(route)}
+    assert "Opening Privacy and safety…" in said
+    use_language("fr")
+    try:
+        assert _("Opening Privacy and safety…") == "Ouverture de « Confidentialité et sécurité »…"
+    finally:
+        use_language("en")
