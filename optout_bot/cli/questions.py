@@ -10,8 +10,9 @@ Imported only when `init` runs: it loads pydantic (through the settings), which 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -20,6 +21,9 @@ from optout_bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, Language, _, curren
 from optout_bot.paths import ACCOUNT_NAME
 from optout_bot.platforms import PLATFORMS, Platform, platform_name
 from optout_bot.settings.config import Account, Config
+
+if TYPE_CHECKING:
+    from optout_bot.flows import Flow
 from optout_bot.settings.values import (
     MAX_REASON_LENGTH,
     PERSON_VALUE,
@@ -36,11 +40,6 @@ _SHORT = 60  # characters of a long reason shown in the summary
 # Answers to a yes-or-no question, in every language optout-bot speaks ("o", "oui": French).
 _YES = ("y", "yes", "o", "oui")
 _NO = ("n", "no", "non")
-# Platforms whose opt-out is a setting the person switches off (flows/linkedin.yaml, x.yaml: `kind: setting`):
-# nothing is typed there, so an account on them has no email to ask for.
-SETTING_PLATFORMS: tuple[Platform, ...] = ("linkedin", "x")
-# Platforms whose form needs no login (flows/whatsapp.yaml has no `login:`): `optout-bot login` refuses them.
-NO_LOGIN_PLATFORMS: tuple[Platform, ...] = ("whatsapp",)
 
 T = TypeVar("T")
 
@@ -165,8 +164,23 @@ def as_platform(value: str) -> Platform:
 
 
 def asks_account_email(platform: str) -> bool:
-    """Whether an account's own email is of any use: a setting (LinkedIn, X) has no form to put it in."""
-    return platform not in SETTING_PLATFORMS
+    """Whether an account's own email is of any use: a platform whose opt-out is a setting (its flow file's
+    `kind: setting`) has no form to put it in."""
+    from optout_bot.flows.model import SettingFlow
+
+    return not isinstance(_own_flow(platform), SettingFlow)
+
+
+def needs_login(platform: str) -> bool:
+    """Whether the platform's opt-out needs the person logged in (its flow file has `login:`)."""
+    return _own_flow(platform).login is not None
+
+
+@functools.cache
+def _own_flow(platform: str) -> Flow:
+    from optout_bot.flows import load_flow  # loaded when asked: `init --help` stays fast
+
+    return load_flow(platform)
 
 
 def as_language(value: str) -> Language:
@@ -272,7 +286,7 @@ def next_step(config: Config) -> str:
         return Text.NEXT_NONE.format(platform=PLATFORMS[0], others=", ".join(PLATFORMS[1:]))
     if len(config.accounts) == 1:
         (account,) = config.accounts
-        if account.platform in NO_LOGIN_PLATFORMS:
+        if not needs_login(account.platform):
             return Text.NEXT_ONE_NO_LOGIN.format(name=account.name, platform=platform_name(account.platform))
         return Text.NEXT_ONE.format(name=account.name)
     return Text.NEXT_MANY

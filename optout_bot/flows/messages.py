@@ -1,5 +1,5 @@
-"""The sentences a flow file says to the person (`looking_for`, `notes`, `after`, each step's `says`), for the
-message catalogue.
+"""The sentences a flow file says to the person (`looking_for`, `notes`, `after`, `not_offered_says`, each
+step's `says`), for the message catalogue.
 
 A flow file writes them in English, as the code writes its messages; the catalogue translates them like any
 other. This is Babel's extractor for flow files: `scripts/i18n` (pybabel extract -F scripts/babel.cfg) and
@@ -13,7 +13,7 @@ from typing import IO, Any
 
 import yaml
 
-MESSAGE_FIELDS = ("looking_for", "notes", "after")  # flows/model.Flow's fields the person reads
+MESSAGE_FIELDS = ("looking_for", "notes", "after", "not_offered_says")  # flows/model's fields the person reads
 
 
 def extract_flow_messages(
@@ -29,7 +29,12 @@ def extract_flow_messages(
             yield from _steps_say(value)
         if key.value not in MESSAGE_FIELDS:
             continue
-        nodes = value.value if isinstance(value, yaml.SequenceNode) else [value]
+        if isinstance(value, yaml.SequenceNode):
+            nodes = list(value.value)
+        elif isinstance(value, yaml.MappingNode):  # not_offered_says: one sentence per reason
+            nodes = [node for _reason, node in value.value]
+        else:
+            nodes = [value]
         for node in nodes:
             if isinstance(node, yaml.ScalarNode) and node.value:
                 yield node.start_mark.line + 1, "_", node.value, [f"flow file: {key.value}"]

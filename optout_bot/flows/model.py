@@ -38,6 +38,8 @@ WordKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 # A sentence the person reads, in English (the catalogue's key), on one line; "{platform}" is the only
 # placeholder it may use.
 Message = Annotated[str, Field(min_length=1, pattern=r"^[^\n{}]*(\{platform\}[^\n{}]*)*$")]
+# What the person reads when the platform says the objection is not offered: may quote the page ({quote}).
+NoticeMessage = Annotated[str, Field(min_length=1, pattern=r"^[^\n{}]*(\{(platform|quote)\}[^\n{}]*)*$")]
 
 # ARIA roles a step may look for. Kept short on purpose: a new role is a reviewed change.
 Role = Literal[
@@ -214,6 +216,8 @@ class _FlowBase(StrictModel):
     title: str
     routes: list[Route] = Field(min_length=1)
     not_offered: dict[NotOfferedReason, list[WordKey]] = Field(default_factory=dict)
+    # What the person is told for each reason (in English, translated by the catalogue); else a general line.
+    not_offered_says: dict[NotOfferedReason, NoticeMessage] = Field(default_factory=dict)
     consent: ConsentSpec | None = None
     login: LoginSpec | None = None  # None: the place needs no login (WhatsApp's public contact form)
     # What the person reads about this opt-out, in English: the message catalogue translates it (scripts/i18n
@@ -228,7 +232,8 @@ class _FlowBase(StrictModel):
 
     def word_keys(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Every word key the flow uses, with where it is used (for checking against the languages)."""
-        return list(_word_keys(self.model_dump(exclude_none=True), ()))
+        # (not_offered_says is keyed by reason like not_offered, but holds sentences, not word keys)
+        return list(_word_keys(self.model_dump(exclude_none=True, exclude={"not_offered_says"}), ()))
 
 
 class FormFlow(_FlowBase):

@@ -19,6 +19,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from optout_bot.errors import NotOfferedError, NotSubmittedError, RefusedError
 from optout_bot.flows import Flow, Vocabulary
 from optout_bot.i18n import N_, _
+from optout_bot.platforms import platform_name
 from optout_bot.promises.clicks import click_safely
 from optout_bot.settings.options import Timeouts
 from optout_bot.ui import Ui, duration
@@ -29,18 +30,8 @@ LoginPrompt = Callable[[Page], None]
 # Fields only the person fills: a password, or a one-time code (two-factor, checkpoints).
 _PERSONS_FIELDS = "input[type=password], input[autocomplete=one-time-code]"
 
-# Shown with Meta's own words: {quote}.
-_NOT_OFFERED_MESSAGES = {
-    "region": N_(
-        "Meta does not offer the objection to this account: the form exists only for accounts in the EU/EEA, "
-        "the UK, Switzerland and a few other countries. Nothing was filled, and there is nothing more to do "
-        "for this account. Meta says: “{quote}”"
-    ),
-    "page": N_(
-        "this is a Facebook Page, and only personal profiles can object. Switch to your personal profile in "
-        "Facebook, then run optout-bot again. Nothing was filled. Meta says: “{quote}”"
-    ),
-}
+# Said when a flow does not say (not_offered_says) why the platform's notice ends the walk; {quote}: its words.
+_NOT_OFFERED = N_("{platform} does not offer the objection here. Nothing was filled. {platform} says: “{quote}”")
 
 
 class Interruptions:
@@ -105,7 +96,8 @@ class Interruptions:
             return True
         for reason, notice in self._not_offered.items():
             if notice.is_visible():
-                raise NotOfferedError(_(_NOT_OFFERED_MESSAGES[reason]).format(quote=_text(notice)))
+                says = self.flow.not_offered_says.get(reason, _NOT_OFFERED)
+                raise NotOfferedError(_(says).format(quote=_text(notice), platform=platform_name(self.flow.platform)))
         if self._consent is not None and self._consent.is_visible():
             self._answer_consent()
             return True
