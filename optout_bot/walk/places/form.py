@@ -197,10 +197,10 @@ def _what_remains(options: RunOptions, ui: Ui) -> None:
         names = ", ".join(f"{name} ({platform_name(platform)})" for name, platform in others)
         ui.step(
             ngettext(
-                "Your other saved account is not confirmed yet: {accounts}. If it is not linked in the same "
-                "Accounts Center, run optout-bot run --all.",
-                "Your other saved accounts are not confirmed yet: {accounts}. For those not linked in the same "
-                "Accounts Center, run optout-bot run --all.",
+                "Your other saved account is not confirmed yet: {accounts}. If it needs an objection of its own, "
+                "run optout-bot run --all.",
+                "Your other saved accounts are not confirmed yet: {accounts}. For those that need an objection of "
+                "their own, run optout-bot run --all.",
                 len(others),
             ).format(accounts=names)
         )
@@ -213,7 +213,7 @@ def _what_remains(options: RunOptions, ui: Ui) -> None:
 
 
 def _other_accounts_to_do(options: RunOptions) -> list[tuple[str, str]]:
-    """The saved accounts, other than this one, whose objection Meta has not confirmed yet."""
+    """The saved accounts, other than this one, whose objection is not confirmed yet."""
     from optout_bot.records.ledger import Ledger
     from optout_bot.settings.config import load_config
 
