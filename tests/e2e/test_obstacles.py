@@ -278,7 +278,10 @@ def test_a_redesigned_site_gives_exit_5_and_a_diagnostic_without_personal_data(
     tried = {step["route"] for step in trail["steps"]}
     assert {"settings-privacy-center", "privacy-topics-ai-at-meta", "form-address-2025"} <= tried
     assert all(set(step) == {"route", "step", "url", "outcome"} for step in trail["steps"])
-    assert all(step["outcome"] == "ok" or step["outcome"].startswith("failed: ") for step in trail["steps"])
+    # a route that begins as one that already failed is skipped, not walked again (said in the trail)
+    assert all(
+        step["outcome"] == "ok" or step["outcome"].startswith(("failed: ", "skipped")) for step in trail["steps"]
+    )
 
     html = (folder / "page.html").read_text()
     assert "<html" in html and len(html) > 500  # the structure a contributor needs is kept
