@@ -422,6 +422,10 @@ from optout_bot.cli.records import report, status  # noqa: E402
 cli.add_command(status)
 cli.add_command(report)
 
+from optout_bot.cli.letters import letter  # noqa: E402
+
+cli.add_command(letter)
+
 from optout_bot.cli.doctor import doctor  # noqa: E402
 
 cli.add_command(doctor)
