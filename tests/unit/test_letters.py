@@ -200,7 +200,7 @@ def test_the_reminder_quotes_the_ledgers_facts_and_goes_to_the_controller(
     assert (
         f"- SHA-256 of the screenshot taken when the form was sent: {hashlib.sha256(receipt.read_bytes()).hexdigest()}"
         in letter
-    )  # noqa: E501
+    )
     assert "- Email address of my account: jane@example.com" in letter
     # Nothing of this computer: no path (the receipt's, the ledger's), and the ledger's name for the account is
     # said to the person only.
