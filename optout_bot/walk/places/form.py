@@ -11,7 +11,7 @@ from playwright.sync_api import Locator, Page
 from optout_bot import progress
 from optout_bot.domains import without_query
 from optout_bot.errors import ExitStatus, NotRecognisedError, NotSubmittedError, OptoutError, RefusedError
-from optout_bot.flows import Vocabulary, load_flow
+from optout_bot.flows import Vocabulary
 from optout_bot.flows.model import FormFlow
 from optout_bot.i18n import N_, _, ngettext
 from optout_bot.platforms import platform_name, site_of
@@ -88,7 +88,7 @@ class FormPlace:
 
     def after_success(self, options: RunOptions, ui: Ui) -> None:
         """After the platform's confirmation: what it will still do, what the person may still do, the proof."""
-        _what_remains(options, ui)
+        _what_remains(self.flow, options, ui)
 
 
 _LOOKING_FOR = N_("Looking for the objection form on {platform}…")  # unless the flow file says (looking_for)
@@ -186,11 +186,11 @@ def not_confirmed(result: Result, waited: str, company: str) -> str:
     ).format(company=company, duration=waited)
 
 
-def _what_remains(options: RunOptions, ui: Ui) -> None:
+def _what_remains(flow: FormFlow, options: RunOptions, ui: Ui) -> None:
     """After the platform's confirmation: what it will still do (the flow file's `after`), what the person may
     still have to do, the proof."""
     ui.say(_("What happens next:"))
-    for step in load_flow(options.platform, flow=options.flow).after:
+    for step in flow.after:
         ui.step(_(step).format(platform=platform_name(options.platform)))
     others = _other_accounts_to_do(options)
     if others:
