@@ -224,7 +224,6 @@ class _FlowBase(StrictModel):
     # extracts these from the flow files, flows/messages.py). None / empty: the tool's general words.
     looking_for: Message | None = None  # said as the walk starts ("Looking for LinkedIn's objection form…")
     notes: list[Message] = Field(default_factory=list)  # said before the walk: what the form is for, what is left
-    after: list[Message] = Field(default_factory=list)  # "what happens next", once the platform confirmed
 
     @property
     def site(self) -> Site:
@@ -243,6 +242,8 @@ class FormFlow(_FlowBase):
     form: FormSpec
     confirmation: list[WordKey] = Field(min_length=1)  # what the page says after Submit
     code_prompt: list[WordKey] = Field(default_factory=list)  # a one-time code asked after Submit
+    # "What happens next", once the platform confirmed the person's submission (translated like looking_for).
+    after: list[Message] = Field(default_factory=list)
 
     @property
     def headings(self) -> list[str]:

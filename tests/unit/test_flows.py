@@ -171,6 +171,14 @@ def test_each_kind_has_only_its_own_fields(tmp_path: Path, old: str, new: str, w
     assert any(p.where == where or p.where.startswith(where) for p in problems), problems
 
 
+def test_a_setting_flow_has_no_what_happens_next(tmp_path: Path) -> None:
+    # `after` is said once the platform confirmed a form; a setting has no confirmation to follow.
+    x = Path(__file__).resolve().parents[2] / "flows" / "x.yaml"
+    path = write_variant(tmp_path, "kind: setting\n", 'kind: setting\nafter: ["Nothing follows."]\n', flow=x)
+    problems = check_all([path])
+    assert [p.where for p in problems] == ["after"] and problems[0].line == line_of(path, "after:")
+
+
 def test_the_kind_is_a_type_with_each_kinds_own_fields() -> None:
     form, setting = load_flow("instagram"), load_flow("x")
     assert isinstance(form, FormFlow) and isinstance(setting, SettingFlow)

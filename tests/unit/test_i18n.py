@@ -15,7 +15,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from optout_bot.bundled import FLOWS_DIR
-from optout_bot.flows.model import Flow
+from optout_bot.flows.model import Flow, FormFlow
 from optout_bot.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, choose_language
 
 PACKAGE = Path(__file__).resolve().parents[2] / "optout_bot"
@@ -41,7 +41,16 @@ def test_the_flow_files_sentences_are_messages_to_translate() -> None:
 
 
 def _sentences(flow: Flow) -> list[str]:
-    return [*([flow.looking_for] if flow.looking_for else []), *flow.notes, *flow.after]
+    """Every sentence a flow says to the person: its own lines, each step's, and why a place is not offered."""
+    after = flow.after if isinstance(flow, FormFlow) else []  # "what happens next" follows a form only
+    steps = [step.says for route in flow.routes for step in route.steps if step.says]
+    return [
+        *([flow.looking_for] if flow.looking_for else []),
+        *flow.notes,
+        *after,
+        *steps,
+        *flow.not_offered_says.values(),
+    ]
 
 
 def catalogue(language: str) -> Catalog:

@@ -12,6 +12,8 @@ from typing import Protocol
 from optout_bot.errors import ExitStatus
 from optout_bot.flows import Flow
 from optout_bot.flows.model import FormFlow
+from optout_bot.i18n import _
+from optout_bot.platforms import platform_name
 from optout_bot.records.recording import RunReport
 from optout_bot.settings.options import RunOptions
 from optout_bot.ui import Ui
@@ -33,6 +35,15 @@ class Place(Protocol):
     def after_success(self, options: RunOptions, ui: Ui) -> None:
         """What remains for the person once the outcome is recorded."""
         ...
+
+
+def say_what_is_sought(flow: Flow, ui: Ui, looking_for: str) -> None:
+    """Before the walk: the flow file's notes, then what the walk looks for (the flow's words, else
+    `looking_for`, an N_() message), each translated and naming the platform."""
+    platform = platform_name(flow.platform)
+    for note in flow.notes:  # the flow file's words, translated by the catalogue (flows/messages.py)
+        ui.say(_(note).format(platform=platform))
+    ui.say(_(flow.looking_for or looking_for).format(platform=platform))
 
 
 def place_for(flow: Flow) -> Place:

@@ -22,6 +22,7 @@ from optout_bot.walk.diagnostics import save_diagnostic
 from optout_bot.walk.door import WalkContext
 from optout_bot.walk.filling import fill_form
 from optout_bot.walk.handover import Outcome, PersonWatch, Result, ask_for_code, await_person, present_form
+from optout_bot.walk.places import say_what_is_sought
 from optout_bot.walk.receipts import save_receipt, screenshot
 from optout_bot.walk.walker import FormNotFound, FoundForm, Walker
 
@@ -45,9 +46,7 @@ class FormPlace:
     def walk(self, walk: WalkContext, options: RunOptions, report: RunReport) -> ExitStatus:
         flow, vocabulary, ui = self.flow, walk.vocabulary, walk.ui
         page, walker = walk.page, walk.walker
-        for note in flow.notes:  # the flow file's words, translated by the catalogue (flows/messages.py)
-            ui.say(_(note).format(platform=platform_name(options.platform)))
-        ui.say(_(flow.looking_for or _LOOKING_FOR).format(platform=platform_name(options.platform)))
+        say_what_is_sought(flow, ui, _LOOKING_FOR)
         try:
             form = walker.find_form(flow.form)
         except FormNotFound as missing:

@@ -23,6 +23,7 @@ from optout_bot.ui import Ui, duration
 from optout_bot.walk.diagnostics import save_diagnostic
 from optout_bot.walk.door import WalkContext
 from optout_bot.walk.handover import highlight, show_banner
+from optout_bot.walk.places import say_what_is_sought
 from optout_bot.walk.receipts import save_receipt, screenshot
 from optout_bot.walk.walker import FormNotFound, FoundSetting, Walker
 
@@ -101,6 +102,7 @@ CLOSED_MID_WALK = N_(
     "the browser window or optout-bot's tab was closed before the setting was found: nothing was "
     "switched. Run optout-bot again when you are ready."
 )
+_LOOKING_FOR = N_("Looking for the AI-training setting on {platform}…")  # unless the flow file says (looking_for)
 _SETTING_RECEIPT = N_("Receipt (a screenshot of the setting): {path}")
 
 
@@ -125,7 +127,7 @@ class SettingPlace:
 def _setting_walk(walker: Walker, flow: SettingFlow, options: RunOptions, ui: Ui, report: RunReport) -> ExitStatus:
     """A setting (LinkedIn's, X's): find it, read it, and if it is on, let the person switch it off."""
     platform = platform_name(options.platform)
-    ui.say(_("Looking for the AI-training setting on {platform}…").format(platform=platform))
+    say_what_is_sought(flow, ui, _LOOKING_FOR)
     try:
         found = find_setting(walker, flow, options.platform)
     except NotRecognisedError:
