@@ -5,9 +5,11 @@ earlier record and leave a database that opens cleanly. Hence: WAL with `synchro
 on disk before `start_run`/`finish_run` return; autocommit, so every write is one statement and one
 transaction; and migrations that each run in one transaction together with their version bump.
 
-What a row may hold is fixed by the API: names, dates, the outcome, the form's (or setting's) address
-(without its query, where tokens travel), the platform's confirmation text, a setting's state ("on"/"off")
-and the receipt's path. There is no place for a password, a code, a cookie or a session token.
+What a row may hold is fixed by the API: names, dates, the outcome, the form's (or setting's) and the
+confirmation page's addresses (without their query, where tokens travel), the platform's confirmation text, a
+setting's name and state ("on"/"off"), the account as the site named it, the values the person's form carried
+when it was sent (only the fields the flow knows: optout_bot/walk/submitted.py) and the receipt's path. There is
+no place for a password, a code, a cookie or a session token.
 
 Two tables: `runs`, one row per run of `run` (a form: Meta's objection forms; a setting: LinkedIn's, X's
 AI-training switch, with its state before and after), and `setting_checks`, one row per setting that
@@ -16,6 +18,7 @@ AI-training switch, with its state before and after), and `setting_checks`, one 
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -116,6 +119,14 @@ class RunRecord:
     # the run ended before it could read it.
     setting_before: str | None
     setting_after: str | None
+    # Since ledger version 6 (None in older rows): the account as the site named it at the hand-over ("Jane Doe");
+    # the values the form carried when the person sent it, as (the field's label on the page, the value), and when;
+    # the address of the page that showed the confirmation; a setting's name as the page wrote it.
+    account_shown: str | None = None
+    submitted: tuple[tuple[str, str], ...] | None = None
+    submitted_at: datetime | None = None
+    confirmation_url: str | None = None
+    setting_label: str | None = None
 
     @property
     def is_setting(self) -> bool:
@@ -239,12 +250,21 @@ def _migrate_4_to_5(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE setting_checks ADD COLUMN flow TEXT NOT NULL DEFAULT 'own' CHECK (flow <> '')")
 
 
+def _migrate_5_to_6(conn: sqlite3.Connection) -> None:
+    """What a data-protection authority asks of a proof (issue 17.3): the account as the site named it, the values
+    the form carried when the person sent it (JSON: [[label, value], ...]) and when, the confirmation page's
+    address, and a setting's name as its page wrote it. A v5 row knows none of them: all NULL."""
+    for column in ("account_shown", "submitted", "submitted_at", "confirmation_url", "setting_label"):
+        conn.execute(f"ALTER TABLE runs ADD COLUMN {column} TEXT")
+
+
 _MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_0_to_1,
     _migrate_1_to_2,
     _migrate_2_to_3,
     _migrate_3_to_4,
     _migrate_4_to_5,
+    _migrate_5_to_6,
 ]
 SCHEMA_VERSION = len(_MIGRATIONS)
 
@@ -516,7 +536,26 @@ def _record(row: sqlite3.Row, path: Path) -> RunRecord:
         receipt_path=Path(row["receipt_path"]) if row["receipt_path"] else None,
         setting_before=row["setting_before"],
         setting_after=row["setting_after"],
+        account_shown=row["account_shown"],
+        submitted=_submitted(row, path),
+        submitted_at=_moment(row["submitted_at"], f"run {row['id']}", path) if row["submitted_at"] else None,
+        confirmation_url=row["confirmation_url"],
+        setting_label=row["setting_label"],
     )
+
+
+def _submitted(row: sqlite3.Row, path: Path) -> tuple[tuple[str, str], ...] | None:
+    if row["submitted"] is None:
+        return None
+    try:
+        pairs = json.loads(row["submitted"])
+        return tuple((str(label), str(value)) for label, value in pairs)
+    except (ValueError, TypeError) as exc:
+        raise _damaged(path, f"run {row['id']}: submitted: {exc}") from exc
+
+
+def _submitted_json(submitted: tuple[tuple[str, str], ...] | None) -> str | None:
+    return None if submitted is None else json.dumps([list(pair) for pair in submitted], ensure_ascii=False)
 
 
 def _setting_key(row: sqlite3.Row) -> tuple[str, str, str]:
@@ -596,8 +635,15 @@ class Ledger:
         *,
         setting_before: str | None = None,
         setting_after: str | None = None,
+        account_shown: str | None = None,
+        submitted: tuple[tuple[str, str], ...] | None = None,
+        confirmation_url: str | None = None,
+        setting_label: str | None = None,
     ) -> None:
-        """Record how the run ended, in one statement. `setting_before`/`after`: a setting's state ("on"/"off")."""
+        """Record how the run ended, in one statement. `setting_before`/`after`: a setting's state ("on"/"off").
+
+        `submitted` is kept only where `record_submission` wrote nothing (it could not): what was recorded at the
+        moment of the submission stands."""
         outcome = Outcome(outcome)
         _check_state(setting_before, "setting_before")
         _check_state(setting_after, "setting_after")
@@ -608,7 +654,9 @@ class Ledger:
             _check_outcome(outcome, exit_code, bool(row["dry_run"]))
             self._conn.execute(
                 """UPDATE runs SET ended_at = ?, outcome = ?, exit_code = ?, form_url = ?, route = ?,
-                   confirmation_text = ?, receipt_path = ?, setting_before = ?, setting_after = ?
+                   confirmation_text = ?, receipt_path = ?, setting_before = ?, setting_after = ?,
+                   account_shown = coalesce(?, account_shown), submitted = coalesce(submitted, ?),
+                   confirmation_url = ?, setting_label = ?
                    WHERE id = ? AND ended_at IS NULL""",
                 (
                     _now(),
@@ -620,8 +668,24 @@ class Ledger:
                     str(receipt_path.absolute()) if receipt_path else None,
                     setting_before,
                     setting_after,
+                    account_shown,
+                    _submitted_json(submitted),
+                    _form_address(confirmation_url),
+                    setting_label,
                     run_id,
                 ),
+            )
+
+    def record_submission(
+        self, run_id: int, submitted: tuple[tuple[str, str], ...], account_shown: str | None = None
+    ) -> None:
+        """Record, the moment the person's form is seen sent, what it carried (the flow's fields only: label and
+        value) and the account the site showed. Once: a second submission of the same run does not replace it."""
+        with _file_errors(self.path):
+            self._conn.execute(
+                """UPDATE runs SET submitted = ?, submitted_at = ?, account_shown = coalesce(?, account_shown)
+                   WHERE id = ? AND ended_at IS NULL AND submitted IS NULL""",
+                (_submitted_json(submitted), _now(), account_shown, run_id),
             )
 
     def attach_receipt(self, run_id: int, receipt_path: Path) -> None:

@@ -6,7 +6,8 @@ of the person's country (authorities.yaml) about the same unanswered objection. 
 sends nothing, the person reads, signs and sends them.
 
 A letter holds only what the ledger and the settings say (dates, the form's address without its query, the
-platform, the person's name and email) and the SHA-256 of the screenshot kept then: never a path on this
+platform, the account as the site named it, what the form carried when it was sent — else the settings' email —
+the person's name) and the SHA-256 of the screenshot kept then: never a path on this
 computer, never anything of a session. Its sentences are gettext messages, one per paragraph, so the letter is
 in the person's language (`--lang`, the settings) like everything else, and a new language is a new catalogue.
 """
@@ -50,6 +51,8 @@ FACT_SENT = N_("Objection sent")
 FACT_PLATFORM = N_("Service")
 FACT_FORM = N_("Form used")
 FACT_EMAIL = N_("Email address of my account")
+FACT_ACCOUNT_SHOWN = N_("My account, as {company}'s site named it")
+FACT_SUBMITTED = N_("Sent in the form: {label}")
 FACT_RECEIPT = N_("SHA-256 of the screenshot taken when the form was sent")
 FACT_CONFIRMATION = N_("Confirmation received")
 FACT_NONE = N_("none as of {date} ({days} days later)")
@@ -279,7 +282,13 @@ def _common_facts(objection: UnansweredObjection, config: Config, now: datetime)
         facts.append((_(FACT_ATTEMPTS), "; ".join(long_date(outcome_time(later)) for later in objection.later)))
     if run.form_url:
         facts.append((_(FACT_FORM), run.form_url))
-    facts.append((_(FACT_EMAIL), _sender(config, objection.account)[1]))
+    if run.account_shown:
+        company = site_of(objection.platform).company
+        facts.append((_(FACT_ACCOUNT_SHOWN).format(company=company), run.account_shown))
+    if run.submitted:  # what the form carried, recorded when it was sent: the settings may say otherwise
+        facts += [(_(FACT_SUBMITTED).format(label=label), value) for label, value in run.submitted]
+    else:
+        facts.append((_(FACT_EMAIL), _sender(config, objection.account)[1]))
     if objection.receipt_sha256:
         facts.append((_(FACT_RECEIPT), objection.receipt_sha256))
     facts.append((_(FACT_CONFIRMATION), _(FACT_NONE).format(date=long_date(now), days=objection.days)))

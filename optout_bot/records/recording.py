@@ -36,13 +36,28 @@ class RunReport:
     # A setting (LinkedIn's, X's): "on" or "off" as the tool read it when it got there, and at the end.
     setting_before: str | None = None
     setting_after: str | None = None
+    setting_label: str | None = None  # the setting's name as its page wrote it
+    account_shown: str | None = None  # the account as the site named it at the hand-over ("Jane Doe")
+    # What the person's form carried when they sent it: (the field's label, the value), the flow's fields only.
+    submitted: tuple[tuple[str, str], ...] | None = None
+    confirmation_url: str | None = None  # the page that showed the platform's confirmation
     # Set by recorded_run: records the outcome in the ledger at once. None: a run not recorded (the demo).
     _record: Callable[[ExitStatus], None] | None = field(default=None, repr=False, compare=False)
+    _record_submission: Callable[[], None] | None = field(default=None, repr=False, compare=False)
 
     def record_outcome(self, status: ExitStatus = ExitStatus.SUCCESS) -> None:
         """Record the outcome now, with what the report holds; a receipt set later is attached to it."""
         if self._record is not None:
             self._record(status)
+
+    def record_submission(self) -> None:
+        """Record `submitted` and `account_shown` now, the moment the person's form was seen sent. Never raises:
+        it runs in the browser's event handler, and `finish` records them with the outcome if this could not."""
+        if self._record_submission is not None:
+            try:
+                self._record_submission()
+            except Exception as exc:  # a busy or full disk: the outcome, written later, carries them
+                logger.warning("the submitted values could not be recorded at once: {}", exc)
 
 
 def _outcome(status: ExitStatus, dry_run: bool) -> Outcome:
@@ -96,10 +111,19 @@ def recorded_run(
                 report.receipt,
                 setting_before=report.setting_before,
                 setting_after=report.setting_after,
+                account_shown=report.account_shown,
+                submitted=report.submitted,
+                confirmation_url=report.confirmation_url,
+                setting_label=report.setting_label,
             )
             recorded.append(report.receipt)
 
+        def submission() -> None:
+            if report.submitted is not None and not recorded:
+                ledger.record_submission(run_id, report.submitted, report.account_shown)
+
         report._record = finish
+        report._record_submission = submission
         try:
             yield report
         except OptoutError as exc:

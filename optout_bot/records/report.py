@@ -1,10 +1,15 @@
 """`optout-bot report`: a self-contained proof of the person's objections, to attach to a complaint.
 
-One file (HTML, or Markdown) holding, per account and flow: when the platform confirmed the objection (local
-time and UTC), the form's address, the platform's confirmation text, the receipt screenshot embedded as a data:
-URI with the SHA-256 of its file, and the account's attempts. For a setting (LinkedIn's, X's AI-training
-switch): when it was seen off, its state before and after that run, its receipt, and what `optout-bot verify`
-saw since — a setting seen back on is said first, in red. It must stand on its own in an email to a
+One file (HTML, or Markdown) holding, per account and flow, what a data-protection authority asks of a proof
+(issue 17.3): the platform's controller and the legal basis (an objection under Article 21 GDPR, or the UK GDPR),
+when the platform confirmed the objection (for people in their language, and in ISO 8601), the account as the
+site named it, the values the form carried when the person sent it (not the settings: the person may change
+anything before clicking), the form's and the confirmation page's addresses, the platform's confirmation text,
+the receipt screenshot embedded as a data: URI with its file's name and SHA-256 (never a folder of this
+computer), a reminder to attach the platform's confirmation email, and the account's attempts. For a setting
+(LinkedIn's, X's AI-training switch): its controller, the account, the setting's name, when it was seen off, its
+state before and after that run, its receipt and what `optout-bot verify` saw since — a setting seen back on is
+said first, in red. It must stand on its own in an email to a
 data-protection authority: no external resource, nothing to run, and everything taken from the ledger escaped
 (a confirmation text is the platform's page's words, not ours). The HTML also forbids scripts and outside
 requests by its own CSP.
@@ -32,6 +37,8 @@ from optout_bot.errors import UsageError
 from optout_bot.i18n import N_, _, current_language
 from optout_bot.paths import make_private, read_regular_file, timestamped_file
 from optout_bot.platforms import platform_name, site_of
+from optout_bot.records.authorities import UK, authorities, controller_of
+from optout_bot.records.dates import iso_utc, people_datetime
 from optout_bot.records.ledger import OWN_FLOW, SETTING_ON, Ledger, RunRecord, SettingCheck
 from optout_bot.records.status import (
     PLATFORM_FLOW,
@@ -46,7 +53,6 @@ from optout_bot.records.status import (
     setting_words,
     short_local,
     state_words,
-    utc_offset,
 )
 from optout_bot.settings.config import Config
 
@@ -74,9 +80,10 @@ SELF_SWITCHED = N_(
 )
 MADE_BY = N_("Made by")
 MADE_ON = N_("Made on")
-EMAIL = N_("Email (in optout-bot's settings)")
-ACCOUNT_EMAIL = N_("Email for this account (in the settings)")
-TIMES_NOTE = N_("Times are given in the local time of the computer that made this report and in UTC.")
+TIMES_NOTE = N_(
+    "Times are given in the local time of the computer that made this report, with its offset from UTC, and in "
+    "ISO 8601 (UTC)."
+)
 HASH_NOTE = N_("A receipt's SHA-256 identifies its file: anyone can compute it again to check the file is the same.")
 SUMMARY = N_("Summary")
 ACCOUNT = N_("Account")
@@ -87,6 +94,25 @@ NOT_CONFIRMED = N_("no confirmed objection")
 NOT_RUN = N_("never run")
 SETTING_SUMMARY = N_("setting {summary}")  # the summary table's cell: "setting off, last seen off 2026-12-20"
 CONFIRMED_AT = N_("Objection confirmed by {company}")
+CONTROLLER = N_("Controller")
+LEGAL_BASIS = N_("Legal basis")
+BASIS_GDPR = N_("Objection under Article 21 of the General Data Protection Regulation (GDPR)")
+BASIS_UK_GDPR = N_("Objection under Article 21 of the UK GDPR")
+BASIS_FADP = N_(
+    "Objection under Article 21 GDPR, made on {company}'s form for the European Region; in Switzerland, the Federal "
+    "Act on Data Protection (FADP), Article 30(2)(b)"
+)
+ACCOUNT_SHOWN = N_("Account as the site named it")
+NOT_SHOWN = N_("not recorded (the site showed no account name, or the run was made by an older optout-bot)")
+SUBMITTED = N_("Submitted in the form")
+SUBMITTED_AT = N_("Submitted on")
+NOT_SUBMITTED_RECORDED = N_("not recorded (the run was made by an older optout-bot)")
+CONFIRMATION_ADDRESS = N_("Confirmation page")
+ATTACH_EMAIL = N_(
+    "Attach {company}'s confirmation email too: it went to the email address submitted in the form, and says which "
+    "accounts the objection covers."
+)
+SETTING_NAME = N_("Setting switched")
 FORM_ADDRESS = N_("Form address")
 CONFIRMATION_TEXT = N_("{company}'s confirmation")
 NO_CONFIRMATION_TEXT = N_("(not recorded)")
@@ -102,6 +128,7 @@ CHECKS = N_("Checks by optout-bot verify")
 STATE = N_("State")
 RECEIPT = N_("Receipt")
 RECEIPT_SHA256 = N_("Receipt SHA-256")
+RECEIPT_FILE = N_("{name} (the file kept by optout-bot; the picture is below)")
 RECEIPT_ALT = N_("Screenshot of {company}'s confirmation for {account} on {platform}")
 RECEIPT_CAPTION = N_("Receipt: the screenshot optout-bot took when {company}'s confirmation appeared.")
 RECEIPT_ALT_SETTING = N_("Screenshot of the setting switched off, for {account} on {platform}")
@@ -116,7 +143,7 @@ NEVER_RUN = N_("optout-bot has never been run for this account.")
 ATTEMPTS = N_("Attempts")
 DATE_LOCAL = N_("Date (local time)")
 OUTCOME = N_("Outcome")
-LOCAL_AND_UTC = N_("{local} (local time, UTC{offset}) = {utc} UTC")
+LOCAL_AND_UTC = N_("{local} — ISO 8601: {iso}")
 NO_RUN_YET = N_("no run recorded yet: run `optout-bot run --platform instagram` (or facebook) first")
 CANNOT_WRITE = N_("cannot write the report {path}: {reason}")
 LABEL = N_("{label}:")  # a name before its value (French puts a space before the colon)
@@ -140,14 +167,13 @@ class AccountProof:
     status: AccountStatus
     attempts: list[RunRecord]  # oldest first
     receipt: Receipt | None  # of the confirmed objection; None: no confirmed objection, or it has no receipt
-    email: str | None  # the account's own email in the settings, where it differs from the person's
     checks: list[SettingCheck]  # a setting's `verify` checks, oldest first (none for a form)
 
 
 @dataclass(frozen=True)
 class Proof:
     made_at: datetime
-    email: str | None
+    country: str | None  # the person's: the UK has its own GDPR and, for some platforms, its own controller
     accounts: list[AccountProof]
 
 
@@ -163,13 +189,13 @@ def read_receipt(path: Path) -> Receipt:
     try:
         data = read_regular_file(path, RECEIPT_SIZE_LIMIT)  # never a FIFO (hangs) or a device (endless)
     except FileNotFoundError:
-        return Receipt(path, None, None, _(RECEIPT_MISSING).format(path=path))
+        return Receipt(path, None, None, _(RECEIPT_MISSING).format(path=path.name))
     except OSError as exc:
-        return Receipt(path, None, None, _(RECEIPT_UNREADABLE).format(path=path, reason=exc.strerror or exc))
+        return Receipt(path, None, None, _(RECEIPT_UNREADABLE).format(path=path.name, reason=exc.strerror or exc))
     sha256 = hashlib.sha256(data).hexdigest()
     mime = next((mime for magic, mime in _IMAGE_TYPES.items() if data.startswith(magic)), None)
     if mime is None:
-        return Receipt(path, sha256, None, _(RECEIPT_NOT_IMAGE).format(path=path))
+        return Receipt(path, sha256, None, _(RECEIPT_NOT_IMAGE).format(path=path.name))
     return Receipt(path, sha256, f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}", None)
 
 
@@ -177,10 +203,8 @@ def _account_proof(status: AccountStatus, ledger: Ledger, config: Config) -> Acc
     runs = ledger.runs(status.account)
     attempts = [run for run in runs if (run.platform, run.flow) == (status.platform, status.flow)]
     receipt_path = status.confirmed.receipt_path if status.confirmed else None
-    configured = config.account(status.account)
-    email = configured.email if configured and configured.platform == status.platform else None
     checks = ledger.checks(status.account, status.platform, status.flow) if status.setting is not None else []
-    return AccountProof(status, attempts, read_receipt(receipt_path) if receipt_path else None, email, checks)
+    return AccountProof(status, attempts, read_receipt(receipt_path) if receipt_path else None, checks)
 
 
 def gather_proof(config: Config, ledger_path: Path | None = None) -> Proof:
@@ -190,18 +214,31 @@ def gather_proof(config: Config, ledger_path: Path | None = None) -> Proof:
         if ledger is None or not any(status.last_run for status in statuses):
             raise UsageError(_(NO_RUN_YET))
         accounts = [_account_proof(status, ledger, config) for status in statuses]
-    return Proof(made_at=datetime.now(UTC), email=config.email, accounts=accounts)
+    return Proof(made_at=datetime.now(UTC), country=config.country, accounts=accounts)
 
 
 # --- Shared by both formats -------------------------------------------------------------------------------------
 
 
 def local_and_utc(moment: datetime) -> str:
-    return _(LOCAL_AND_UTC).format(
-        local=moment.astimezone().strftime(LONG_TIME),
-        offset=utc_offset(moment),
-        utc=moment.astimezone(UTC).strftime(LONG_TIME),
-    )
+    """« 6 décembre 2026 à 14:05 (UTC+1) — ISO 8601 : 2026-12-06T13:05:00Z »."""
+    return _(LOCAL_AND_UTC).format(local=people_datetime(moment), iso=iso_utc(moment))
+
+
+def controller(account: AccountProof, country: str | None) -> str:
+    """The platform's controller for a person in `country`, with its address where it is known, on one line."""
+    name, address = controller_of(account.status.platform).for_country(country)
+    return ", ".join([name, *(address.splitlines() if address else [])])
+
+
+def legal_basis(account: AccountProof, country: str | None) -> str:
+    """The law the objection was made under: the GDPR, the UK GDPR, or for Switzerland the FADP beside it."""
+    regime = authorities()[country].regime if country in authorities() else "gdpr"
+    if regime == "uk_gdpr" or country == UK:
+        return _(BASIS_UK_GDPR)
+    if regime == "fadp":
+        return _(BASIS_FADP).format(company=company(account))
+    return _(BASIS_GDPR)
 
 
 def shown_platform(status: AccountStatus) -> str:
@@ -290,23 +327,46 @@ class Item:
     code: bool = False  # an address: shown as code, never as a link
 
 
-def confirmed_items(account: AccountProof, confirmed: RunRecord) -> list[Item]:
-    """The confirmed objection (or the run that left the setting off), item by item."""
+def confirmed_items(account: AccountProof, confirmed: RunRecord, country: str | None) -> list[Item]:
+    """The confirmed objection (or the run that left the setting off), item by item; the values submitted and the
+    confirmation's words come apart (submitted_items), as lists and quotes."""
     when = local_and_utc(outcome_time(confirmed))
     address = confirmed.form_url or _(NO_CONFIRMATION_TEXT)
     platform = Item(_(PLATFORM), shown_platform(account.status))
+    shown = Item(_(ACCOUNT_SHOWN), confirmed.account_shown or _(NOT_SHOWN))
+    who = Item(_(CONTROLLER), controller(account, country))
     if account.status.is_setting:
+        items = [Item(_(SETTING_OFF_AT), when), platform, who, shown]
+        if confirmed.setting_label:
+            items.append(Item(_(SETTING_NAME), confirmed.setting_label))
         return [
-            Item(_(SETTING_OFF_AT), when),
-            platform,
+            *items,
             Item(_(SETTING_RUN), setting_words(confirmed) or outcome_words(confirmed)),
             Item(_(SETTING_ADDRESS), address, code=True),
         ]
-    return [
+    items = [
         Item(_(CONFIRMED_AT).format(company=company(account)), when),
         platform,
-        Item(_(FORM_ADDRESS), address, code=True),
+        who,
+        Item(_(LEGAL_BASIS), legal_basis(account, country)),
+        shown,
     ]
+    if confirmed.submitted_at:
+        items.append(Item(_(SUBMITTED_AT), local_and_utc(confirmed.submitted_at)))
+    items.append(Item(_(FORM_ADDRESS), address, code=True))
+    if confirmed.confirmation_url:
+        items.append(Item(_(CONFIRMATION_ADDRESS), confirmed.confirmation_url, code=True))
+    return items
+
+
+def submitted_items(confirmed: RunRecord) -> list[tuple[str, str]] | None:
+    """What the form carried when the person sent it, (label, value); None: not recorded (an older run)."""
+    return list(confirmed.submitted) if confirmed.submitted is not None else None
+
+
+def receipt_file(receipt: Receipt) -> str:
+    """The receipt by its file's name: a folder of this computer means nothing to whoever reads the report."""
+    return _(RECEIPT_FILE).format(name=receipt.path.name) if receipt.data_uri else receipt.path.name
 
 
 def nothing_confirmed(account: AccountProof) -> str:
@@ -398,7 +458,15 @@ def _html_setting(account: AccountProof) -> list[tuple[str, str]]:
     ]
 
 
-def _html_account(account: AccountProof) -> str:
+def _html_submitted(confirmed: RunRecord) -> str:
+    submitted = submitted_items(confirmed)
+    if submitted is None:
+        return _e(_(NOT_SUBMITTED_RECORDED))
+    values = "".join(f"<li>{_e(_(LABEL).format(label=n))} <strong>{_e(v)}</strong></li>" for n, v in submitted)
+    return f'<ul class="submitted">{values}</ul>'
+
+
+def _html_account(account: AccountProof, country: str | None) -> str:
     parts = [f"<section>\n<h2>{_e(heading(account))}</h2>"]
     warning = switch_it_off(account)
     if warning:
@@ -407,9 +475,10 @@ def _html_account(account: AccountProof) -> str:
     if confirmed:
         items = [
             (item.name, f"<code>{_e(item.text)}</code>" if item.code else _e(item.text))
-            for item in confirmed_items(account, confirmed)
+            for item in confirmed_items(account, confirmed, country)
         ]
         if not account.status.is_setting:
+            items.append((_(SUBMITTED), _html_submitted(confirmed)))
             items.append(
                 (
                     _(CONFIRMATION_TEXT).format(company=company(account)),
@@ -418,22 +487,21 @@ def _html_account(account: AccountProof) -> str:
             )
         items += _html_setting(account)
         if account.receipt:
-            items.append((_(RECEIPT), f"<code>{_e(account.receipt.path)}</code>"))
+            items.append((_(RECEIPT), _e(receipt_file(account.receipt))))
             if account.receipt.sha256:
                 items.append((_(RECEIPT_SHA256), f"<code>{_e(account.receipt.sha256)}</code>"))
-        if account.email:
-            items.append((_(ACCOUNT_EMAIL), _e(account.email)))
-        parts += [_html_dl(items), *_html_receipt(account)]
+        parts.append(_html_dl(items))
+        if not account.status.is_setting:
+            parts.append(f'<p class="attach">{_e(_(ATTACH_EMAIL).format(company=company(account)))}</p>')
+        parts += _html_receipt(account)
     else:
         said = "" if warning else f"<strong>{_e(nothing_confirmed(account))}</strong> "  # the warning says it is on
         parts.append(f"<p>{said}{_e(last_attempt(account))}</p>")
         items = _html_setting(account)
-        if account.email:
-            items.append((_(ACCOUNT_EMAIL), _e(account.email)))
         if items:
             parts.append(_html_dl(items))
     if account.attempts:
-        rows = [(short_local(outcome_time(run)), outcome_words(run)) for run in account.attempts]
+        rows = [(people_datetime(outcome_time(run)), outcome_words(run)) for run in account.attempts]
         parts += [f"<h3>{_e(_(ATTEMPTS))}</h3>", _html_table((_(DATE_LOCAL), _(OUTCOME)), rows)]
     if account.checks:
         table = _html_table((_(DATE_LOCAL), _(STATE)), check_rows(account), check_problems(account))
@@ -444,8 +512,6 @@ def _html_account(account: AccountProof) -> str:
 
 def render_html(proof: Proof) -> str:
     header = [(_(MADE_BY), _e(f"optout-bot {__version__}")), (_(MADE_ON), _e(local_and_utc(proof.made_at)))]
-    if proof.email:
-        header.append((_(EMAIL), _e(proof.email)))
     summary = [(a.status.account, shown_platform(a.status), objection_summary(a)) for a in proof.accounts]
     body = [
         f"<h1>{_e(title(proof))}</h1>",
@@ -454,7 +520,7 @@ def render_html(proof: Proof) -> str:
         f'<p class="notes">{_e(_(TIMES_NOTE))} {_e(_(HASH_NOTE))}</p>',
         f"<h2>{_e(_(SUMMARY))}</h2>",
         _html_table((_(ACCOUNT), _(PLATFORM), _(OBJECTION)), summary),
-        *(_html_account(account) for account in proof.accounts),
+        *(_html_account(account, proof.country) for account in proof.accounts),
     ]
     return (
         "<!DOCTYPE html>\n"
@@ -514,7 +580,7 @@ def _md_receipt(account: AccountProof) -> list[str]:
     receipt = account.receipt
     if receipt is None:
         return [_md_item(_(RECEIPT), md_escape(_(NO_RECEIPT)))]
-    lines = [_md_item(_(RECEIPT), md_escape(str(receipt.path)))]
+    lines = [_md_item(_(RECEIPT), md_escape(receipt_file(receipt)))]
     if receipt.sha256:
         lines.append(_md_item(_(RECEIPT_SHA256), f"`{receipt.sha256}`"))
     if receipt.problem:
@@ -538,31 +604,39 @@ def _md_setting(account: AccountProof) -> list[str]:
     ]
 
 
-def _md_account(account: AccountProof) -> list[str]:
+def _md_submitted(confirmed: RunRecord) -> list[str]:
+    submitted = submitted_items(confirmed)
+    if submitted is None:
+        return [_md_item(_(SUBMITTED), md_escape(_(NOT_SUBMITTED_RECORDED)))]
+    values = [f"  - {md_escape(_(LABEL).format(label=n))} **{md_escape(v)}**" for n, v in submitted]
+    return [_md_item(_(SUBMITTED), ""), *values]
+
+
+def _md_account(account: AccountProof, country: str | None) -> list[str]:
     lines = ["", f"## {md_escape(heading(account))}", ""]
     warning = switch_it_off(account)
     if warning:
         lines += [f"**{md_escape(warning)}**", ""]
     confirmed = account.status.confirmed
     if confirmed:
-        lines += [_md_item(item.name, md_escape(item.text)) for item in confirmed_items(account, confirmed)]
+        found = confirmed_items(account, confirmed, country)
+        lines += [_md_item(item.name, f"`{item.text}`" if item.code else md_escape(item.text)) for item in found]
         lines += _md_setting(account)
-        if account.email:
-            lines.append(_md_item(_(ACCOUNT_EMAIL), md_escape(account.email)))
         if not account.status.is_setting:
+            lines += _md_submitted(confirmed)
             text = confirmed.confirmation_text or _(NO_CONFIRMATION_TEXT)
             lines += [_md_item(_(CONFIRMATION_TEXT).format(company=company(account)), ""), "", md_quote(text)]
         lines += ["", *_md_receipt(account)]
+        if not account.status.is_setting:
+            lines += ["", f"**{md_escape(_(ATTACH_EMAIL).format(company=company(account)))}**"]
     else:
         said = "" if warning else f"**{md_escape(nothing_confirmed(account))}** "  # the warning says it is on
         lines.append(said + md_escape(last_attempt(account)))
         items = _md_setting(account)
-        if account.email:
-            items.append(_md_item(_(ACCOUNT_EMAIL), md_escape(account.email)))
         if items:
             lines += ["", *items]
     if account.attempts:
-        rows = [(short_local(outcome_time(run)), outcome_words(run)) for run in account.attempts]
+        rows = [(people_datetime(outcome_time(run)), outcome_words(run)) for run in account.attempts]
         lines += ["", f"### {md_escape(_(ATTEMPTS))}", "", *_md_table((_(DATE_LOCAL), _(OUTCOME)), rows)]
     if account.checks:
         table = _md_table((_(DATE_LOCAL), _(STATE)), check_rows(account), check_problems(account))
@@ -579,13 +653,11 @@ def render_markdown(proof: Proof) -> str:
         _md_item(_(MADE_BY), md_escape(f"optout-bot {__version__}")),
         _md_item(_(MADE_ON), md_escape(local_and_utc(proof.made_at))),
     ]
-    if proof.email:
-        lines.append(_md_item(_(EMAIL), md_escape(proof.email)))
     summary = [(a.status.account, shown_platform(a.status), objection_summary(a)) for a in proof.accounts]
     lines += ["", md_escape(f"{_(TIMES_NOTE)} {_(HASH_NOTE)}"), "", f"## {md_escape(_(SUMMARY))}", ""]
     lines += _md_table((_(ACCOUNT), _(PLATFORM), _(OBJECTION)), summary)
     for account in proof.accounts:
-        lines += _md_account(account)
+        lines += _md_account(account, proof.country)
     return "\n".join(lines) + "\n"
 
 

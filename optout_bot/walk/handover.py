@@ -212,8 +212,11 @@ class PersonWatch:
     listens to the page's requests: it never stops, changes or sends one.
     """
 
-    def __init__(self, page: Page, confirmation: re.Pattern[str]) -> None:
+    def __init__(
+        self, page: Page, confirmation: re.Pattern[str], on_submit: Callable[[Request], None] | None = None
+    ) -> None:
         self.page = page
+        self.on_submit = on_submit  # told of the submission's request, to record what it carried (walk/submitted.py)
         self.matches = page.get_by_text(confirmation)
         self.already_shown = frozenset(_visible_texts(self.matches))
         self.submitted = False
@@ -223,6 +226,8 @@ class PersonWatch:
         if not self.submitted and _is_submission(request, self.page):
             self.submitted = True
             progress.reach(progress.Stage.SUBMITTED)
+            if self.on_submit is not None:
+                self.on_submit(request)
 
     def fresh_confirmation(self) -> str | None:
         """Meta's confirmation words on screen now that were not at the hand-over, if any."""

@@ -20,7 +20,7 @@ from optout_bot.mock_site import MockMeta, Scenario
 from optout_bot.settings.config import Account, Config, write_config
 from tests.e2e.cli import FAST, Home, finish, run_cli, start_cli
 from tests.e2e.conftest import submit_as_person
-from tests.e2e.person import READY, Person
+from tests.e2e.person import Person
 
 SETTINGS_EMAIL = "jane.settings@example.com"
 TYPED_EMAIL = "jane.objects@example.net"  # what the person types in the form instead, before Submit

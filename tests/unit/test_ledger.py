@@ -406,6 +406,8 @@ def test_the_api_has_no_place_for_secrets() -> None:
     assert list(RunRecord.__dataclass_fields__) == [
         "id", "account", "platform", "flow", "dry_run", "started_at", "ended_at", "outcome", "exit_code",
         "form_url", "route", "confirmation_text", "receipt_path", "setting_before", "setting_after",
+        # what a proof needs (issue 17.3): the form's fields the flow knows only, never a secret (walk/submitted.py)
+        "account_shown", "submitted", "submitted_at", "confirmation_url", "setting_label",
     ]  # fmt: skip
     assert list(SettingCheck.__dataclass_fields__) == [
         "id", "account", "platform", "checked_at", "state", "url", "flow",
@@ -459,7 +461,7 @@ def test_a_stored_v1_ledger_is_migrated_keeping_its_runs(tmp_path: Path) -> None
         ),
     ]
     conn = raw(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert mode(path) == 0o600
@@ -514,7 +516,7 @@ def test_a_stored_v2_ledger_is_migrated_keeping_its_runs(tmp_path: Path) -> None
     # Every run before version 3 walked the own-information form; none of them read a setting.
     assert {(r.flow, r.setting_before, r.setting_after) for r in records} == {("own", None, None)}
     conn = raw(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     with Ledger.open(path) as ledger:
         confirmed = ledger.confirmed("personal", "instagram")

@@ -78,20 +78,21 @@ def test_the_report_holds_the_proof(fmt: str, settings: Config, history: Path, r
     with Ledger.open(history) as ledger:
         confirmed = ledger.confirmed("personal", "instagram")
     assert confirmed is not None and confirmed.ended_at is not None
-    local = confirmed.ended_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-    utc = confirmed.ended_at.strftime("%Y-%m-%d %H:%M:%S")
+    iso = confirmed.ended_at.strftime("%Y-%m-%dT%H:%M:%SZ")
     unescape = (lambda t: t.replace("&#x27;", "'")) if fmt == "html" else (lambda t: t.replace("\\", ""))
 
     assert f"optout-bot {__version__}" in text
-    assert "jane@example.com" in text and "jane@work.example.org" in text
+    # The settings' emails are not facts of the objection: what the form carried is (recorded when it was sent).
+    assert "jane@example.com" not in text and "jane@work.example.org" not in text
     assert "submitted Meta's objection form themselves" in unescape(text)
     assert "optout-bot only walked to the form, pre-filled it" in text
-    assert f"{local} (local time, UTC" in text and f"= {utc} UTC" in text
+    assert f"ISO 8601: {iso}" in text and " (UTC" in text
+    assert "Meta Platforms Ireland Limited" in text and "Article 21" in text
     assert FORM_URL in text
     assert CONFIRMATION in unescape(text)
     assert f"data:image/png;base64,{base64.b64encode(receipt.read_bytes()).decode()}" in text
     assert hashlib.sha256(receipt.read_bytes()).hexdigest() in text
-    assert str(receipt) in unescape(text)
+    assert receipt.name in unescape(text) and str(receipt.parent) not in unescape(text)  # no folder of this computer
     # The history of each account, and the account that has no confirmed objection says so.
     for words in ("dry run: form ready", "not submitted", "confirmed", "not offered by Meta"):
         assert words in text
@@ -111,7 +112,7 @@ def test_a_configured_account_never_run_is_listed_as_such(settings: Config, ledg
 def test_times_are_local_and_utc(history: Path, settings: Config) -> None:
     with local_time_zone("IST-5:30"):
         text = render_report(settings, "html", history)
-    assert "(local time, UTC+05:30)" in text
+    assert "(UTC+5:30) — ISO 8601: " in text
 
 
 # --- Other flows, and settings ---------------------------------------------------------------------------------
@@ -238,9 +239,9 @@ def test_a_missing_receipt_is_said_not_a_crash(fmt: str, settings: Config, ledge
     with Ledger.open(ledger_path) as ledger:
         record(ledger, "personal", "instagram", Outcome.CONFIRMED, gone, CONFIRMATION)
     text = render_report(settings, "html" if fmt == "html" else "md", ledger_path)
-    escaped = md_escape(str(gone)) if fmt == "md" else str(gone)
+    escaped = md_escape(gone.name) if fmt == "md" else gone.name
     assert f"receipt file missing: {escaped}" in text
-    assert "data:image" not in text
+    assert "data:image" not in text and str(tmp_path) not in text  # the file's name, never this computer's folders
 
 
 def test_an_unreadable_receipt_is_said_not_a_crash(settings: Config, ledger_path: Path, tmp_path: Path) -> None:
@@ -248,7 +249,7 @@ def test_an_unreadable_receipt_is_said_not_a_crash(settings: Config, ledger_path
     folder.mkdir()
     with Ledger.open(ledger_path) as ledger:
         record(ledger, "personal", "instagram", Outcome.CONFIRMED, folder, CONFIRMATION)
-    assert f"receipt file unreadable: {folder} (" in render_report(settings, "html", ledger_path)
+    assert f"receipt file unreadable: {folder.name} (" in render_report(settings, "html", ledger_path)
 
 
 def test_a_receipt_that_is_not_an_image_gets_its_hash_but_no_picture(
@@ -259,7 +260,7 @@ def test_a_receipt_that_is_not_an_image_gets_its_hash_but_no_picture(
     with Ledger.open(ledger_path) as ledger:
         record(ledger, "personal", "instagram", Outcome.CONFIRMED, junk, CONFIRMATION)
     text = render_report(settings, "html", ledger_path)
-    assert f"receipt file is not a PNG or JPEG image: {junk}" in text
+    assert f"receipt file is not a PNG or JPEG image: {junk.name}" in text
     assert hashlib.sha256(b"not a picture").hexdigest() in text and "<img" not in text
 
 

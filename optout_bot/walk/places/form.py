@@ -24,6 +24,7 @@ from optout_bot.walk.filling import fill_form
 from optout_bot.walk.handover import Outcome, PersonWatch, Result, ask_for_code, await_person, present_form
 from optout_bot.walk.places import say_what_is_sought
 from optout_bot.walk.receipts import save_receipt, screenshot
+from optout_bot.walk.submitted import SubmissionRecorder
 from optout_bot.walk.walker import FormNotFound, FoundForm, Walker
 
 CLOSED_MID_WALK = N_(
@@ -80,7 +81,9 @@ class FormPlace:
         # The form as filled and unsent is handed over before the person is told to click: their own Submit
         # must go through.
         walker.hand_over()
-        watch = PersonWatch(page, vocabulary.pattern_any(flow.confirmation))  # before the banner: no click is missed
+        recorder = SubmissionRecorder(page, form, report)  # what the person sends, and the account the site shows
+        # Before the banner: no click is missed.
+        watch = PersonWatch(page, vocabulary.pattern_any(flow.confirmation), on_submit=recorder)
         button = present_form(page, form.submit, filled, flow.site.company)
         code_prompt = _code_prompt(page, flow, vocabulary)
         return _wait_for_person(page, options, watch, form, code_prompt, button, ui, report)
@@ -150,6 +153,7 @@ def _wait_for_person(
     if result.outcome is not Outcome.CONFIRMED:
         raise NotSubmittedError(not_confirmed(result, waited, company))
     report.confirmation_text = result.confirmation
+    report.confirmation_url = page.url
     report.record_outcome(ExitStatus.SUCCESS)  # in the ledger before the receipt, which may fail
     progress.reach(progress.Stage.CONFIRMED)
     ui.success(

@@ -25,6 +25,7 @@ from optout_bot.walk.door import WalkContext
 from optout_bot.walk.handover import highlight, show_banner
 from optout_bot.walk.places import say_what_is_sought
 from optout_bot.walk.receipts import save_receipt, screenshot
+from optout_bot.walk.submitted import account_shown
 from optout_bot.walk.walker import FormNotFound, FoundSetting, Walker
 
 ON, OFF = "on", "off"  # "on": the platform uses the person's data for AI training (flows/model.SettingSpec)
@@ -137,6 +138,7 @@ def _setting_walk(walker: Walker, flow: SettingFlow, options: RunOptions, ui: Ui
     report.form_url, report.route = found.url, found.route
     walker.show_reading()
     name = setting_label(found.control) or _("the AI-training setting")
+    report.setting_label, report.account_shown = setting_label(found.control) or None, account_shown(walker.page)
     report.setting_before = read_state(found.control)
     if report.setting_before == OFF:
         report.setting_after = OFF
