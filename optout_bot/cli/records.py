@@ -42,9 +42,11 @@ def status(as_json: bool) -> None:
     epilog=EPILOG,
     help=_(
         "Write a proof of your objections, to attach to a complaint.\n\n"
-        "One file per report: for each account, when the platform confirmed your objection, the form's address, "
-        "the platform's words and the receipt screenshot itself, with its SHA-256 and the account's attempts; for "
-        "an AI-training setting, when it was seen off and what `optout-bot verify` saw since."
+        "One file per report, for a data-protection authority: for each account, the platform's controller and the "
+        "legal basis, when the platform confirmed your objection, the account as the site named it, what the form "
+        "carried when you sent it, the form's and the confirmation's addresses, the platform's words and the receipt "
+        "screenshot itself with its SHA-256; for an AI-training setting, what was switched, when it was seen off and "
+        "what `optout-bot verify` saw since."
     ),
 )
 @click.option(
