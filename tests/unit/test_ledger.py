@@ -755,3 +755,60 @@ def test_reading_writes_nothing_and_migrates_an_old_ledger_in_memory_only(tmp_pa
         assert runs and all(run.flow == "own" for run in runs)  # read through the v3 schema
         assert ledger.checks() == []
     assert path.read_bytes() == before  # still version 2 on disk: the next `run` migrates it for real
+
+
+# --- Version 6: what a proof needs (issue 17.3) -------------------------------------------------------------------
+
+
+def test_a_stored_v5_ledger_is_migrated_keeping_its_runs_and_checks(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite3"
+    shutil.copyfile(DATA / "ledger-v5.sqlite3", path)
+    assert raw(path).execute("PRAGMA user_version").fetchone()[0] == 5
+    stored = data_script("make_ledger_v5")
+
+    with Ledger.open(path) as ledger:
+        records = ledger.runs()
+        checks = ledger.checks()
+    assert [
+        (r.id, r.account, r.platform, r.flow, r.started_at.isoformat(), r.ended_at.isoformat() if r.ended_at else None,
+         r.outcome.value, r.exit_code, r.form_url, r.route, r.confirmation_text,
+         str(r.receipt_path) if r.receipt_path else None, int(r.dry_run), r.setting_before, r.setting_after)
+        for r in records
+    ] == stored.RUNS  # fmt: skip
+    assert [(c.id, c.account, c.state) for c in checks] == [(1, "pro", "off")]
+    # A v5 run knows none of what version 6 adds: said as unknown, never made up.
+    assert {(r.account_shown, r.submitted, r.submitted_at, r.confirmation_url, r.setting_label) for r in records} == {
+        (None, None, None, None, None)
+    }
+    assert raw(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+
+
+def test_the_submission_is_recorded_when_it_happens_and_the_outcome_keeps_it(tmp_path: Path) -> None:
+    sent = (("Email address", "typed@example.net"), ("Country of residence", "France"))
+    with Ledger.open(tmp_path / "ledger.sqlite3") as ledger:
+        run_id = ledger.start_run("personal", "instagram", dry_run=False)
+        ledger.record_submission(run_id, sent, "Jane Doe")
+        ledger.record_submission(run_id, (("Email address", "later@example.net"),))  # once: the first stands
+        (killed,) = ledger.runs()  # a run killed now still holds what was sent
+        ledger.finish_run(
+            run_id, Outcome.CONFIRMED, 0, "https://help.instagram.com/contact/1?x=token", None, "Thanks", None,
+            submitted=(("Email address", "settings@example.com"),),  # not what was sent: never replaces it
+            confirmation_url="https://help.instagram.com/contact/1?session=secret",
+        )  # fmt: skip
+        (finished,) = ledger.runs()
+    assert killed.outcome is Outcome.INTERRUPTED and killed.submitted == sent and killed.account_shown == "Jane Doe"
+    assert killed.submitted_at is not None
+    assert finished.submitted == sent and finished.account_shown == "Jane Doe"
+    assert finished.confirmation_url == "https://help.instagram.com/contact/1"  # without its query
+
+
+def test_an_outcome_records_what_was_sent_when_the_submission_could_not_be(tmp_path: Path) -> None:
+    with Ledger.open(tmp_path / "ledger.sqlite3") as ledger:
+        run_id = ledger.start_run("pro", "linkedin", dry_run=False)
+        ledger.finish_run(
+            run_id, Outcome.CONFIRMED, 0, None, None, None, None, setting_before="on", setting_after="off",
+            account_shown="Jane Doe", setting_label="Use my data for training content creation AI models",
+        )  # fmt: skip
+        (run,) = ledger.runs()
+    assert (run.account_shown, run.setting_label) == ("Jane Doe", "Use my data for training content creation AI models")
+    assert run.submitted is None and run.submitted_at is None

@@ -336,3 +336,60 @@ def test_the_html_report_renders_in_chromium(page: Page, settings: Config, ledge
     shot = page.screenshot(full_page=True)
     assert shot.startswith(b"\x89PNG") and shot != blank and len(shot) > len(blank)
     (tmp_path / "report-screenshot.png").write_bytes(shot)  # for a person looking at a failed run
+
+
+# --- What an authority asks of a proof (issue 17.3) ---------------------------------------------------------------
+
+
+def _proof_run(ledger_path: Path, receipt: Path, platform: str = "instagram") -> None:
+    with Ledger.open(ledger_path) as ledger:
+        run_id = ledger.start_run("personal", platform, dry_run=False)
+        ledger.record_submission(run_id, (("Email address", "typed@example.net"), ("Country", "France")), "Jane Doe")
+        ledger.finish_run(
+            run_id, Outcome.CONFIRMED, 0, FORM_URL, "settings-privacy-center", CONFIRMATION, receipt,
+            confirmation_url=FORM_URL + "?done=1",
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_what_was_submitted_is_shown_not_the_settings(
+    fmt: str, settings: Config, ledger_path: Path, receipt: Path
+) -> None:
+    _proof_run(ledger_path, receipt)
+    text = render_report(settings, "html" if fmt == "html" else "md", ledger_path).replace("\\", "")
+    assert "Submitted in the form" in text and "typed@example.net" in text and "France" in text
+    assert "jane@example.com" not in text
+    assert "Account as the site named it" in text and "Jane Doe" in text
+    assert "Confirmation page" in text and "Submitted on" in text
+    assert "Meta Platforms Ireland Limited, Merrion Road, Dublin 4, D04 X2K5, Ireland" in text
+    assert "Objection under Article 21 of the General Data Protection Regulation (GDPR)" in text
+    assert "Attach Meta's confirmation email too" in text.replace("&#x27;", "'")
+
+
+def test_a_person_in_the_uk_objected_under_the_uk_gdpr(tmp_path: Path, ledger_path: Path, receipt: Path) -> None:
+    config = load_config(write_config(Config(country="GB", accounts=()), tmp_path / "uk.toml"))
+    _proof_run(ledger_path, receipt, platform="linkedin")  # a form on LinkedIn: its UK controller is another
+    text = render_report(config, "md", ledger_path)
+    assert "Objection under Article 21 of the UK GDPR" in text and "LinkedIn Corporation" in text
+
+
+def test_an_older_run_says_what_it_did_not_record(settings: Config, history: Path) -> None:
+    text = render_report(settings, "html", history)
+    assert "not recorded (the run was made by an older optout-bot)" in text  # never the settings' email instead
+
+
+def test_a_setting_shows_its_controller_what_was_switched_and_its_state_after(
+    settings: Config, ledger_path: Path, receipt: Path
+) -> None:
+    with Ledger.open(ledger_path) as ledger:
+        run_id = ledger.start_run("pro", "linkedin", dry_run=False)
+        ledger.finish_run(
+            run_id, Outcome.CONFIRMED, 0, "https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement",
+            "direct", None, receipt, setting_before="on", setting_after="off", account_shown="Jane Doe",
+            setting_label="Use my data for training content creation AI models",
+        )  # fmt: skip
+    text = render_report(settings, "md", ledger_path).replace("\\", "")
+    assert "LinkedIn Ireland Unlimited Company" in text and "Jane Doe" in text
+    assert "Setting switched:** Use my data for training content creation AI models" in text
+    assert "on → off" in text and hashlib.sha256(receipt.read_bytes()).hexdigest() in text
+    assert "Attach" not in text  # no confirmation email comes of a setting
