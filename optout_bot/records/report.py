@@ -278,7 +278,7 @@ def objection_summary(account: AccountProof) -> str:
         return _(SETTING_SUMMARY).format(summary=setting_summary(setting))
     confirmed = account.status.confirmed
     if confirmed:
-        return _(CONFIRMED_ON).format(when=short_local(outcome_time(confirmed)))
+        return _(CONFIRMED_ON).format(when=people_datetime(outcome_time(confirmed)))
     return _(NOT_CONFIRMED) if account.status.last_run else _(NOT_RUN)
 
 
@@ -377,7 +377,7 @@ def last_attempt(account: AccountProof) -> str:
     run = account.status.last_run
     if run is None:
         return _(NEVER_RUN)
-    return _(LAST_ATTEMPT).format(when=short_local(outcome_time(run)), outcome=outcome_words(run))
+    return _(LAST_ATTEMPT).format(when=people_datetime(outcome_time(run)), outcome=outcome_words(run))
 
 
 # --- HTML -------------------------------------------------------------------------------------------------------
@@ -393,6 +393,7 @@ h3 { font-size: 1rem; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
 dt { font-weight: bold; }
 dd { margin: 0; overflow-wrap: anywhere; }
+ul.submitted { margin: 0; padding-left: 1.1rem; }
 blockquote { margin: 0; padding: 0.25rem 0.75rem; border-left: 3px solid #666; white-space: pre-wrap; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #999; padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
