@@ -237,11 +237,24 @@ def flows() -> None:
     "check", help=_("Validate the bundled flows (or FILES) and the word lists; print file:line for each problem.")
 )
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-def flows_check(files: tuple[Path, ...]) -> None:
+@click.option(
+    "--max-age",
+    type=click.IntRange(min=0),
+    default=90,
+    show_default=True,
+    metavar="DAYS",
+    help=_("Warn about routes last verified on the live site longer ago than this."),
+)
+def flows_check(files: tuple[Path, ...], max_age: int) -> None:
     """`optout-bot flows check`."""
+    import datetime
+
     from optout_bot.flows import check_all
+    from optout_bot.flows.freshness import check_freshness
+    from optout_bot.flows.loader import bundled_flow_paths
 
     problems = check_all(files)
+    problems += check_freshness(files or bundled_flow_paths(), datetime.date.today(), max_age)
     for problem in problems:
         click.echo(str(problem), err=True)
     # Warnings (a word missing in one language, which then uses English) are shown but do not fail the check.

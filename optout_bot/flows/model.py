@@ -13,6 +13,7 @@ Texts are never written here: a flow names a *word key* (`privacy_center`) and e
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
@@ -130,9 +131,21 @@ Step = Annotated[
 ]
 
 
+class Verified(StrictModel):
+    """When a route was last seen reaching its place on the live site, and in which page languages.
+
+    Written by `optout-bot probe --update-flows` after a successful probe, never by hand from memory: a route
+    seen only in an article has no `verified`, and `flows check` says so (flows/freshness.py).
+    """
+
+    date: datetime.date
+    langs: list[Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]] = Field(min_length=1)
+
+
 class Route(StrictModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     source: str = Field(min_length=1, description="where this route was seen (article, date)")
+    verified: Verified | None = None
     steps: list[Step] = Field(min_length=1)
 
 
