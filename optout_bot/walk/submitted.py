@@ -28,12 +28,13 @@ from optout_bot.walk.walker import FoundForm
 
 # Where the logged-in sites show whose session it is, in their header (read for its text or its picture's alt,
 # never its link): Facebook's and Instagram's link to the person's profile; LinkedIn's "Me" photo, whose alt is
-# the person's name; X's account switcher, with the name and @handle. A site that shows none: nothing is recorded.
+# the person's name; X's account switcher (the header's button that opens a menu: its shape, not X's test ids,
+# *inferred*), with the name and @handle. A site that shows none: nothing is recorded.
 ACCOUNT_SHOWN = (
     '[role=banner] a[href*="profile.php"]',
     "header a[href*='profile.php']",
     "img.global-nav__me-photo[alt]",
-    '[data-testid="SideNav_AccountSwitcher_Button"]',
+    "header [role=button][aria-haspopup=menu]",
 )
 _LONGEST = 200  # a name, not a page: anything longer is not what we look for
 
