@@ -27,6 +27,7 @@ from optout_bot.cli.shared import (
 )
 from optout_bot.errors import ExitStatus, OptoutError, UsageError
 from optout_bot.i18n import LANGUAGES, _, ngettext
+from optout_bot.invocation import command_name
 from optout_bot.platforms import PLATFORMS, platform_name, site_of
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -336,7 +337,8 @@ def main(argv: list[str] | None = None) -> None:
     if not debug:
         _quiet_libraries()
     try:
-        cli.main(args=argv, prog_name="optout-bot", standalone_mode=False)
+        # "Usage: scripts/optout-bot run [OPTIONS]": click's own words name the command as it was typed too.
+        cli.main(args=argv, prog_name=command_name(), standalone_mode=False)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.ClickException as exc:
