@@ -61,3 +61,14 @@ def test_ctrl_c_while_waiting_for_the_person_keeps_the_run_consistent(
     assert site.posts() == []
     assert last_run(home)["last_outcome"] == "interrupted"
     assert "ended: interrupted" in log_text(home)
+
+
+def test_the_wait_for_the_person_shows_its_clock(site: MockMeta, home: Home, cdp: str, person: Person) -> None:
+    tool = start_cli(home, "run", "--platform", "instagram", "--cdp", cdp, "--step-timeout", "5", "--user-timeout", "3")
+    person.tool_tab(tool, banner_text=READY)  # the person reads the form and does nothing
+    code, out, err = finish(tool)
+
+    assert code == 4, err
+    # Not a terminal: the time left once, no ticking (a line a minute at most: tests/unit/test_ui.py).
+    assert "Waiting for Meta's confirmation… (0:03 left)" in out.splitlines(), out
+    assert "Still waiting" not in out
