@@ -6,10 +6,16 @@ Playwright's driver and the browser get it too (their complaints must not reach 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
+import time
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Playwright, expect
 
 from optout_bot.mock_site import MockMeta, Scenario
 from tests.e2e.cli import FAST, Home, finish, run_cli, start_cli
@@ -72,3 +78,46 @@ def test_the_wait_for_the_person_shows_its_clock(site: MockMeta, home: Home, cdp
     # Not a terminal: the time left once, no ticking (a line a minute at most: tests/unit/test_ui.py).
     assert "Waiting for Meta's confirmation… (0:03 left)" in out.splitlines(), out
     assert "Still waiting" not in out
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_the_window_stays_open_after_the_confirmation_until_the_person_closes_it(
+    home: Home, playwright: Playwright
+) -> None:
+    # The demo in the tool's own window (not an attached browser, whose tabs always stay). No screen here: the
+    # window is drawn off-screen (--headless=new), the tool still takes it for a window; the person reaches it
+    # through a debugging port.
+    port = free_port()
+    tool = start_cli(
+        home, "demo", "--platform", "instagram", *FAST,
+        f"--browser-arg=--remote-debugging-port={port}", "--browser-arg=--headless=new",
+        DISPLAY=":424242",
+    )  # fmt: skip
+    browser = None
+    deadline = time.monotonic() + 60
+    while browser is None:
+        try:
+            browser = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{port}", no_defaults=True)
+        except PlaywrightError:
+            assert tool.poll() is None and time.monotonic() < deadline, finish(tool)
+            time.sleep(0.2)
+    try:
+        tab = Person(browser).tool_tab(tool, banner_text=READY)
+        tab.locator("form button[type=submit]").filter(visible=True).first.click()
+        expect(tab.get_by_text("your request will be applied going forward")).to_be_visible()
+        tab.wait_for_timeout(5000)  # the receipt is taken in about a second; the window must outlive it
+        assert tool.poll() is None, finish(tool)
+        assert not tab.is_closed()
+        tab.close()  # the person closes the window
+        code, out, err = finish(tool)
+    finally:
+        with contextlib.suppress(PlaywrightError):
+            browser.close()
+
+    assert code == 0, out + err
+    assert "The window stays open" in out, out
