@@ -23,6 +23,7 @@ class ExitStatus(IntEnum):
     SETTING_ON = 8  # `verify` only: a setting was found on (switched back on, or never switched off)
     FORM_TAMPERED = 9  # the page tried to send or replace the form while the tool filled it: stopped
     NO_CONNECTION = 10  # the browser could not reach the platform's site at all (offline, name not found, refused)
+    INTERRUPTED = 130  # Ctrl-C before the platform's confirmation (128 + SIGINT, as shells report it)
 
 
 # The table of exit codes at the end of every `--help`, each meaning translated where it is shown.
@@ -58,6 +59,7 @@ EXIT_CODES: tuple[tuple[ExitStatus, str], ...] = (
         ExitStatus.NO_CONNECTION,
         N_("no connection to the platform's site: check your internet connection, then run again"),
     ),
+    (ExitStatus.INTERRUPTED, N_("stopped with Ctrl-C: the line printed says whether anything was sent")),
 )
 
 

@@ -18,6 +18,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal, get_args
 
+from optout_bot.invocation import as_typed
+
 DOMAIN = "optout_bot"
 LOCALE_DIR = Path(__file__).parent / "locale"
 Language = Literal["en", "fr"]  # English is the language of the code: it needs no catalogue
@@ -31,12 +33,14 @@ _translation: gettext.NullTranslations = gettext.NullTranslations()
 _language = DEFAULT_LANGUAGE
 
 
+# Every message goes out through these two: a command it suggests is written as the person started the tool
+# (`scripts/optout-bot init` for a README follower), so that it works when pasted (optout_bot.invocation).
 def _(message: str) -> str:
-    return _translation.gettext(message)
+    return as_typed(_translation.gettext(message))
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _translation.ngettext(singular, plural, n)
+    return as_typed(_translation.ngettext(singular, plural, n))
 
 
 def N_(message: str) -> str:

@@ -28,6 +28,18 @@ class Kind(enum.Enum):
 
 _stage: Stage | None = None  # None: no walk has begun in this process (a command without one, or not yet)
 _kind = Kind.FORM
+_interrupted = False  # the person pressed Ctrl-C (optout_bot.entry's SIGINT handler)
+
+
+def interrupt() -> None:
+    """Ctrl-C was pressed. In a terminal it also stops Playwright's driver, so a call in flight may fail as a
+    closed page before Python's KeyboardInterrupt arrives: whatever failure follows, the person stopped it."""
+    global _interrupted
+    _interrupted = True
+
+
+def interrupted() -> bool:
+    return _interrupted
 
 
 def begin() -> None:
@@ -50,8 +62,8 @@ def stage() -> Stage | None:
 
 def reset() -> None:
     """For tests: as if no walk had begun."""
-    global _stage, _kind
-    _stage, _kind = None, Kind.FORM
+    global _stage, _kind, _interrupted
+    _stage, _kind, _interrupted = None, Kind.FORM, False
 
 
 def what_is_known() -> str:

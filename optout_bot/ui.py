@@ -22,7 +22,7 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from optout_bot.errors import UsageError
-from optout_bot.i18n import ngettext
+from optout_bot.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -72,6 +72,7 @@ class Ui:
         self._err_console: Console | None = None
         self._status: Status | None = None
         self._current: tuple[str, str] | None = None  # the activity under way: (prefix, message)
+        self._clock: Countdown | None = None  # the wait under way, whose time the activity line shows
 
     # --- what the walk says -------------------------------------------------------------------------------
 
@@ -107,6 +108,32 @@ class Ui:
             self._status.start()
         else:
             self._status.update(text)
+
+    def countdown(self, message: str, total_s: float) -> Countdown:
+        """A wait for the person, with its clock: `with ui.countdown(…) as tick:`, then `tick(elapsed_s)` as often
+        as the waiter looks. On a terminal the activity line counts the seconds, whatever activity is shown during
+        the wait; otherwise one line now, then one a minute at most ("Still waiting: 2:00 so far, 13:00 left.")."""
+        clock = self._clock = Countdown(self, total_s)
+        if self.fancy:
+            self.activity(message)
+        else:
+            click.echo(f"{message} {_(_LEFT).format(left=clock.left())}", file=self._out)
+        return clock
+
+    def _tick(self, clock: Countdown, new_second: bool, new_minute: bool) -> None:
+        """The clock moved: redraw the activity line (a terminal), or say it once a minute (plain lines)."""
+        if clock is not self._clock:
+            return
+        if not self.fancy:
+            if new_minute:
+                self.step(_("Still waiting: {elapsed} so far, {left} left.").format(**clock.said()))
+            return
+        if new_second and self._status is not None and self._current is not None:
+            self._status.update(self._text(*self._current))
+
+    def _stop_clock(self, clock: Countdown) -> None:
+        if clock is self._clock:
+            self._clock = None
 
     def warn(self, message: str) -> None:
         if not self.fancy:
@@ -150,7 +177,8 @@ class Ui:
     def _text(self, prefix: str, message: str) -> Any:
         from rich.text import Text
 
-        return Text.assemble((prefix, "bold cyan"), message)
+        clock = "" if self._clock is None else " " + _(_SO_FAR).format(**self._clock.said())
+        return Text.assemble((prefix, "bold cyan"), message, (clock, "dim"))
 
     def _commit(self) -> None:
         """The activity under way becomes a line of the history."""
@@ -175,6 +203,46 @@ class Ui:
         if self._err_console is None:
             self._err_console = _console(self._err, stderr=True)
         return self._err_console
+
+
+_LEFT = N_("({left} left)")
+_SO_FAR = N_("({elapsed} so far, {left} left)")
+_PLAIN_EVERY_S = 60  # without a terminal, a line a minute at most: a log, not a ticker
+
+
+class Countdown:
+    """The clock of one wait (Ui.countdown): how long so far, how long left, as "m:ss"."""
+
+    def __init__(self, ui: Ui, total_s: float) -> None:
+        self._ui = ui
+        self.total = int(total_s)
+        self.elapsed = 0
+
+    def __call__(self, elapsed_s: float) -> None:
+        elapsed = min(int(elapsed_s), self.total)
+        new_minute = elapsed // _PLAIN_EVERY_S > self.elapsed // _PLAIN_EVERY_S
+        new_second = elapsed != self.elapsed
+        self.elapsed = elapsed
+        self._ui._tick(self, new_second, new_minute)
+
+    def left(self) -> str:
+        return _clock_time(self.total - self.elapsed)
+
+    def said(self) -> dict[str, str]:
+        return {"elapsed": _clock_time(self.elapsed), "left": self.left()}
+
+    def __enter__(self) -> Countdown:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._ui._stop_clock(self)
+
+
+def _clock_time(seconds: int) -> str:
+    minutes, seconds = divmod(max(seconds, 0), 60)
+    return f"{minutes}:{seconds:02d}"
 
 
 def _console(file: IO[str] | None, *, stderr: bool) -> Console:

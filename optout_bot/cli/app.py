@@ -27,6 +27,7 @@ from optout_bot.cli.shared import (
 )
 from optout_bot.errors import ExitStatus, OptoutError, UsageError
 from optout_bot.i18n import LANGUAGES, _, ngettext
+from optout_bot.invocation import command_name
 from optout_bot.platforms import PLATFORMS, platform_name, site_of
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -349,7 +350,8 @@ def main(argv: list[str] | None = None) -> None:
     if not debug:
         _quiet_libraries()
     try:
-        cli.main(args=argv, prog_name="optout-bot", standalone_mode=False)
+        # "Usage: scripts/optout-bot run [OPTIONS]": click's own words name the command as it was typed too.
+        cli.main(args=argv, prog_name=command_name(), standalone_mode=False)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.ClickException as exc:
@@ -360,6 +362,7 @@ def main(argv: list[str] | None = None) -> None:
     except OptoutError as exc:
         if debug:
             traceback.print_exc()
+        _stop_if_interrupted(debug)
         click.echo(f"optout-bot: {exc.message}", err=True)
         _log_failure(exc.status, exc.message, exc)
         sys.exit(exc.status)
@@ -368,6 +371,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         if debug:
             traceback.print_exc()
+        _stop_if_interrupted(debug)
         log = _log_failure(ExitStatus.BUG, f"unexpected error ({type(exc).__name__})", exc, always=True)
         what = _("unexpected error ({error}).").format(error=f"{type(exc).__name__}: {exc}")
         if log:
@@ -392,8 +396,16 @@ def _known_or_nothing_submitted() -> str:
     return progress.what_is_known() or _("Nothing was submitted.")
 
 
+def _stop_if_interrupted(debug: bool) -> None:
+    """A failure that followed Ctrl-C (a page call cut short by the driver's end) is the Ctrl-C."""
+    from optout_bot import progress
+
+    if progress.interrupted():
+        _stopped(interrupted=True, debug=debug)
+
+
 def _stopped(*, interrupted: bool, debug: bool) -> NoReturn:
-    """Ctrl-C: one line saying what the walk knew, exit 4, and none of the libraries' noise as they go down.
+    """Ctrl-C: one line saying what the walk knew, exit 130, and none of the libraries' noise as they go down.
 
     In a terminal Ctrl-C reaches Playwright's driver too, which then dies under calls still in flight; its
     complaints (and asyncio's, and greenlet's at exit) say nothing the person can use.
@@ -410,7 +422,9 @@ def _stopped(*, interrupted: bool, debug: bool) -> NoReturn:
         _quiet_libraries()
     # Stopped after the confirmation was recorded (while its receipt was saved): the objection is done.
     done = interrupted and progress.stage() is progress.Stage.CONFIRMED
-    sys.exit(ExitStatus.SUCCESS if done else ExitStatus.NOT_SUBMITTED)
+    if done:
+        sys.exit(ExitStatus.SUCCESS)
+    sys.exit(ExitStatus.INTERRUPTED if interrupted else ExitStatus.NOT_SUBMITTED)  # not Ctrl-C: input ran out
 
 
 def _quiet_libraries() -> None:

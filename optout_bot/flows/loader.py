@@ -20,6 +20,7 @@ from optout_bot.errors import UsageError
 from optout_bot.flows.clicks import unsafe_clicks
 from optout_bot.flows.model import FLOW, FLOW_KINDS, OWN_FLOW, SCHEMA_VERSION, Flow, WordKey
 from optout_bot.flows.vocabulary import Vocabulary
+from optout_bot.invocation import command_name
 from optout_bot.platforms import site_of
 from optout_bot.problems import Problem
 
@@ -33,7 +34,7 @@ class FlowFileError(UsageError):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         first = str(self.problems[0])
-        more = f" (and {len(self.problems) - 1} more: run 'optout-bot flows check')" if len(problems) > 1 else ""
+        more = f" (and {len(self.problems) - 1} more: run '{command_name()} flows check')" if len(problems) > 1 else ""
         super().__init__(f"invalid flow data: {first}{more}")
 
 

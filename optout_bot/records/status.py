@@ -63,6 +63,7 @@ from pathlib import Path
 from typing import Any
 
 from optout_bot.i18n import N_, _
+from optout_bot.invocation import command_name
 from optout_bot.platforms import site_of
 from optout_bot.records.ledger import (
     OWN_FLOW,
@@ -235,7 +236,7 @@ def in_brackets(platform: str, flow: str) -> str:
 def fix_command(account: str, platform: str, configured: bool, flow: str = OWN_FLOW) -> str:
     """The command that walks to a setting again so the person can switch it off (`flow`: which of the
     platform's settings, when it has several)."""
-    command = f"optout-bot run --account {account}"
+    command = f"{command_name()} run --account {account}"  # as the person started the tool (invocation.py)
     if not configured:
         command += f" --platform {platform}"  # not in the settings: say where
     return command if flow == OWN_FLOW else f"{command} --flow {flow}"

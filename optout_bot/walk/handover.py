@@ -246,6 +246,7 @@ def await_person(
     site: Site,
     timeout_s: float,
     on_code: Callable[[Page], None] | None = None,
+    clock: Callable[[float], None] | None = None,
 ) -> Result:
     """Wait, without touching the page, for Meta's confirmation, the tab closing, or the time running out.
 
@@ -253,13 +254,17 @@ def await_person(
     from this tab after the hand-over (`watch`); the page must be on the platform's own site (`site`), with the
     form (`form_controls`: its Submit and email field) and any code prompt gone; and the words must not have
     been on screen already at the hand-over (a form that explains what Meta will answer is no answer).
-    Anything else and the wait goes on. If Meta asks for a one-time code first, `on_code` tells the person.
+    Anything else and the wait goes on. If Meta asks for a one-time code first, `on_code` tells the person;
+    `clock` is told the seconds waited at each look (the terminal shows them: Ui.countdown).
     """
     page = watch.page
-    deadline = time.monotonic() + timeout_s
+    started = time.monotonic()
+    deadline = started + timeout_s
     code_announced = False
     try:
         while time.monotonic() < deadline:
+            if clock is not None:
+                clock(time.monotonic() - started)
             if page.is_closed():
                 return Result(Outcome.CLOSED, submitted=watch.submitted)
             try:

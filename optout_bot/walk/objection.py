@@ -6,8 +6,11 @@ Imported only when a browser is needed, so Playwright is never loaded for --help
 
 from __future__ import annotations
 
+import time
+
 # Playwright raises it for any call on a page, context or browser that was closed; it does not export it.
 from playwright._impl._errors import TargetClosedError
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Playwright
 
 from optout_bot import progress
@@ -21,7 +24,7 @@ from optout_bot.records.recording import RunReport, recorded_run
 from optout_bot.settings.options import RunOptions
 from optout_bot.ui import Ui
 from optout_bot.walk.browser import has_display
-from optout_bot.walk.door import open_walk
+from optout_bot.walk.door import WalkContext, open_walk
 from optout_bot.walk.handover import Outcome, Result
 from optout_bot.walk.places import place_for
 from optout_bot.walk.places.form import not_confirmed
@@ -105,7 +108,9 @@ def _walk(pw: Playwright, options: RunOptions, ui: Ui, report: RunReport) -> Exi
         place = place_for(flow)
         try:
             with open_walk(pw, options.browser, flow, vocabulary, ui) as walk:
-                return place.walk(walk, options, report)
+                status = place.walk(walk, options, report)
+                _leave_open_for_the_person(walk, flow.site.company)
+                return status
         except TargetClosedError:
             stage = progress.stage()
             if stage is None or stage is progress.Stage.WALKING:
@@ -118,6 +123,34 @@ def _walk(pw: Playwright, options: RunOptions, ui: Ui, report: RunReport) -> Exi
             raise NotSubmittedError(not_confirmed(Result(Outcome.CLOSED, submitted=submitted), "", company)) from None
     finally:
         ui.close()  # the spinner stops before the command line prints how it ended
+
+
+def _leave_open_for_the_person(walk: WalkContext, company: str) -> None:
+    """After the confirmation and its receipt, the window is the person's to read and close: the tool's own
+    browser would otherwise close with the walk, seconds after the confirmation appeared.
+
+    Only a window of the tool's own (an attached browser keeps its tabs anyway; a headless one has no window), and
+    no longer than the person's own wait. Ctrl-C, or a window closed, ends it: the objection is done either way.
+    """
+    if progress.stage() is not progress.Stage.CONFIRMED or walk.session.attached or walk.options.headless:
+        return
+    walk.ui.say(
+        _(
+            "The window stays open so you can read {company}'s page: close it when you are done "
+            "(optout-bot has its receipt)."
+        ).format(company=company)
+    )
+    page, deadline = walk.page, time.monotonic() + walk.options.timeouts.user
+    try:
+        while not page.is_closed() and time.monotonic() < deadline:
+            page.wait_for_timeout(_WINDOW_POLL_MS)
+    except (KeyboardInterrupt, PlaywrightError):  # Ctrl-C (which may stop the driver first), or closed meanwhile
+        return
+    if not page.is_closed():
+        walk.ui.say(_("Closing the browser window."))
+
+
+_WINDOW_POLL_MS = 250
 
 
 def _starting_from(flow: Flow, link: str) -> Flow:

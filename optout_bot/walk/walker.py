@@ -380,7 +380,10 @@ class Walker:
                 continue
             if number > 1:
                 self.ui.say(
-                    _("That way did not work; trying another ({number}/{total})…").format(number=number, total=total)
+                    # In words, not "(2/5)": the steps are counted "[1/5]" and the two must not be confused.
+                    _("That way led nowhere; trying another way (way {number} of {total})…").format(
+                        number=number, total=total
+                    )
                 )
             try:
                 self._follow(route)

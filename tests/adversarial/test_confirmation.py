@@ -2,7 +2,8 @@
 
 Meta's confirmation counts only when the person's own submission was seen, on Meta's site, with the form gone
 and words that were not on screen before the hand-over (hole 1). A confirmation is recorded even when its
-receipt cannot be saved (hole 3). Ctrl-C and a window closed mid-walk are one true line and exit 4 (hole 8).
+receipt cannot be saved (hole 3). Ctrl-C is one true line and exit 130, a window closed mid-walk one line and
+exit 4 (hole 8).
 
 The real CLI in a subprocess, attached to the person's browser; the person is played by a second client.
 """
@@ -163,7 +164,7 @@ def test_a_confirmed_objection_whose_receipt_cannot_be_saved_is_recorded_confirm
 # --- hole 8: Ctrl-C and a window closed mid-walk -------------------------------------------------------
 
 
-def test_ctrl_c_while_the_person_has_the_form_is_one_true_line_and_exit_4(
+def test_ctrl_c_while_the_person_has_the_form_is_one_true_line_and_exit_130(
     site: MockMeta, home: Home, cdp: str, person: Person
 ) -> None:
     tool = start_cli(home, "run", "--platform", "instagram", "--cdp", cdp, *FAST, prefix=("setsid",))
@@ -171,7 +172,7 @@ def test_ctrl_c_while_the_person_has_the_form_is_one_true_line_and_exit_4(
     ctrl_c(tool)
     code, _out, err = finish(tool)
 
-    assert code == 4, err
+    assert code == 130, err
     lines = err.strip().splitlines()
     assert len(lines) == 1, err  # no Playwright, asyncio or greenlet noise around it
     (line,) = lines
@@ -190,7 +191,7 @@ def test_ctrl_c_after_the_person_sent_the_form_says_so(site: MockMeta, home: Hom
     ctrl_c(tool)
     code, _out, err = finish(tool)
 
-    assert code == 4, err
+    assert code == 130, err
     (line,) = err.strip().splitlines()
     assert "your form was sent" in line.lower() and "check your email" in line, line
     assert last_record(home)["last_outcome"] == "unconfirmed"

@@ -168,14 +168,14 @@ def test_when_the_walk_fails_the_next_route_is_tried_and_the_form_recognised(
     assert shown == [
         "[1/5] Opening Facebook…",
         "[2/5] Opening Settings…",  # the menus on the way are part of this step
-        "That way did not work; trying another (2/6)…",
+        "That way led nowhere; trying another way (way 2 of 6)…",
         "[1/5] Opening the Privacy Center…",
         "[2/5] Opening Privacy topics…",
-        "That way did not work; trying another (3/6)…",
+        "That way led nowhere; trying another way (way 3 of 6)…",
         "[1/3] Opening the Privacy Policy…",
         "[2/3] Opening the objection form…",
         # The 4th route begins as the 1st, whose "Settings" menu was not on the settled home page: not tried again.
-        "That way did not work; trying another (5/6)…",
+        "That way led nowhere; trying another way (way 5 of 6)…",
         "[1/2] Opening the objection form…",
     ]
 

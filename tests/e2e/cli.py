@@ -32,6 +32,9 @@ class Home:
             XDG_STATE_HOME=str(self.root / "state"),
             XDG_CACHE_HOME=str(self.root / "cache"),
             PYTHONUNBUFFERED="1",
+            # The tests start `python -m optout_bot`; its hints name the command as a person typing `optout-bot`
+            # would see them (scripts/optout-bot sets its own: tests/e2e/test_pasted_hints.py).
+            OPTOUT_BOT_COMMAND="optout-bot",
         )
         env.update(extra)
         return env

@@ -122,6 +122,45 @@ def test_durations_are_said_in_words(seconds: float, said: str) -> None:
     assert duration(seconds) == said
 
 
+# --- the clock while the person has the form (issue 17.7) -----------------------------------------------------
+
+
+def test_plain_clock_says_elapsed_and_remaining_about_once_a_minute() -> None:
+    out = io.StringIO()
+    ui = Ui(fancy=False, out=out)
+    with ui.countdown("Waiting for Meta's confirmation…", 900) as tick:
+        for second in range(0, 185):  # the wait looks at the page several times a second: 3 minutes of it
+            for quarter in range(4):
+                tick(second + quarter / 4)
+    ui.close()
+    assert out.getvalue().splitlines() == [
+        "Waiting for Meta's confirmation… (15:00 left)",
+        "  · Still waiting: 1:00 so far, 14:00 left.",
+        "  · Still waiting: 2:00 so far, 13:00 left.",
+        "  · Still waiting: 3:00 so far, 12:00 left.",
+    ]
+
+
+def test_rich_clock_counts_the_seconds_on_the_waiting_line() -> None:
+    out = io.StringIO()
+    with Ui(fancy=True, out=out) as ui, ui.countdown("Waiting for Meta's confirmation…", 900) as tick:
+        tick(65.2)
+        tick(65.7)  # the same second: not redrawn
+        tick(66.1)
+    shown = ANSI.sub("", out.getvalue())
+    assert "Waiting for Meta's confirmation… (1:06 so far, 13:54 left)" in shown
+    assert "Still waiting" not in shown  # on a terminal the line itself is the clock
+
+
+def test_a_new_activity_during_the_wait_keeps_the_clock() -> None:
+    out = io.StringIO()
+    with Ui(fancy=True, out=out) as ui, ui.countdown("Waiting for Meta's confirmation…", 120) as tick:
+        ui.say("Meta sent you a code by email.")
+        ui.activity("Waiting for Meta's confirmation after your code…")
+        tick(30)
+    assert "Waiting for Meta's confirmation after your code… (0:30 so far, 1:30 left)" in ANSI.sub("", out.getvalue())
+
+
 # --- the walk's steps, as the person sees them ------------------------------------------------------------------
 
 

@@ -137,7 +137,6 @@ def _wait_for_person(
     )
     site = site_of(options.platform)
     company = site.company
-    ui.activity(_("Waiting up to {duration} for {company}'s confirmation…").format(duration=waited, company=company))
 
     def on_code(page: Page) -> None:
         ui.say(
@@ -149,7 +148,10 @@ def _wait_for_person(
         ui.activity(_("Waiting for {company}'s confirmation…").format(company=company))
 
     controls = form.submit.or_(form.email)
-    result = await_person(watch, controls, code_prompt, site, options.browser.timeouts.user, on_code)
+    timeout = options.browser.timeouts.user
+    waiting = _("Waiting for {company}'s confirmation…").format(company=company)  # the clock says how long
+    with ui.countdown(waiting, timeout) as clock:
+        result = await_person(watch, controls, code_prompt, site, timeout, on_code, clock)
     if result.outcome is not Outcome.CONFIRMED:
         raise NotSubmittedError(not_confirmed(result, waited, company))
     report.confirmation_text = result.confirmation
