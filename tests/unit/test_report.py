@@ -155,7 +155,7 @@ def test_settings_and_other_flows_are_in_the_report(fmt: str, settings: Config, 
     assert pro.index(warning) < pro.index("Setting seen off by optout-bot")
     assert "Setting in that run" in pro and "on → off" in pro
     assert "Screenshot of the setting switched off, for pro on LinkedIn" in pro
-    assert "Checks by optout-bot verify" in pro
+    assert "Checks by optout-bot (verify)" in pro
     assert "2025-06-10 09:00" in pro and "2025-07-01 09:00" in pro
     tweets = plain[plain.index("tweets — X") :]
     assert "on, never seen off. Switch it off yourself: optout-bot run --account tweets --platform x" in tweets
