@@ -21,6 +21,8 @@ from optout_bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, Language, _, curren
 from optout_bot.paths import ACCOUNT_NAME
 from optout_bot.platforms import PLATFORMS, Platform, platform_name
 from optout_bot.settings.config import Account, Config
+from optout_bot.ui import PROMPT_SUFFIX
+from optout_bot.ui import confirm as confirm  # init asks its yes-or-no questions as the walk does
 
 if TYPE_CHECKING:
     from optout_bot.flows import Flow
@@ -37,9 +39,6 @@ from optout_bot.settings.values import (
 
 _REMOVE = "-"  # typed to empty a saved optional answer (Enter alone keeps it)
 _SHORT = 60  # characters of a long reason shown in the summary
-# Answers to a yes-or-no question, in every language optout-bot speaks ("o", "oui": French).
-_YES = ("y", "yes", "o", "oui")
-_NO = ("n", "no", "non")
 
 T = TypeVar("T")
 
@@ -110,13 +109,6 @@ class Text(metaclass=_Translated):
     )
     STOPPED = N_("stopped: nothing was saved")
     BAD_LANGUAGE = N_("--language must be one of {choices}")
-
-    # Yes-or-no questions: the answers shown, and those understood in any of optout-bot's languages.
-    YES_NO_DEFAULT_YES = N_("[Y/n]")
-    YES_NO_DEFAULT_NO = N_("[y/N]")
-    BAD_YES_NO = N_("answer y for yes or n for no")
-    # What follows each question, before the answer: French puts a space before the colon.
-    PROMPT_SUFFIX = N_(": ")
 
 
 # --- Rules ---------------------------------------------------------------------------------------------------
@@ -305,26 +297,7 @@ def has_own_comments(text: str) -> bool:
 
 def _ask(question: str, **options: Any) -> Any:
     """click.prompt, its colon as the person's language writes it."""
-    return click.prompt(question, prompt_suffix=Text.PROMPT_SUFFIX, **options)
-
-
-def _yes_or_no(default: bool) -> Callable[[str], bool]:
-    def convert(answer: str) -> bool:
-        word = answer.strip().lower()
-        if not word:
-            return default
-        if word in _YES or word in _NO:
-            return word in _YES
-        raise click.UsageError(Text.BAD_YES_NO)
-
-    return convert
-
-
-def confirm(question: str, default: bool) -> bool:
-    """click.confirm, but in the person's language: [O/n] and "oui" in French; y and n are understood too."""
-    suffix = Text.YES_NO_DEFAULT_YES if default else Text.YES_NO_DEFAULT_NO
-    answer: bool = _ask(f"{question} {suffix}", default="", show_default=False, value_proc=_yes_or_no(default))
-    return answer
+    return click.prompt(question, prompt_suffix=_(PROMPT_SUFFIX), **options)
 
 
 def _retry(check: Callable[[str], T], message: str) -> Callable[[str], T]:

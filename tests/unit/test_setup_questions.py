@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 import click
@@ -31,10 +31,22 @@ from optout_bot.cli.questions import (
 )
 from optout_bot.errors import UsageError
 from optout_bot.flows import load_flow
+from optout_bot.i18n import use_language
 from optout_bot.platforms import PLATFORMS
 from optout_bot.settings.config import Account, Config
+from optout_bot.ui import Ui
 
 T = TypeVar("T")
+
+
+@pytest.fixture
+def french() -> Iterator[None]:
+    """The person reads French for the test's length."""
+    use_language("fr")
+    try:
+        yield
+    finally:
+        use_language("en")
 
 
 def typed(answers: list[str], question: Callable[[], T]) -> tuple[T, str]:
@@ -262,3 +274,34 @@ def test_no_account_is_added_when_the_person_says_no() -> None:
     accounts, out = typed(["n"], lambda: ask_accounts((), None))
     assert accounts == ()
     assert "Add an account? [Y/n]" in out
+
+
+# --- Yes or no, in the person's language -------------------------------------------------------------------------
+
+
+def test_the_walks_question_is_asked_in_french_and_understands_o(french: None) -> None:
+    """The walk's "replace the email?" (Ui.ask): [o/N], « o » is yes, a wrong answer is asked again in French."""
+    ui = Ui(interactive=True, fancy=False)
+    answer, out = typed(["peut-être", "o"], lambda: ui.ask("Remplacer ?", "refusé"))
+    assert answer is True
+    assert out.startswith("Remplacer ? [o/N] : ")
+    assert "Erreur : répondez o pour oui ou n pour non" in out
+    assert "Error" not in out and "invalid input" not in out
+    replies = ("oui", "OUI", "y", "yes", "non", "n", "", "no")
+    assert [typed([line], lambda: ui.ask("?", "refusé"))[0] for line in replies] == [True] * 4 + [False] * 4
+
+
+def test_the_walks_question_in_english_takes_y_and_yes(french: None) -> None:
+    use_language("en")
+    ui = Ui(interactive=True, fancy=False)
+    answer, out = typed(["o?", "yes"], lambda: ui.ask("Replace it?", "refused"))
+    assert answer is True
+    assert out.startswith("Replace it? [y/N]: ")
+    assert "Error: answer y for yes or n for no" in out
+
+
+def test_inits_questions_say_error_in_french(french: None) -> None:
+    answer, out = typed(["bof", ""], lambda: confirm("Enregistrer ?", default=True))
+    assert answer is True
+    assert out.startswith("Enregistrer ? [O/n] : ")
+    assert "Erreur : répondez o pour oui ou n pour non" in out and "Error" not in out
