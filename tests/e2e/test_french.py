@@ -6,6 +6,7 @@ the order itself); here each test says how the person chose French, and the word
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -72,6 +73,33 @@ def test_the_command_list_and_init_help_are_french_with_lang_fr(home: Home) -> N
     init = run_cli(home, "init", "--help", "--lang=fr", **ENGLISH)
     assert "--account NOM:PLATEFORME[:EMAIL]" in init.stdout
     assert "Ne rien demander : garder les valeurs enregistrées" in one_line(init.stdout)
+
+
+# click's own words (its help's headings and metavars, its usage errors): French, none left in English.
+CLICKS_ENGLISH = re.compile(
+    r"Usage|Error|Try |Options:|Commands:|Choose from|Missing|Invalid value|No such option|required|"
+    r"Show this message|\b(TEXT|PATH|INTEGER|FLOAT|RANGE|NAME|FLOW|FLAG)\b"
+)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "--bogus"],  # an unknown option
+        ["init", "--help"],
+        ["letter", "reminder", "--help"],  # [required], a number range, a path
+        ["demo"],  # a missing required option, with the choices
+        ["letter", "reminder"],  # a missing required option
+        ["run", "--platform", "tiktok"],  # a choice that is not one
+        ["status", "extra"],  # an unexpected argument
+    ],
+    ids=" ".join,
+)
+def test_clicks_own_words_are_french(home: Home, args: list[str]) -> None:
+    result = run_cli(home, "--lang", "fr", *args, **ENGLISH)
+    said = result.stdout + result.stderr
+    assert said.strip()
+    assert not CLICKS_ENGLISH.search(said), said
 
 
 # --- Errors: one line, in French, with what to do ---------------------------------------------------------------
