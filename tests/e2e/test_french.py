@@ -218,22 +218,16 @@ def test_run_all_with_every_objection_confirmed_says_so_in_french(home: Home) ->
 
 def test_init_asks_in_french_and_understands_oui(home: Home) -> None:
     answers = [
-        "jeanne@",
-        "jeanne@example.fr",  # email: a typo, asked again
-        "be",
-        "oui",  # BE, confirmed by its French name
-        "",  # language: French, guessed from the computer
-        "",  # no reason
-        "",  # no full name (optional)
-        "",  # no phone number (optional)
-        "o",
-        "instagram",
-        "",
-        "",  # one account: "o" for oui, Instagram, the name suggested, the same email
-        "peut-être",
-        "non",  # no second account (after an answer that is neither yes nor no)
-        "",  # save
-    ]
+        "o", "instagram", "",           # the accounts first: "o" for oui, Instagram, the name suggested
+        "peut-être", "oui",             # a second one (after an answer that is neither yes nor no)
+        "whatsapp", "", "non",          # on WhatsApp; no third one
+        "jeanne@", "jeanne@example.fr",  # email: a typo, asked again
+        "Belgique", "oui",              # the country by its French name, confirmed
+        "français",                     # the language by its name
+        "",                             # no reason
+        "0470 12 34 56",                # the phone number (WhatsApp's form), as dialled in Belgium
+        "",                             # save
+    ]  # fmt: skip
     result = subprocess.run(
         command("init"),
         env=home.env(**FRENCH),
@@ -245,13 +239,15 @@ def test_init_asks_in_french_and_understands_oui(home: Home) -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "optout-bot va vous poser quelques questions" in out
-    assert "Adresse e-mail de votre compte Meta : " in out  # French puts a space before the colon
+    assert "Adresse e-mail de votre compte Instagram ou WhatsApp : " in out  # French puts a space before the colon
     assert "'jeanne@' n’est pas une adresse e-mail : tapez-la sous la forme nom@exemple.com" in out
     assert "BE — Belgique : est-ce bien cela ? [O/n]" in out
     assert "Ajouter un compte ? [O/n]" in out and "Ajouter un autre compte ? [o/N]" in out
-    assert "répondez o pour oui ou n pour non" in out
+    assert "Erreur : répondez o pour oui ou n pour non" in out
     assert "  pays :       BE — Belgique\n" in out and "  langue :     fr\n" in out
+    assert "  téléphone :  +32470123456\n" in out
+    assert "nom complet" not in out.lower()  # neither Instagram's form nor WhatsApp's asks for it
     assert "Sur quelle plateforme est ce compte ? (instagram, facebook, whatsapp, linkedin, x) : " in out
     assert f"Enregistré dans {settings_file(home)}\n" in out
-    assert out.endswith("Ensuite : optout-bot login --account instagram, puis optout-bot run --account instagram\n")
-    assert 'language = "fr"' in settings_file(home).read_text(encoding="utf-8")
+    text = settings_file(home).read_text(encoding="utf-8")
+    assert 'language = "fr"' in text and 'country = "BE"' in text and 'phone = "+32470123456"' in text
