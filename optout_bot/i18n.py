@@ -16,7 +16,10 @@ import os
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
+
+if TYPE_CHECKING:
+    import click
 
 from optout_bot.invocation import as_typed
 
@@ -67,22 +70,60 @@ def _route_clicks_words() -> None:
     """click translates its own words with gettext's global domain, in the language of the environment.
 
     Routing them through our catalogue makes `--help` and usage errors speak the chosen language (their
-    French is in our .po) without changing the environment, which the browser we start would inherit.
+    French is in our .po, CLICK_WORDS) without changing the environment, which the browser we start would
+    inherit. Two of click's words are no gettext message: the metavars of the help (TEXT, PATH…: a type's name
+    or the option's own metavar) and the colon after a heading; _translate_clicks_layout covers those.
     """
+    import click._termui_impl
     import click.core
     import click.decorators
     import click.exceptions
     import click.formatting
     import click.parser
+    import click.shell_completion
     import click.termui
     import click.types
+    import click.utils
 
-    for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.termui,
-                   click.types):  # fmt: skip
+    for module in (click._termui_impl, click.core, click.decorators, click.exceptions, click.formatting,
+                   click.parser, click.shell_completion, click.termui, click.types, click.utils):  # fmt: skip
         if hasattr(module, "_"):
             module._ = _  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext  # type: ignore[attr-defined]
+    _translate_clicks_layout()
+
+
+def _translate_clicks_layout() -> None:
+    """The help's metavars (`--email TEXTE`) and headings (`Options :`) in the person's language.
+
+    Done once, and by translating what click computes, so it follows a later change of language.
+    """
+    import click
+    import click.core
+
+    if getattr(click.core.Parameter.make_metavar, "translated", False):
+        return
+    computed = click.core.Parameter.make_metavar
+
+    def make_metavar(self: click.Parameter, *args: object, **kwargs: object) -> str:
+        return _(computed(self, *args, **kwargs))  # type: ignore[arg-type]
+
+    make_metavar.translated = True  # type: ignore[attr-defined]
+    click.core.Parameter.make_metavar = make_metavar  # type: ignore[method-assign]
+    # click's documented way to format help differently: the context's formatter class.
+    click.Context.formatter_class = _help_formatter_class()
+
+
+def _help_formatter_class() -> type[click.HelpFormatter]:
+    import click
+
+    class HelpFormatter(click.HelpFormatter):
+        def write_heading(self, heading: str) -> None:
+            # "Options:" in English, "Options :" in French: the colon as the language writes it.
+            self.write(f"{'':>{self.current_indent}}{heading}{_(': ').rstrip()}\n")
+
+    return HelpFormatter
 
 
 # --- choosing --------------------------------------------------------------------------------------------
@@ -177,6 +218,45 @@ CLICK_WORDS = (
     N_("file"),
     N_("path"),
     N_("directory"),
+    N_("required"),  # the help's `[required]`
+    N_("Choose from:\n\t{choices}"),
+    N_("Error: invalid input"),
+    N_("Repeat for confirmation"),
+    N_("Error: The two entered values do not match."),
+    N_("Do you want to continue?"),
+    N_("Confirm the action without prompting."),
+    N_("Press any key to continue..."),
+    N_("Positional arguments"),
+    N_("deprecated"),
+    N_("(dynamic)"),
+    N_("env var: {var}"),
+    N_("unknown error"),
+    N_("Missing {param_type}"),
+    N_("Missing parameter: {param_name}"),
+    N_("Argument {name!r} takes {nargs} values."),
+    N_("Invalid start character for option ({option})"),
+    N_("Could not open file {filename!r}: {message}"),
+    N_("{name} {filename!r} is a file."),
+    N_("{name} {filename!r} is not readable."),
+    N_("{name} {filename!r} is not writable."),
+    N_("{name} {filename!r} is not executable."),
+    N_("{value!r} is not a valid boolean. Recognized values: {states}"),
+    N_("{value!r} is not a valid UUID."),
+    # The help's metavars: click's type names, and those our options name themselves.
+    N_("TEXT"),
+    N_("INTEGER"),
+    N_("FLOAT"),
+    N_("INTEGER RANGE"),
+    N_("FLOAT RANGE"),
+    N_("BOOLEAN"),
+    N_("FILENAME"),
+    N_("PATH"),
+    N_("NAME"),
+    N_("FLOW"),
+    N_("FLAG"),
+    N_("CODE"),
+    N_("PLATFORM"),
+    N_("LANG"),
 )
 
 
@@ -184,3 +264,11 @@ def _click_plurals() -> None:  # never called: lists click's plural messages for
     ngettext("{value!r} is not {choice}.", "{value!r} is not one of {choices}.", 1)
     ngettext("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})", 1)
     ngettext("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)", 1)
+    ngettext("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments.", 1)
+    ngettext("Takes {nargs} values but 1 was given.", "Takes {nargs} values but {len} were given.", 1)
+    ngettext("{value!r} does not match the format {format}.", "{value!r} does not match the formats {formats}.", 1)
+    ngettext(
+        "{len_type} values are required, but {len_value} was given.",
+        "{len_type} values are required, but {len_value} were given.",
+        1,
+    )

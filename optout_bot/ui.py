@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
 
@@ -149,7 +149,7 @@ class Ui:
         if not self.interactive:
             raise UsageError(refusal)
         self._pause()
-        return click.confirm(question, default=False)
+        return confirm(question, default=False)
 
     def close(self) -> None:
         """Stop the spinner (and give the cursor back); what was under way stays as a line."""
@@ -243,6 +243,47 @@ class Countdown:
 def _clock_time(seconds: int) -> str:
     minutes, seconds = divmod(max(seconds, 0), 60)
     return f"{minutes}:{seconds:02d}"
+
+
+# --- yes or no ----------------------------------------------------------------------------------------------
+
+# Answers to a yes-or-no question, understood in every language optout-bot speaks ("o", "oui": French), so
+# that a French person typing "yes" out of habit, or an English one "o", is not refused.
+_YES = ("y", "yes", "o", "oui")
+_NO = ("n", "no", "non")
+_YES_NO_DEFAULT_YES = N_("[Y/n]")
+_YES_NO_DEFAULT_NO = N_("[y/N]")
+_BAD_YES_NO = N_("answer y for yes or n for no")
+# What follows each question, before the answer: French puts a space before the colon.
+PROMPT_SUFFIX = N_(": ")
+
+
+def _yes_or_no(default: bool) -> Callable[[str], bool]:
+    def convert(answer: str) -> bool:
+        word = answer.strip().lower()
+        if not word:
+            return default
+        if word in _YES or word in _NO:
+            return word in _YES
+        raise click.UsageError(_(_BAD_YES_NO))  # click says it (after "Error:") and asks again
+
+    return convert
+
+
+def confirm(question: str, default: bool) -> bool:
+    """click.confirm in the person's language: [o/N] and "oui" in French, a wrong answer asked again in it.
+
+    (click.confirm itself shows [y/N] and says "Error: invalid input" in English.)
+    """
+    suffix = _(_YES_NO_DEFAULT_YES if default else _YES_NO_DEFAULT_NO)
+    answer: bool = click.prompt(
+        f"{question} {suffix}",
+        default="",
+        show_default=False,
+        prompt_suffix=_(PROMPT_SUFFIX),
+        value_proc=_yes_or_no(default),
+    )
+    return answer
 
 
 def _console(file: IO[str] | None, *, stderr: bool) -> Console:

@@ -84,13 +84,13 @@ def _init(given: Given, force: bool, ask: bool) -> None:
     from optout_bot.settings.config import Config, write_config
 
     path = config_path()
-    options = _checked_options(given)  # a wrong option stops before the first question
     saved = Config() if force else _saved(path)
+    options = _checked_options(given, saved.country)  # a wrong option stops before the first question
     if ask:
         click.echo(q.Text.INTRO.format(path=path))
     config = _answers(given, options, saved, ask)
     click.echo()
-    click.echo("\n".join(q.summary(config)))
+    click.echo("\n".join([*q.summary(config), *q.later_notes(config)]))
     if ask and not _confirmed(path, replacing=force):
         click.echo(q.Text.NOT_SAVED)
         return
@@ -108,11 +108,13 @@ class _Options:
     accounts: tuple[Account, ...]
 
 
-def _checked_options(given: Given) -> _Options:
+def _checked_options(given: Given, saved_country: str | None = None) -> _Options:
     from optout_bot.cli import questions as q
-    from optout_bot.settings.values import PERSON_VALUES
+    from optout_bot.settings.values import PERSON_VALUES, check_country
 
-    values = {value.key: value.check(given.values.get(value.key)) for value in PERSON_VALUES}
+    # A phone number may be written as dialled in the country given, or else saved.
+    country = check_country(given.values.get("country")) or saved_country
+    values = {value.key: value.checked(given.values.get(value.key), country) for value in PERSON_VALUES}
     accounts = q.merge_accounts((), [q.parse_account_option(value) for value in given.accounts])
     language = q.as_language(given.language) if given.language is not None else None
     return _Options(values=values, language=language, accounts=accounts)
@@ -137,8 +139,27 @@ def _pick(given: bool, option: T, saved: T, question: Callable[[T], T], ask: boo
 
 
 def _answers(given: Given, options: _Options, saved: Config, ask: bool) -> Config:
+    """The accounts first: what the person is then asked depends on their platforms (see _values)."""
     from optout_bot.cli import questions as q
     from optout_bot.settings.config import Config
+
+    if given.accounts:
+        accounts = q.merge_accounts(saved.accounts, options.accounts)
+    elif ask:
+        accounts = q.ask_accounts(saved.accounts, options.values["email"] or saved.email)
+    else:
+        accounts = saved.accounts
+    values, language = _values(given, options, saved, ask, platforms=[account.platform for account in accounts])
+    return Config.model_validate({**values, "language": language, "accounts": accounts})
+
+
+def _values(
+    given: Given, options: _Options, saved: Config, ask: bool, platforms: list[str]
+) -> tuple[dict[str, str | None], Language]:
+    """The person's values, each asked only if one of the platforms needs it (all of them before any account is
+    saved: which will be needed is not known yet), and the language."""
+    from optout_bot.cli import questions as q
+    from optout_bot.platforms import PLATFORMS
     from optout_bot.settings.values import PERSON_VALUES
 
     # A file without `language` (written by hand) says nothing about it: guess from the locale instead.
@@ -147,18 +168,16 @@ def _answers(given: Given, options: _Options, saved: Config, ask: bool) -> Confi
     values: dict[str, str | None] = {}
     for value in PERSON_VALUES:  # in the table's order, each asked as the table says
         typed = given.values.get(value.key) is not None
-        question = functools.partial(q.ask_value, value)
-        values[value.key] = _pick(typed, options.values[value.key], getattr(saved, value.key), question, ask)
+        needing = q.platforms_needing(value.key, platforms or PLATFORMS)
+        context = q.Context(country=values.get("country"), platforms=tuple(needing))
+        question = functools.partial(q.ask_value, value, context=context)
+        values[value.key] = _pick(
+            typed, options.values[value.key], getattr(saved, value.key), question, ask and bool(needing)
+        )
         if value.key == "country":  # the language follows the country
             typed = given.language is not None
             chosen_language = _pick(typed, options.language or language, language, q.ask_language, ask)
-    if given.accounts:
-        accounts = q.merge_accounts(saved.accounts, options.accounts)
-    elif ask:
-        accounts = q.ask_accounts(saved.accounts, values["email"])
-    else:
-        accounts = saved.accounts
-    return Config.model_validate({**values, "language": chosen_language, "accounts": accounts})
+    return values, chosen_language
 
 
 def _confirmed(path: Path, replacing: bool) -> bool:

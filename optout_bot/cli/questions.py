@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -21,6 +22,8 @@ from optout_bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, Language, _, curren
 from optout_bot.paths import ACCOUNT_NAME
 from optout_bot.platforms import PLATFORMS, Platform, platform_name
 from optout_bot.settings.config import Account, Config
+from optout_bot.ui import PROMPT_SUFFIX
+from optout_bot.ui import confirm as confirm  # init asks its yes-or-no questions as the walk does
 
 if TYPE_CHECKING:
     from optout_bot.flows import Flow
@@ -33,13 +36,11 @@ from optout_bot.settings.values import (
     check_country,
     check_email,
     check_reason,
+    comparable,
 )
 
 _REMOVE = "-"  # typed to empty a saved optional answer (Enter alone keeps it)
 _SHORT = 60  # characters of a long reason shown in the summary
-# Answers to a yes-or-no question, in every language optout-bot speaks ("o", "oui": French).
-_YES = ("y", "yes", "o", "oui")
-_NO = ("n", "no", "non")
 
 T = TypeVar("T")
 
@@ -82,7 +83,6 @@ class Text(metaclass=_Translated):
     )
     TAKEN_NAME = N_("{answer!r} is already the name of an account: choose another")
     ACCOUNT_EMAIL = N_("Its email, if it is not {main} (press Enter if it is the same)")
-    ACCOUNT_EMAIL_NO_MAIN = N_("Its email (press Enter to skip: Meta pre-fills it)")
     BAD_OPTION = N_("--account {value!r}: {problem}")
     OPTION_SHAPE = N_("write it as NAME:PLATFORM or NAME:PLATFORM:EMAIL, for example work:facebook")
     OPTION_PLATFORM = N_("the platform must be {choices}")
@@ -110,13 +110,7 @@ class Text(metaclass=_Translated):
     )
     STOPPED = N_("stopped: nothing was saved")
     BAD_LANGUAGE = N_("--language must be one of {choices}")
-
-    # Yes-or-no questions: the answers shown, and those understood in any of optout-bot's languages.
-    YES_NO_DEFAULT_YES = N_("[Y/n]")
-    YES_NO_DEFAULT_NO = N_("[y/N]")
-    BAD_YES_NO = N_("answer y for yes or n for no")
-    # What follows each question, before the answer: French puts a space before the colon.
-    PROMPT_SUFFIX = N_(": ")
+    BAD_LANGUAGE_ANSWER = N_("{answer!r} is not a language optout-bot speaks: type en (English) or fr (français)")
 
 
 # --- Rules ---------------------------------------------------------------------------------------------------
@@ -177,17 +171,68 @@ def needs_login(platform: str) -> bool:
 
 
 @functools.cache
-def _own_flow(platform: str) -> Flow:
+def _own_flow(platform: str, flow: str = "own") -> Flow:
     from optout_bot.flows import load_flow  # loaded when asked: `init --help` stays fast
 
-    return load_flow(platform)
+    return load_flow(platform, flow=flow)
+
+
+@functools.cache
+def values_filled(platform: str) -> frozenset[str]:
+    """The person's values a platform's forms fill (each of its flows: `run --flow` may choose any), read from
+    its flow files: a form's fields under the values' names. A setting (LinkedIn's, X's own) fills none."""
+    from optout_bot.flows.loader import bundled_flows
+    from optout_bot.flows.model import FormFlow
+
+    keys: set[str] = set()
+    for name in bundled_flows(platform):
+        flow = _own_flow(platform, name)
+        if isinstance(flow, FormFlow):
+            keys |= {key for key in PERSON_VALUE if getattr(flow.form, key, None) is not None}
+    return frozenset(keys)
+
+
+def platforms_needing(key: str, platforms: Iterable[str]) -> list[str]:
+    """Those of `platforms` whose forms need the value `key` (its own table says if every platform needs it)."""
+    if PERSON_VALUE[key].every_platform:
+        return list(platforms)
+    return [platform for platform in platforms if key in values_filled(platform)]
+
+
+def _names(platforms: Iterable[str]) -> str:
+    """ "Instagram", "Instagram or LinkedIn", "Instagram, Facebook or WhatsApp": the platforms for the person."""
+    names = [platform_name(platform) for platform in dict.fromkeys(platforms)]
+    if len(names) < 2:
+        return "".join(names)
+    return _("{first} or {last}").format(first=", ".join(names[:-1]), last=names[-1])
+
+
+def later_notes(config: Config) -> list[str]:
+    """One line for each value a chosen platform's form will ask for and the settings leave empty: that form
+    will ask for it, and how to save it now (the value's `later` sentence)."""
+    platforms = [account.platform for account in config.accounts]
+    notes = []
+    for value in PERSON_VALUES:
+        needing = platforms_needing(value.key, platforms)
+        if value.later and needing and not getattr(config, value.key):
+            notes.append(_(value.later).format(platforms=_names(needing)))
+    return notes
 
 
 def as_language(value: str) -> Language:
+    """A language optout-bot speaks, from its code or its name in any of them ("fr", "français", "French")."""
+    typed = comparable(value)
     for language in LANGUAGES:
-        if value.strip().lower() == language:
+        if typed == language or typed in _language_names(language):
             return language
     raise UsageError(Text.BAD_LANGUAGE.format(choices=", ".join(LANGUAGES)))
+
+
+@functools.cache
+def _language_names(language: str) -> set[str]:
+    from babel import Locale  # CLDR's names: "français", "French", "anglais", "English"
+
+    return {comparable(Locale(other).languages[language]) for other in LANGUAGES}
 
 
 def account_email(answer: str | None, main: str | None) -> str | None:
@@ -305,26 +350,7 @@ def has_own_comments(text: str) -> bool:
 
 def _ask(question: str, **options: Any) -> Any:
     """click.prompt, its colon as the person's language writes it."""
-    return click.prompt(question, prompt_suffix=Text.PROMPT_SUFFIX, **options)
-
-
-def _yes_or_no(default: bool) -> Callable[[str], bool]:
-    def convert(answer: str) -> bool:
-        word = answer.strip().lower()
-        if not word:
-            return default
-        if word in _YES or word in _NO:
-            return word in _YES
-        raise click.UsageError(Text.BAD_YES_NO)
-
-    return convert
-
-
-def confirm(question: str, default: bool) -> bool:
-    """click.confirm, but in the person's language: [O/n] and "oui" in French; y and n are understood too."""
-    suffix = Text.YES_NO_DEFAULT_YES if default else Text.YES_NO_DEFAULT_NO
-    answer: bool = _ask(f"{question} {suffix}", default="", show_default=False, value_proc=_yes_or_no(default))
-    return answer
+    return click.prompt(question, prompt_suffix=_(PROMPT_SUFFIX), **options)
 
 
 def _retry(check: Callable[[str], T], message: str) -> Callable[[str], T]:
@@ -349,20 +375,35 @@ def _required(check: Callable[[str], str | None]) -> Callable[[str], str]:
     return convert
 
 
-def ask_value(value: PersonValue, current: str | None) -> str | None:
+@dataclass(frozen=True)
+class Context:
+    """What `init` knows when it asks a value: the country chosen, and the platforms the value is for."""
+
+    country: str | None = None  # a phone number is read as dialled there
+    platforms: tuple[str, ...] = PLATFORMS  # named in the question ("your Instagram or LinkedIn account")
+
+    def say(self, message: str) -> str:
+        """A message of the values' table, in the person's language, naming the platforms it is for."""
+        return _(message).format(platforms=_names(self.platforms))
+
+
+def ask_value(value: PersonValue, current: str | None, context: Context | None = None) -> str | None:
     """`init`'s question for one of the person's values, asked as its table says (values.PERSON_VALUES)."""
+    context = context or Context(platforms=tuple(platforms_needing(value.key, PLATFORMS)))
+    check = functools.partial(value.checked, country=context.country)
     if value.asked == "country":
         return _ask_country(value, current)
     if value.asked == "reason":
-        return _ask_reason(value, current)
+        return _ask_reason(value, current, context)
     if value.asked == "optional":
-        return _ask_optional(_(value.intro or ""), _(value.question), current, value.check, _(value.bad_answer))
+        intro = context.say(value.intro or "")
+        return _ask_optional(intro, context.say(value.question), current, check, _(value.bad_answer))
     # default="" when there is none: an empty answer then gets the reason, rather than a silent repeat.
     answer: str = _ask(
-        _(value.question),
+        context.say(value.question),
         default=current or "",
         show_default=bool(current),
-        value_proc=_retry(_required(value.check), _(value.bad_answer)),
+        value_proc=_retry(_required(check), _(value.bad_answer)),
     )
     return answer
 
@@ -392,10 +433,9 @@ def _ask_country(value: PersonValue, current: str | None) -> str:
 
 
 def ask_language(current: Language) -> Language:
-    # The choices are spelled out in the question itself (with their names), not repeated by click.
-    choice = click.Choice(LANGUAGES, case_sensitive=False)
-    answer: str = _ask(Text.LANGUAGE, default=current, type=choice, show_choices=False)
-    return as_language(answer)
+    # The choices are spelled out in the question itself (with their names); a name is understood too.
+    answer: Language = _ask(Text.LANGUAGE, default=current, value_proc=_retry(as_language, Text.BAD_LANGUAGE_ANSWER))
+    return answer
 
 
 def _reason_answer(value: PersonValue, current: str | None) -> Callable[[str], str | None]:
@@ -417,9 +457,9 @@ def ask_reason(current: str | None) -> str | None:
     return ask_value(PERSON_VALUE["reason"], current)
 
 
-def _ask_reason(value: PersonValue, current: str | None) -> str | None:
+def _ask_reason(value: PersonValue, current: str | None, context: Context) -> str | None:
     # The saved text is shown above rather than as click's [default]: it may be long or span lines.
-    click.echo("\n" + _(value.intro or ""))
+    click.echo("\n" + context.say(value.intro or ""))
     if current:
         click.echo(Text.REASON_SAVED.format(reason=_shorten(current), remove=_REMOVE))
     answer: str | None = _ask(
@@ -454,9 +494,11 @@ def ask_full_name(current: str | None) -> str | None:
     return ask_value(PERSON_VALUE["full_name"], current)
 
 
-def ask_phone(current: str | None) -> str | None:
-    """The person's phone number with its country code (WhatsApp's form), or None, like ask_full_name."""
-    return ask_value(PERSON_VALUE["phone"], current)
+def ask_phone(current: str | None, country: str | None = None) -> str | None:
+    """The person's phone number (WhatsApp's form), or None, like ask_full_name: with its country code, or as
+    dialled at home in `country`."""
+    value = PERSON_VALUE["phone"]
+    return ask_value(value, current, Context(country, tuple(platforms_needing(value.key, PLATFORMS))))
 
 
 def ask_account(accounts: Sequence[Account], main_email: str | None) -> Account:
@@ -465,9 +507,10 @@ def ask_account(accounts: Sequence[Account], main_email: str | None) -> Account:
     name: str = _ask(
         Text.NAME, default=suggest_name(platform, names), value_proc=lambda answer: check_new_name(answer, names)
     )
-    if not asks_account_email(platform):
+    # Without a saved email there is nothing to differ from: the email asked next is every account's.
+    if not asks_account_email(platform) or not main_email:
         return Account(name=name, platform=platform)
-    question = Text.ACCOUNT_EMAIL.format(main=main_email) if main_email else Text.ACCOUNT_EMAIL_NO_MAIN
+    question = Text.ACCOUNT_EMAIL.format(main=main_email)
     email: str | None = _ask(
         question,
         default="",

@@ -12,6 +12,7 @@ Playwright): the command line imports it to build its options.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from optout_bot.errors import UsageError
-from optout_bot.i18n import N_, _
+from optout_bot.i18n import LANGUAGES, N_, _
 
 # Deliberately simple: one @, a dot in the domain, no spaces. Meta validates the address itself; we only
 # want to stop obvious typos before opening a browser.
@@ -89,12 +90,35 @@ def check_email(email: str | None) -> str | None:
     return email
 
 
+def comparable(name: str) -> str:
+    """A name as people may type it: any case, with or without accents ("etats-unis" for "États-Unis")."""
+    decomposed = unicodedata.normalize("NFKD", name.strip().casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@functools.cache
+def _country_codes_by_name() -> dict[str, str]:
+    """Every country's name in each language optout-bot speaks (from babel's CLDR data), to its code."""
+    from babel import Locale  # only when a name was typed
+
+    codes: dict[str, str] = {}
+    for language in LANGUAGES:
+        for code, name in Locale(language).territories.items():
+            if len(code) == 2 and code.isalpha():  # not the regions ("150" Europe) or groups ("EU", "UN")
+                codes.setdefault(comparable(name), code)
+    return codes
+
+
 def check_country(code: str | None) -> str | None:
+    """The country's two-letter code (ISO 3166-1), from its code or its name in English or French."""
     if code is None:
         return None
     import pycountry  # only when a country was given: its database takes a moment to load
 
-    country = pycountry.countries.get(alpha_2=code.strip().upper()) if len(code.strip()) == 2 else None
+    typed = code.strip()
+    if len(typed) != 2:
+        typed = _country_codes_by_name().get(comparable(typed), "")
+    country = pycountry.countries.get(alpha_2=typed.upper()) if len(typed) == 2 else None
     if country is None:
         raise BadValueError(
             "--country",
@@ -122,20 +146,38 @@ def check_full_name(name: str | None) -> str | None:
     return name
 
 
-def check_phone(phone: str | None) -> str | None:
+def check_phone(phone: str | None, country: str | None = None) -> str | None:
+    """A phone number with its country code, kept as typed; or, given the person's country, one dialled as at
+    home ("06 12 34 56 78" in France), written with its code (+33612345678). The `phonenumbers` library (Google's
+    libphonenumber data) knows each country's numbers."""
     if phone is None or not phone.strip():
         return None
     phone = phone.strip()
     _refuse_invisible("--phone", phone)
-    digits = sum(ch.isdigit() for ch in phone)
-    if not _PHONE.match(phone) or not 7 <= digits <= 15:
+    if _PHONE.match(phone) and _possible_number(phone, None) is not None:
+        return phone
+    national = _possible_number(phone, country) if country and not phone.startswith("+") else None
+    if national is None:
         raise BadValueError(
             "--phone",
             _("{phone!r} is not a phone number with its country code, for example +33 6 12 34 56 78").format(
                 phone=phone
             ),
         )
-    return phone
+    return national
+
+
+def _possible_number(phone: str, country: str | None) -> str | None:
+    """The number in international form (E.164) if it can be one (in `country`, when it has no code), else None."""
+    import phonenumbers  # only when a number was given
+
+    try:
+        number = phonenumbers.parse(phone, country)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 # --- The table -----------------------------------------------------------------------------------------------
@@ -167,10 +209,21 @@ class PersonValue:
     missing_line: str | None = None  # a plain text field left empty: what the person should do
     older_keys: tuple[str, ...] = ()  # its settings key in files of older versions, still read
     older_options: tuple[str, ...] = ()  # its option's older spellings, still accepted
+    # Asked whatever the platforms: the country also chooses the data-protection authority (`letter complaint`).
+    # The others are asked only for the platforms whose forms fill them (their flow files say which).
+    every_platform: bool = False
+    # `init`, when a chosen platform's form will ask for it and it is left empty: that, and how to save it now.
+    later: str | None = None
+    # Its check given the person's country, for a value people write as at home (a phone number); else `check`.
+    check_in_country: Callable[[str | None, str | None], str | None] | None = None
 
     @property
     def option(self) -> str:
         return "--" + self.key.replace("_", "-")
+
+    def checked(self, value: str | None, country: str | None) -> str | None:
+        """The value checked as written by someone living in `country` (a two-letter code, or None)."""
+        return self.check_in_country(value, country) if self.check_in_country else self.check(value)
 
 
 PERSON_VALUES: tuple[PersonValue, ...] = (
@@ -178,9 +231,9 @@ PERSON_VALUES: tuple[PersonValue, ...] = (
         key="email",
         check=check_email,
         help=N_("Email to put in the form (Meta usually pre-fills yours). Default: settings."),
-        init_help=N_("Email address of your Meta account."),
+        init_help=N_("Your email address, the one your accounts use."),
         asked="required",
-        question=N_("Email address of your Meta account"),
+        question=N_("Email address of your {platforms} account"),
         bad_answer=N_("{answer!r} is not an email address: type it like name@example.com"),
         intro=None,
         label=N_("email:"),
@@ -191,14 +244,15 @@ PERSON_VALUES: tuple[PersonValue, ...] = (
         key="country",
         check=check_country,
         help=N_("Country of residence, two letters (FR, BE, DE…), if asked. Default: settings."),
-        init_help=N_("Country where you live, two letters (FR, BE, CH, DE…)."),
+        init_help=N_("Country where you live: its name, or its two letters (FR, BE, CH, DE…)."),
         asked="country",
-        question=N_("Country where you live, as a two-letter code (FR, BE, CH, DE…)"),
-        bad_answer=N_("{answer!r} is not a country code: type two letters, such as FR for France or BE for Belgium"),
+        question=N_("Country where you live (its name, or its code: FR, BE, CH, DE…)"),
+        bad_answer=N_("{answer!r} is not a country: type its name, such as Belgium, or its two letters, such as BE"),
         intro=None,
         label=N_("country:"),
         none=N_("(none: chosen in the form if Meta asks)"),
         filled="country",
+        every_platform=True,
     ),
     PersonValue(
         key="reason",
@@ -209,8 +263,8 @@ PERSON_VALUES: tuple[PersonValue, ...] = (
         question=N_("Your text (optional)"),
         bad_answer=N_("this text is {length} characters long: keep it under {limit}"),
         intro=N_(
-            "Meta's form has an optional box to say how this use of your data affects you.\n"
-            "Meta does not require it: press Enter to leave it empty."
+            "The form ({platforms}) has an optional box to say how this use of your data affects you.\n"
+            "It is not required: press Enter to leave it empty."
         ),
         label=N_("reason:"),
         none=N_("(none: Meta does not require one)"),
@@ -224,13 +278,17 @@ PERSON_VALUES: tuple[PersonValue, ...] = (
         asked="optional",
         question=N_("Your first and last names"),
         bad_answer=N_("{answer!r} does not look like a name: type your first and last names, such as Jane Doe"),
-        intro=N_("Your full name: only Meta's form for information about you that others shared asks for it."),
+        intro=N_("Your full name: only some forms ask for it ({platforms})."),
         label=N_("name:"),
         none=N_("(none: only Meta's form for information others shared asks for it)"),
         filled="text",
         filled_line=N_("Full name: {value}."),
         missing_line=N_("Full name: empty — please type it (or save it with optout-bot init, or give --full-name)."),
         older_keys=("name",),
+        later=N_(
+            "Note: a form ({platforms}) will ask for your full name: type it there, or save it now with "
+            "optout-bot init --full-name 'Jane Doe'."
+        ),
         older_options=("--name",),
     ),
     PersonValue(
@@ -241,14 +299,19 @@ PERSON_VALUES: tuple[PersonValue, ...] = (
             "Your phone number with its country code, such as '+33 6 12 34 56 78', for WhatsApp's form (empty: none)."
         ),
         asked="optional",
-        question=N_("Your phone number, with its country code (such as +33 6 12 34 56 78)"),
-        bad_answer=N_("{answer!r} is not a phone number with its country code: type it like +33 6 12 34 56 78"),
-        intro=N_("Your phone number: only WhatsApp's form asks for it (the number of your WhatsApp account)."),
+        question=N_("Your phone number (such as +33 6 12 34 56 78, or as you dial it at home)"),
+        bad_answer=N_("{answer!r} is not a phone number: type it like +33 6 12 34 56 78, or as you dial it at home"),
+        intro=N_("Your phone number: only {platforms}'s form asks for it (the number of your account there)."),
         label=N_("phone:"),
         none=N_("(none: only WhatsApp's form asks for it)"),
         filled="text",
         filled_line=N_("Phone number: {value}."),
         missing_line=N_("Phone number: empty — please type it with its country code (or give --phone)."),
+        check_in_country=check_phone,
+        later=N_(
+            "Note: {platforms}'s form will ask for your phone number: type it there, or save it now with "
+            "optout-bot init --phone '+33 6 12 34 56 78'."
+        ),
     ),
 )
 PERSON_VALUE = {value.key: value for value in PERSON_VALUES}

@@ -6,6 +6,7 @@ the order itself); here each test says how the person chose French, and the word
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -72,6 +73,33 @@ def test_the_command_list_and_init_help_are_french_with_lang_fr(home: Home) -> N
     init = run_cli(home, "init", "--help", "--lang=fr", **ENGLISH)
     assert "--account NOM:PLATEFORME[:EMAIL]" in init.stdout
     assert "Ne rien demander : garder les valeurs enregistrées" in one_line(init.stdout)
+
+
+# click's own words (its help's headings and metavars, its usage errors): French, none left in English.
+CLICKS_ENGLISH = re.compile(
+    r"Usage|Error|Try |Options:|Commands:|Choose from|Missing|Invalid value|No such option|required|"
+    r"Show this message|\b(TEXT|PATH|INTEGER|FLOAT|RANGE|NAME|FLOW|FLAG)\b"
+)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "--bogus"],  # an unknown option
+        ["init", "--help"],
+        ["letter", "reminder", "--help"],  # [required], a number range, a path
+        ["demo"],  # a missing required option, with the choices
+        ["letter", "reminder"],  # a missing required option
+        ["run", "--platform", "tiktok"],  # a choice that is not one
+        ["status", "extra"],  # an unexpected argument
+    ],
+    ids=" ".join,
+)
+def test_clicks_own_words_are_french(home: Home, args: list[str]) -> None:
+    result = run_cli(home, "--lang", "fr", *args, **ENGLISH)
+    said = result.stdout + result.stderr
+    assert said.strip()
+    assert not CLICKS_ENGLISH.search(said), said
 
 
 # --- Errors: one line, in French, with what to do ---------------------------------------------------------------
@@ -190,22 +218,16 @@ def test_run_all_with_every_objection_confirmed_says_so_in_french(home: Home) ->
 
 def test_init_asks_in_french_and_understands_oui(home: Home) -> None:
     answers = [
-        "jeanne@",
-        "jeanne@example.fr",  # email: a typo, asked again
-        "be",
-        "oui",  # BE, confirmed by its French name
-        "",  # language: French, guessed from the computer
-        "",  # no reason
-        "",  # no full name (optional)
-        "",  # no phone number (optional)
-        "o",
-        "instagram",
-        "",
-        "",  # one account: "o" for oui, Instagram, the name suggested, the same email
-        "peut-être",
-        "non",  # no second account (after an answer that is neither yes nor no)
-        "",  # save
-    ]
+        "o", "instagram", "",           # the accounts first: "o" for oui, Instagram, the name suggested
+        "peut-être", "oui",             # a second one (after an answer that is neither yes nor no)
+        "whatsapp", "", "non",          # on WhatsApp; no third one
+        "jeanne@", "jeanne@example.fr",  # email: a typo, asked again
+        "Belgique", "oui",              # the country by its French name, confirmed
+        "français",                     # the language by its name
+        "",                             # no reason
+        "0470 12 34 56",                # the phone number (WhatsApp's form), as dialled in Belgium
+        "",                             # save
+    ]  # fmt: skip
     result = subprocess.run(
         command("init"),
         env=home.env(**FRENCH),
@@ -217,13 +239,15 @@ def test_init_asks_in_french_and_understands_oui(home: Home) -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "optout-bot va vous poser quelques questions" in out
-    assert "Adresse e-mail de votre compte Meta : " in out  # French puts a space before the colon
+    assert "Adresse e-mail de votre compte Instagram ou WhatsApp : " in out  # French puts a space before the colon
     assert "'jeanne@' n’est pas une adresse e-mail : tapez-la sous la forme nom@exemple.com" in out
     assert "BE — Belgique : est-ce bien cela ? [O/n]" in out
     assert "Ajouter un compte ? [O/n]" in out and "Ajouter un autre compte ? [o/N]" in out
-    assert "répondez o pour oui ou n pour non" in out
+    assert "Erreur : répondez o pour oui ou n pour non" in out
     assert "  pays :       BE — Belgique\n" in out and "  langue :     fr\n" in out
+    assert "  téléphone :  +32470123456\n" in out
+    assert "nom complet" not in out.lower()  # neither Instagram's form nor WhatsApp's asks for it
     assert "Sur quelle plateforme est ce compte ? (instagram, facebook, whatsapp, linkedin, x) : " in out
     assert f"Enregistré dans {settings_file(home)}\n" in out
-    assert out.endswith("Ensuite : optout-bot login --account instagram, puis optout-bot run --account instagram\n")
-    assert 'language = "fr"' in settings_file(home).read_text(encoding="utf-8")
+    text = settings_file(home).read_text(encoding="utf-8")
+    assert 'language = "fr"' in text and 'country = "BE"' in text and 'phone = "+32470123456"' in text

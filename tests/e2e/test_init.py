@@ -63,14 +63,15 @@ TWO_ACCOUNTS = Config(
 
 def test_the_answers_typed_are_saved_after_wrong_ones_are_asked_again(home: Home) -> None:
     result = answer(home, lines=[
+        "", "instagram", "",            # the accounts first: add one (yes by default); platform; name "instagram"
+        "y", "facebook", "Instagram", "work",  # a second one; the name is taken
+        "",                             # no third account
         "jane@",  "jane@example.com",   # email: a typo, asked again
         "by", "n", "be", "",            # country: BY is Belarus, not what she meant; BE is
         "fr",                           # language
         "Mes photos sont à moi.",       # reason
-        "", "",                         # no full name, no phone number (optional)
-        "", "instagram", "", "",        # add an account (yes by default); platform; name "instagram"; same email
-        "y", "facebook", "Instagram", "work", "jane@work.example.org",  # a second one; the name is taken
-        "",                             # no third account
+        "",                             # no full name (Facebook's third-party form asks for it); no phone: no
+                                        # WhatsApp account, so not asked
         "",                             # save
     ])  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -80,17 +81,17 @@ def test_the_answers_typed_are_saved_after_wrong_ones_are_asked_again(home: Home
         country="BE",
         language="fr",
         reason="Mes photos sont à moi.",
-        accounts=(
-            Account(name="instagram", platform="instagram"),
-            Account(name="work", platform="facebook", email="jane@work.example.org"),
-        ),
+        accounts=(Account(name="instagram", platform="instagram"), Account(name="work", platform="facebook")),
     )
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     out = result.stdout
+    assert "Email address of your Instagram or Facebook account: " in out
     assert "Error: 'jane@' is not an email address: type it like name@example.com" in out
     assert "BY — Belarus: is that right?" in out and "BE — Belgium: is that right?" in out
     assert "Error: 'Instagram' is already the name of an account: choose another" in out
-    assert "Meta does not require it" in out and "optout-bot login --account NAME" in out
+    assert "It is not required" in out and "optout-bot login --account NAME" in out
+    assert "Your full name: only some forms ask for it (Facebook)." in out
+    assert "phone" not in out.split("Your settings:")[0]  # no platform of hers asks for it
     assert "Accounts Center" in out
     assert f"Saved in {path}\n" in out
     assert out.endswith(
@@ -116,10 +117,11 @@ def test_a_script_gives_everything_as_options(home: Home) -> None:
 
 def test_the_name_and_phone_number_are_asked_with_what_they_are_for(home: Home) -> None:
     result = answer(home, "--email", "jane@example.com", "--country", "FR", "--language", "en", "--reason", "", lines=[
-        "Jane <b>", "  Jane   Doe ",            # full name: a mistake, asked again; spaces tidied
-        "06 12 34 56 78", "+33 6 12 34 56 78",  # phone: without its country code, asked again
         "", "whatsapp", "", "",                 # one account on WhatsApp: name "whatsapp", the same email
-        "y", "x", "", "n",                      # one on X: no email asked (nothing is typed there); no third one
+        "y", "facebook", "", "",                # one on Facebook, the same email
+        "y", "x", "", "n",                      # one on X: no email asked (nothing is typed there); no fourth one
+        "Jane <b>", "  Jane   Doe ",            # full name: a mistake, asked again; spaces tidied
+        "06 12", "06 12 34 56 78",              # phone: too short, asked again; then as dialled in France
         "",                                     # save
     ])  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -128,19 +130,24 @@ def test_the_name_and_phone_number_are_asked_with_what_they_are_for(home: Home) 
         country="FR",
         language="en",
         name="Jane Doe",
-        phone="+33 6 12 34 56 78",
-        accounts=(Account(name="whatsapp", platform="whatsapp"), Account(name="x", platform="x")),
+        phone="+33612345678",
+        accounts=(
+            Account(name="whatsapp", platform="whatsapp"),
+            Account(name="facebook", platform="facebook"),
+            Account(name="x", platform="x"),
+        ),
     )
     out = result.stdout
-    assert "Your full name: only Meta's form for information about you that others shared asks for it.\n" in out
-    assert "Your phone number: only WhatsApp's form asks for it (the number of your WhatsApp account).\n" in out
+    assert "Your full name: only some forms ask for it (Facebook).\n" in out
+    assert "Your phone number: only WhatsApp's form asks for it (the number of your account there).\n" in out
     assert out.count("It is optional: press Enter to skip it.\n") == 2
     assert "Error: 'Jane <b>' does not look like a name: type your first and last names, such as Jane Doe" in out
-    assert "Error: '06 12 34 56 78' is not a phone number with its country code: type it like +33 6 12 34 56 78" in out
-    assert out.count("Which platform is this account on? (instagram, facebook, whatsapp, linkedin, x): ") == 2
-    assert "  name:      Jane Doe\n  phone:     +33 6 12 34 56 78\n" in out
+    assert "Error: '06 12' is not a phone number: type it like +33 6 12 34 56 78, or as you dial it at home" in out
+    assert out.count("Which platform is this account on? (instagram, facebook, whatsapp, linkedin, x): ") == 3
+    assert out.count("Its email, if it is not jane@example.com") == 2
+    assert "  name:      Jane Doe\n  phone:     +33612345678\n" in out
     text = settings_file(home).read_text(encoding="utf-8")
-    assert 'full_name = "Jane Doe"\nphone = "+33 6 12 34 56 78"\n' in text
+    assert 'full_name = "Jane Doe"\nphone = "+33612345678"\n' in text
     assert '[[accounts]]\nname = "x"\nplatform = "x"\n' in text
 
 
@@ -171,27 +178,29 @@ def test_with_yes_the_language_is_guessed_from_the_locale(home: Home) -> None:
 
 def test_running_again_keeps_the_saved_answers_and_accounts(home: Home) -> None:
     saved(home, TWO_ACCOUNTS)
-    # Enter everywhere (an unchanged country is not confirmed again), then one more account.
-    result = answer(home, lines=["", "", "", "", "", "", "y", "instagram", "", "", "", ""])
+    # One more account (its name suggested, the same email), then Enter everywhere (an unchanged country is not
+    # confirmed again). No WhatsApp account: the phone number is not asked, and stays saved.
+    result = answer(home, lines=["y", "instagram", "", "", "", "", "", "", "", "", ""])
     assert result.returncode == 0, result.stderr
     assert load_config(settings_file(home)) == TWO_ACCOUNTS.model_copy(
         update={"accounts": (*TWO_ACCOUNTS.accounts, Account(name="instagram", platform="instagram"))}
     )
-    assert "Email address of your Meta account [jane@example.com]:" in result.stdout
+    assert "Email address of your Instagram or Facebook account [jane@example.com]:" in result.stdout
     assert "Your first and last names [Jeanne Dupont]:" in result.stdout
-    assert "(such as +33 6 12 34 56 78) [+32 470 12 34 56]:" in result.stdout
+    assert "Your phone number" not in result.stdout and "  phone:     +32 470 12 34 56\n" in result.stdout
     assert "Accounts already saved (kept):\n    perso (instagram)\n    work (facebook, j@w.org)\n" in result.stdout
 
 
 def test_a_dash_removes_a_saved_answer_and_options_replace_an_account_of_the_same_name(home: Home) -> None:
     saved(home, TWO_ACCOUNTS)
-    # email, language: Enter; reason: removed; name: Enter (kept); phone: removed; save: Enter
-    result = answer(home, "--account", "WORK:instagram", "--country", "FR", lines=["", "", "-", "", "-", ""])
+    # email, language: Enter; reason: removed; phone (WhatsApp's form asks for it): removed; save: Enter. The
+    # full name is not asked (no form of Instagram or WhatsApp asks for it): it stays saved.
+    result = answer(home, "--account", "WORK:whatsapp", "--country", "FR", lines=["", "", "-", "-", ""])
     assert result.returncode == 0, result.stderr
     config = load_config(settings_file(home))
     assert config.reason is None and config.country == "FR"
     assert (config.full_name, config.phone) == ("Jeanne Dupont", None)
-    assert config.accounts == (Account(name="perso", platform="instagram"), Account(name="WORK", platform="instagram"))
+    assert config.accounts == (Account(name="perso", platform="instagram"), Account(name="WORK", platform="whatsapp"))
     assert "Add an account?" not in result.stdout  # accounts given as options are not asked about
 
 
@@ -212,12 +221,12 @@ def test_an_invalid_file_is_reported_at_its_line_and_left_alone(home: Home) -> N
 def test_force_starts_from_scratch_but_asks_before_replacing(home: Home) -> None:
     before = saved(home, TWO_ACCOUNTS)
     options = ["--force", "--email", "new@example.com", "--country", "CH", "--reason", "", "--account", "x:facebook"]
-    result = answer(home, *options, lines=["", "", "", "n"])  # language: Enter (guessed); no name, no phone; no
+    result = answer(home, *options, lines=["", "", "n"])  # language: Enter (guessed); no name; no
     assert result.returncode == 0, result.stderr
     assert f"Replace the settings in {settings_file(home)}? [Y/n]: Nothing was saved.\n" in result.stdout
     assert settings_file(home).read_bytes() == before
 
-    result = answer(home, *options, lines=["", "", "", "y"])
+    result = answer(home, *options, lines=["", "", "y"])
     assert result.returncode == 0, result.stderr
     assert load_config(settings_file(home)) == Config(
         email="new@example.com", country="CH", language="en", accounts=(Account(name="x", platform="facebook"),)
@@ -292,3 +301,54 @@ def test_help_does_not_load_the_settings_machinery() -> None:
     assert "--account NAME:PLATFORM[:EMAIL]" in result.stdout
     for module in ("pydantic", "playwright", "loguru", "pycountry"):
         assert f" {module}" not in result.stderr, module  # -X importtime lists every module imported
+
+
+def test_a_country_by_its_name_and_a_phone_number_as_dialled_at_home(home: Home) -> None:
+    result = run_cli(
+        home, "--lang", "fr", "init", "--country", "Allemagne", "--phone", "0151 23456789", "--yes", **ENGLISH
+    )
+    assert result.returncode == 0, result.stderr
+    config = load_config(settings_file(home))
+    assert (config.country, config.phone) == ("DE", "+4915123456789")
+    assert "  pays :       DE — Allemagne\n" in result.stdout
+    # Without a country, a number with no country code cannot be read: asked with its code.
+    settings_file(home).unlink()
+    result = no_input(home, "--phone", "06 12 34 56 78", "--yes")
+    assert result.returncode == 2
+    assert "--phone '06 12 34 56 78' is not a phone number with its country code" in result.stderr
+    # With a saved country, the number is read as dialled there.
+    saved(home, Config(country="FR"))
+    result = no_input(home, "--phone", "06 12 34 56 78", "--yes")
+    assert result.returncode == 0, result.stderr
+    assert load_config(settings_file(home)).phone == "+33612345678"
+
+
+def test_only_what_the_chosen_platforms_need_is_asked(home: Home) -> None:
+    """An X-only person: X's opt-out is a setting, it needs no email, reason, name or phone (its flow files say so).
+    The country is asked all the same: it chooses the data-protection authority of a complaint letter."""
+    result = answer(home, lines=["", "x", "", "", "Germany", "", "", ""])  # an account on X; Germany; en; save
+    assert result.returncode == 0, result.stderr
+    assert load_config(settings_file(home)) == Config(
+        country="DE", language="en", accounts=(Account(name="x", platform="x"),)
+    )
+    asked = result.stdout.split("Your settings:")[0]
+    for question in ("Email address", "optional box", "full name", "phone number"):
+        assert question not in asked, question
+    assert "DE — Germany: is that right?" in asked
+
+
+def test_a_whatsapp_account_without_a_phone_number_is_told_what_its_form_will_ask(home: Home) -> None:
+    result = answer(home, "--email", "jane@example.com", "--country", "FR", "--language", "en", "--reason", "",
+                    lines=["", "whatsapp", "", "", "n", "", ""])  # fmt: skip  # WhatsApp; no phone; save
+    assert result.returncode == 0, result.stderr
+    assert load_config(settings_file(home)).phone is None
+    note = (
+        "Note: WhatsApp's form will ask for your phone number: type it there, or save it now with "
+        "optout-bot init --phone '+33 6 12 34 56 78'.\n"
+    )
+    assert result.stdout.count(note) == 1
+    assert result.stdout.index(note) < result.stdout.index("Save these settings")
+    # Given as options, with --yes: the same one line.
+    result = no_input(home, "--account", "wa:whatsapp", "--phone", "", "--yes")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(note) == 1

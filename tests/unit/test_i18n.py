@@ -143,3 +143,35 @@ def test_a_usage_error_is_french_with_lang_fr_anywhere_on_the_line() -> None:
     result = cli("run", "--lang", "fr", "--platform", "myspace", LANG="en_US.UTF-8")
     assert result.returncode == 2
     assert "Valeur invalide" in result.stderr
+
+
+# --- click's own words ------------------------------------------------------------------------------------------
+
+# click's messages a person never meets: mistakes in the program's own definition of its commands, shells and
+# Windows consoles optout-bot does not use, and click features it does not use (editors, colours, shell completion).
+CLICK_DEVELOPER_ONLY = {
+    "d", "{editor}: Editing failed", "{editor}: Editing failed: {e}", "Windows error: {error}",
+    "Name '{name}' defined twice", "Boolean option {decl!r} cannot use the same flag for true/false.",
+    "Could not determine name for option with declarations {decls!r}",
+    "Arguments take exactly one parameter declaration, got {length}: {decls}.",
+    "Shell completion is not supported for Bash versions older than 4.4.",
+    "Couldn't detect Bash version, shell completion is not supported.", "Unknown color {colour!r}",
+    "Unknown standard stream '{name}'", "Value must be an iterable.", "Choice({choices})",
+}  # fmt: skip
+
+
+def clicks_messages() -> set[str]:
+    """Every message the installed click translates with gettext (read from its source, as scripts/i18n reads ours)."""
+    import click
+
+    found = extract_from_dir(str(Path(click.__file__).parent), keywords={"_": None, "ngettext": (1, 2)})
+    messages = {message[0] if isinstance(message, tuple) else message for _f, _l, message, _c, _x in found}
+    for_developers = {message for message in messages if message.startswith(("DeprecationWarning", "No options"))}
+    # "required" (the help's `[required]`) is translated from a variable, so no extractor finds it.
+    return {*messages, "required"} - {""} - CLICK_DEVELOPER_ONLY - for_developers
+
+
+def test_every_word_click_shows_a_person_is_in_our_catalogue() -> None:
+    """click calls gettext for its own words (Usage:, Error:, Missing option…); ours says each of them in French."""
+    missing = sorted(clicks_messages() - code_messages())
+    assert not missing, f"add these to optout_bot/i18n.py's CLICK_WORDS and translate them: {missing}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 import click
@@ -11,9 +11,11 @@ from click.testing import CliRunner
 
 from optout_bot.cli.questions import (
     account_email,
+    as_language,
     ask_accounts,
     ask_country,
     ask_full_name,
+    ask_language,
     ask_phone,
     ask_reason,
     asks_account_email,
@@ -22,19 +24,33 @@ from optout_bot.cli.questions import (
     country_label,
     guess_language,
     has_own_comments,
+    later_notes,
     merge_accounts,
     needs_login,
     next_step,
     parse_account_option,
     suggest_name,
     summary,
+    values_filled,
 )
 from optout_bot.errors import UsageError
 from optout_bot.flows import load_flow
+from optout_bot.i18n import use_language
 from optout_bot.platforms import PLATFORMS
 from optout_bot.settings.config import Account, Config
+from optout_bot.ui import Ui
 
 T = TypeVar("T")
+
+
+@pytest.fixture
+def french() -> Iterator[None]:
+    """The person reads French for the test's length."""
+    use_language("fr")
+    try:
+        yield
+    finally:
+        use_language("en")
 
 
 def typed(answers: list[str], question: Callable[[], T]) -> tuple[T, str]:
@@ -170,7 +186,7 @@ def test_only_the_persons_own_comments_count() -> None:
 def test_a_changed_country_is_confirmed_by_its_name() -> None:
     code, out = typed(["XX", "by", "n", "be", "y"], lambda: ask_country("FR"))
     assert code == "BE"
-    assert "Error: 'XX' is not a country code" in out
+    assert "Error: 'XX' is not a country: type its name, such as Belgium, or its two letters" in out
     assert "BY — Belarus: is that right?" in out and "BE — Belgium: is that right?" in out
 
 
@@ -194,7 +210,7 @@ def test_a_reason_too_long_is_asked_again() -> None:
 def test_the_full_name_is_optional_and_said_what_it_is_for() -> None:
     name, out = typed([""], lambda: ask_full_name(None))
     assert name is None
-    assert "only Meta's form for information about you that others shared asks for it" in out
+    assert "Your full name: only some forms ask for it (Facebook or LinkedIn)." in out  # from the flow files
     assert "It is optional: press Enter to skip it.\nYour first and last names: " in out
     assert typed(["  Jane   Doe "], lambda: ask_full_name(None))[0] == "Jane Doe"
 
@@ -212,14 +228,14 @@ def test_the_saved_phone_is_kept_removed_or_replaced(line: str, phone: str | Non
     answer, out = typed([line], lambda: ask_phone("+33 6 12 34 56 78"))
     assert answer == phone
     assert "press Enter to keep the saved answer, or type - to remove it" in out
-    assert "(such as +33 6 12 34 56 78) [+33 6 12 34 56 78]: " in out
+    assert "(such as +33 6 12 34 56 78, or as you dial it at home) [+33 6 12 34 56 78]: " in out
 
 
 def test_a_phone_number_without_its_country_code_is_asked_again() -> None:
     phone, out = typed(["06 12 34 56 78", "+33 6 12 34 56 78"], lambda: ask_phone(None))
     assert phone == "+33 6 12 34 56 78"
     assert "only WhatsApp's form asks for it" in out
-    assert "Error: '06 12 34 56 78' is not a phone number with its country code: type it like +33 6" in out
+    assert "Error: '06 12 34 56 78' is not a phone number: type it like +33 6 12 34 56 78, or as you dial" in out
 
 
 def test_yes_or_no_is_understood_in_english_and_french() -> None:
@@ -262,3 +278,80 @@ def test_no_account_is_added_when_the_person_says_no() -> None:
     accounts, out = typed(["n"], lambda: ask_accounts((), None))
     assert accounts == ()
     assert "Add an account? [Y/n]" in out
+
+
+# --- Yes or no, in the person's language -------------------------------------------------------------------------
+
+
+def test_the_walks_question_is_asked_in_french_and_understands_o(french: None) -> None:
+    """The walk's "replace the email?" (Ui.ask): [o/N], « o » is yes, a wrong answer is asked again in French."""
+    ui = Ui(interactive=True, fancy=False)
+    answer, out = typed(["peut-être", "o"], lambda: ui.ask("Remplacer ?", "refusé"))
+    assert answer is True
+    assert out.startswith("Remplacer ? [o/N] : ")
+    assert "Erreur : répondez o pour oui ou n pour non" in out
+    assert "Error" not in out and "invalid input" not in out
+    replies = ("oui", "OUI", "y", "yes", "non", "n", "", "no")
+    assert [typed([line], lambda: ui.ask("?", "refusé"))[0] for line in replies] == [True] * 4 + [False] * 4
+
+
+def test_the_walks_question_in_english_takes_y_and_yes(french: None) -> None:
+    use_language("en")
+    ui = Ui(interactive=True, fancy=False)
+    answer, out = typed(["o?", "yes"], lambda: ui.ask("Replace it?", "refused"))
+    assert answer is True
+    assert out.startswith("Replace it? [y/N]: ")
+    assert "Error: answer y for yes or n for no" in out
+
+
+def test_inits_questions_say_error_in_french(french: None) -> None:
+    answer, out = typed(["bof", ""], lambda: confirm("Enregistrer ?", default=True))
+    assert answer is True
+    assert out.startswith("Enregistrer ? [O/n] : ")
+    assert "Erreur : répondez o pour oui ou n pour non" in out and "Error" not in out
+
+
+# --- Answers as people write them ---------------------------------------------------------------------------------
+
+
+def test_a_language_is_understood_by_its_name() -> None:
+    assert [as_language(name) for name in ("français", "Francais", "French", " fr ")] == ["fr"] * 4
+    assert [as_language(name) for name in ("anglais", "English", "EN")] == ["en"] * 3
+    language, out = typed(["klingon", "français"], lambda: ask_language("en"))
+    assert language == "fr"
+    assert "'klingon'" in out
+
+
+def test_a_country_is_typed_by_its_name_in_french(french: None) -> None:
+    code, out = typed(["Atlantide", "Belgique", "o"], lambda: ask_country(None))
+    assert code == "BE"
+    assert "Erreur : 'Atlantide'" in out
+    assert "BE — Belgique : est-ce bien cela ? [O/n]" in out
+
+
+def test_a_phone_number_is_typed_as_dialled_at_home() -> None:
+    phone, out = typed(["06 12", "06 12 34 56 78"], lambda: ask_phone(None, country="FR"))
+    assert phone == "+33612345678"
+    assert "Error: '06 12' is not a phone number" in out
+
+
+# --- Only what the chosen platforms need -------------------------------------------------------------------------
+
+
+def test_what_each_platform_needs_is_read_from_its_flow_files() -> None:
+    assert values_filled("x") == frozenset()  # its flows are settings
+    assert values_filled("linkedin") == {"email", "full_name", "reason"}  # its objection form
+    assert values_filled("instagram") == {"email", "country", "reason"}
+    assert values_filled("facebook") == {"email", "country", "reason", "full_name"}  # and the third-party form
+    assert "phone" in values_filled("whatsapp")
+
+
+def test_a_platform_whose_form_needs_an_empty_value_gets_one_plain_line() -> None:
+    whatsapp = (Account(name="wa", platform="whatsapp"),)
+    assert later_notes(Config(accounts=whatsapp)) == [
+        "Note: WhatsApp's form will ask for your phone number: type it there, or save it now with "
+        "optout-bot init --phone '+33 6 12 34 56 78'."
+    ]
+    assert later_notes(Config(accounts=whatsapp, phone="+33 6 12 34 56 78")) == []
+    assert later_notes(Config(accounts=(Account(name="x", platform="x"),))) == []
+    assert later_notes(Config()) == []  # no platform chosen: nothing to say yet

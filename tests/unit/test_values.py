@@ -31,10 +31,33 @@ def test_a_plain_email_is_kept() -> None:
     assert check_email(" jane.doe+meta@example.co.uk ") == "jane.doe+meta@example.co.uk"
 
 
-@pytest.mark.parametrize("code", ["ZZ", "FRA", "France", "1"])
+@pytest.mark.parametrize("code", ["ZZ", "FRA", "Atlantis", "1", "Europe"])
 def test_unknown_country_codes_are_refused(code: str) -> None:
     with pytest.raises(UsageError, match="is not a two-letter country code"):
         check_country(code)
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [("France", "FR"), (" allemagne ", "DE"), ("Belgique", "BE"), ("Germany", "DE"), ("etats-unis", "US"),
+     ("Suisse", "CH"), ("be", "BE")],
+)  # fmt: skip
+def test_a_country_is_understood_by_its_name_in_french_or_english(typed: str, code: str) -> None:
+    assert check_country(typed) == code
+
+
+def test_a_phone_number_dialled_as_at_home_is_read_with_the_country() -> None:
+    phone = PERSON_VALUE["phone"]
+    assert phone.checked("06 12 34 56 78", country="FR") == "+33612345678"
+    assert phone.checked("0470 12 34 56", country="BE") == "+32470123456"
+    assert phone.checked(" +41 79 123 45 67 ", country="FR") == "+41 79 123 45 67"  # as typed, with its code
+    assert phone.checked("", country="FR") is None
+    with pytest.raises(UsageError, match="with its country code"):
+        phone.checked("06 12 34 56 78", country=None)  # no country to read it with
+    for wrong in ("06 12", "+33 6 12", "12 34 56 78 90 12 34"):
+        with pytest.raises(UsageError, match="--phone"):
+            phone.checked(wrong, country="FR")
+    assert PERSON_VALUE["email"].checked(" a@b.org ", country="FR") == "a@b.org"  # the others need no country
 
 
 def test_country_codes_are_normalised_and_named_in_several_languages() -> None:
@@ -223,7 +246,7 @@ def test_init_asks_for_each_value_of_the_table_in_its_order(monkeypatch: pytest.
     from optout_bot.settings.config import Config
 
     asked: list[str] = []
-    monkeypatch.setattr(q, "ask_value", lambda value, current: asked.append(value.key) or None)
+    monkeypatch.setattr(q, "ask_value", lambda value, current, context: asked.append(value.key) or None)
     monkeypatch.setattr(q, "ask_language", lambda current: asked.append("language") or current)
     monkeypatch.setattr(q, "ask_accounts", lambda saved, email: ())
     given = cli_setup.Given({}, None, ())
