@@ -78,6 +78,8 @@ class Outcome(StrEnum):
         """The outcome a run that exits with `status` records."""
         if status is ExitStatus.SUCCESS:
             return cls.DRY_RUN_READY if dry_run else cls.CONFIRMED
+        if status is ExitStatus.INTERRUPTED:  # Ctrl-C (exit 130): what the row already says, whatever code
+            return cls.INTERRUPTED
         found = next((outcome for outcome, code in _EXIT_STATUS.items() if code is status), None)
         if found is None:  # `verify`'s own code: no run ends with it
             raise ValueError(f"no run ends with exit code {int(status)} ({status.name})")
