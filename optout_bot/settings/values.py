@@ -237,7 +237,7 @@ PERSON_VALUES: tuple[PersonValue, ...] = (
         bad_answer=N_("{answer!r} is not an email address: type it like name@example.com"),
         intro=None,
         label=N_("email:"),
-        none=N_("(none: Meta pre-fills the email of your account)"),
+        none=N_("(none: the form pre-fills the email of your account)"),
         filled="email",
     ),
     PersonValue(
@@ -250,7 +250,7 @@ PERSON_VALUES: tuple[PersonValue, ...] = (
         bad_answer=N_("{answer!r} is not a country: type its name, such as Belgium, or its two letters, such as BE"),
         intro=None,
         label=N_("country:"),
-        none=N_("(none: chosen in the form if Meta asks)"),
+        none=N_("(none: chosen in the form if it asks)"),
         filled="country",
         every_platform=True,
     ),
@@ -267,7 +267,7 @@ PERSON_VALUES: tuple[PersonValue, ...] = (
             "It is not required: press Enter to leave it empty."
         ),
         label=N_("reason:"),
-        none=N_("(none: Meta does not require one)"),
+        none=N_("(none: no form requires one)"),
         filled="reason",
     ),
     PersonValue(
@@ -280,7 +280,7 @@ PERSON_VALUES: tuple[PersonValue, ...] = (
         bad_answer=N_("{answer!r} does not look like a name: type your first and last names, such as Jane Doe"),
         intro=N_("Your full name: only some forms ask for it ({platforms})."),
         label=N_("name:"),
-        none=N_("(none: only Meta's form for information others shared asks for it)"),
+        none=N_("(none: only some forms ask for it)"),
         filled="text",
         filled_line=N_("Full name: {value}."),
         missing_line=N_("Full name: empty — please type it (or save it with optout-bot init, or give --full-name)."),

@@ -111,7 +111,7 @@ def test_a_script_gives_everything_as_options(home: Home) -> None:
         email="jane@example.com", country="DE", language="en", accounts=(Account(name="perso", platform="instagram"),)
     )
     assert "  country:   DE — Germany\n" in result.stdout
-    assert "  reason:    (none: Meta does not require one)\n" in result.stdout
+    assert "  reason:    (none: no form requires one)\n" in result.stdout
     assert result.stdout.endswith("Next: optout-bot login --account perso, then optout-bot run --account perso\n")
 
 

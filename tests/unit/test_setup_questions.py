@@ -143,11 +143,11 @@ def test_the_country_is_shown_with_its_usual_name() -> None:
 def test_the_summary_says_what_is_missing_in_plain_words() -> None:
     assert summary(Config()) == [
         "Your settings:",
-        "  email:     (none: Meta pre-fills the email of your account)",
-        "  country:   (none: chosen in the form if Meta asks)",
+        "  email:     (none: the form pre-fills the email of your account)",
+        "  country:   (none: chosen in the form if it asks)",
         "  language:  en",
-        "  reason:    (none: Meta does not require one)",
-        "  name:      (none: only Meta's form for information others shared asks for it)",
+        "  reason:    (none: no form requires one)",
+        "  name:      (none: only some forms ask for it)",
         "  phone:     (none: only WhatsApp's form asks for it)",
         "  accounts:",
         "    (none yet)",
