@@ -60,7 +60,7 @@ class FormPlace:
                         "look in Meta's Privacy Center yourself."
                     ).format(address=without_query(missing.wrong_form_url))
                 ) from None
-            folder = save_diagnostic(page, options.platform, missing.trail, options.values.email)
+            folder = save_diagnostic(page, options.platform, missing.trail, options.values.email, flow=flow)
             raise NotRecognisedError(
                 _(
                     "optout-bot did not recognise {company}'s pages (they may have changed); nothing was filled. "

@@ -41,7 +41,7 @@ def find_setting(walker: Walker, flow: SettingFlow, platform: str) -> FoundSetti
     try:
         return walker.find_setting(flow.setting)
     except FormNotFound as missing:
-        folder = save_diagnostic(walker.page, platform, missing.trail, None)
+        folder = save_diagnostic(walker.page, platform, missing.trail, None, flow=flow)
         raise NotRecognisedError(_(NOT_RECOGNISED).format(platform=platform_name(platform), folder=folder)) from None
 
 
