@@ -62,7 +62,9 @@ MOCK_VARIANTS = ("plain", "scrambled", "changed")
 @click.option(
     "--json", "as_json", is_flag=True, help=_("Print JSON for scripts (schema 1, see optout_bot/walk/probe.py).")
 )
-@click.option("--report", is_flag=True, help=_("For each flow that failed: what its archive holds, and an issue text."))
+@click.option(
+    "--report", is_flag=True, help=_("For each flow where a route failed: what its archive holds, and an issue text.")
+)
 @click.option(
     "--report-dir", type=click.Path(file_okay=False, path_type=Path),
     help=_("Where the archives go, with probe.json (and issues.md with --report). Default: the data folder."),
@@ -223,7 +225,7 @@ def _report(done: Probe, out: Any, report_dir: Path | None) -> None:
     for result in failed:
         if result.archive is not None:
             click.echo(_("Archive for a report: {path}").format(path=result.archive), file=out)
-            click.echo(_("  It holds (no personal data: check it before sending):"), file=out)
+            click.echo("  " + _("It holds (no personal data: check it before sending):"), file=out)
             for name, size in members(result.archive):
                 click.echo(f"    {name}  ({size} bytes)", file=out)
         text = issue_text(result, done.request.logged_out)

@@ -81,6 +81,7 @@ class PageCapture:
 
     html: str
     screenshot: bytes | None  # None: the tab was gone
+    url: str = ""  # the page's address, scrubbed
 
 
 def capture_page(page: Page) -> PageCapture:
@@ -90,7 +91,7 @@ def capture_page(page: Page) -> PageCapture:
         html = page.evaluate(_COPY_WITHOUT_PERSONAL_AREAS_JS, _PERSONAL_AREAS)
     except PlaywrightError:
         return PageCapture("", None)  # the tab is gone; the trail alone still says what was tried
-    return PageCapture(scrub_html(html), png)
+    return PageCapture(scrub_html(html), png, scrub_url(page.url))
 
 
 def flow_version(flow: Flow, flow_file: Path | None = None) -> dict[str, Any]:
@@ -133,6 +134,7 @@ def write_archive(
         "platform": platform,
         **(flow_version(flow, flow_file) if flow is not None else {}),
         "routes_tried": list(dict.fromkeys(entry.route for entry in trail)),
+        "page_url": capture.url,  # the page of page.html and screenshot.png
         **_scrubbed(dict(about or {})),
         "members": [member for member in MEMBERS if member != SCREENSHOT or capture.screenshot is not None],
     }

@@ -316,16 +316,16 @@ def route_line(route: RouteResult) -> str:
 def flow_summary(result: FlowResult, logged_out: bool) -> str:
     reached = sum(route.verdict is Verdict.REACHED for route in result.routes)
     if result.all_fine(logged_out) and reached:
-        return _("  → reached its place ({reached} of {total} routes).").format(
+        return "  → " + _("reached its place ({reached} of {total} routes).").format(
             reached=reached, total=len(result.routes)
         )
     if result.reached:
-        return _("  → reached its place by {reached} of {total} routes: the flow file needs a look.").format(
+        return "  → " + _("reached its place by {reached} of {total} routes: the flow file needs a look.").format(
             reached=reached, total=len(result.routes)
         )
     if result.ok(logged_out):
-        return _("  → not looked at: every route needs a login (probe it in your own session).")
-    return _("  → did not reach its place: the site may have changed.")
+        return "  → " + _("not looked at: every route needs a login (probe it in your own session).")
+    return "  → " + _("did not reach its place: the site may have changed.")
 
 
 def render_json(done: Probe) -> str:

@@ -22,7 +22,7 @@ from optout_bot.walk.diagnostics import save_diagnostic
 from optout_bot.walk.door import WalkContext
 from optout_bot.walk.filling import fill_form
 from optout_bot.walk.handover import Outcome, PersonWatch, Result, ask_for_code, await_person, present_form
-from optout_bot.walk.places import say_what_is_sought
+from optout_bot.walk.places import say_fallback, say_what_is_sought
 from optout_bot.walk.receipts import save_receipt, screenshot
 from optout_bot.walk.walker import FormNotFound, FoundForm, Walker
 
@@ -70,6 +70,7 @@ class FormPlace:
         ui.step(
             _("Found the form at {address} (route: {route}).").format(address=without_query(form.url), route=form.route)
         )
+        say_fallback(flow, form.route, ui)
         report.form_url, report.route = form.url, form.route
         walker.show_filling()
         filled = fill_form(form, options.values, ui, walker, flow.site.company)

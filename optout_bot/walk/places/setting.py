@@ -23,7 +23,7 @@ from optout_bot.ui import Ui, duration
 from optout_bot.walk.diagnostics import save_diagnostic
 from optout_bot.walk.door import WalkContext
 from optout_bot.walk.handover import highlight, show_banner
-from optout_bot.walk.places import say_what_is_sought
+from optout_bot.walk.places import say_fallback, say_what_is_sought
 from optout_bot.walk.receipts import save_receipt, screenshot
 from optout_bot.walk.walker import FormNotFound, FoundSetting, Walker
 
@@ -134,6 +134,7 @@ def _setting_walk(walker: Walker, flow: SettingFlow, options: RunOptions, ui: Ui
         if walker.page.is_closed():  # every route failed because the person closed the tab
             raise NotSubmittedError(_(CLOSED_MID_WALK)) from None
         raise
+    say_fallback(flow, found.route, ui)
     report.form_url, report.route = found.url, found.route
     walker.show_reading()
     name = setting_label(found.control) or _("the AI-training setting")
