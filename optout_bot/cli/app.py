@@ -464,3 +464,7 @@ cli.add_command(verify)
 from optout_bot.cli.match import flows_match  # noqa: E402
 
 flows.add_command(flows_match)
+
+from optout_bot.cli.probe import probe  # noqa: E402
+
+cli.add_command(probe)

@@ -351,29 +351,33 @@ class Walker:
 
     # --- the walk -----------------------------------------------------------------------------------------
 
-    def find_form(self, form: FormSpec | None = None) -> FoundForm:
+    def find_form(
+        self, form: FormSpec | None = None, *, answer: bool = True, routes: list[Route] | None = None
+    ) -> FoundForm:
         """Follow the routes to the form (walk/places/form.py passes it; by default the flow's), recognised, with
-        its fields located."""
+        its fields located. `answer=False` (`probe`): its choice and first question are left alone, and the form
+        counts as found once they or its email field show. `routes`: only these of the flow's (`probe`, one by one)."""
         if form is None:
             assert isinstance(self.flow, FormFlow), "find_form walks to a form flow's form"
             form = self.flow.form
         spec = form
-        return self._find(lambda route: self._recognise_form(route, spec))
+        return self._find(lambda route: self._recognise_form(route, spec, answer), routes)
 
-    def find_setting(self, setting: SettingSpec | None = None) -> FoundSetting:
+    def find_setting(self, setting: SettingSpec | None = None, *, routes: list[Route] | None = None) -> FoundSetting:
         """Follow the routes to the setting (walk/places/setting.py passes it; by default the flow's), recognised,
-        with its control located."""
+        with its control located. `routes`: only these of the flow's."""
         if setting is None:
             assert isinstance(self.flow, SettingFlow), "find_setting walks to a setting flow's setting"
             setting = self.flow.setting
         spec = setting
-        return self._find(lambda route: self._recognise_setting(route, spec))
+        return self._find(lambda route: self._recognise_setting(route, spec), routes)
 
-    def _find(self, recognise: Callable[[Route], Found]) -> Found:
-        total = len(self.flow.routes)
+    def _find(self, recognise: Callable[[Route], Found], routes: list[Route] | None = None) -> Found:
+        routes = self.flow.routes if routes is None else routes
+        total = len(routes)
         first_missing: tuple[Route, int, str] | None = None  # where the first route lost its way, to explore from
         lost: list[tuple[Route, tuple[Step, ...]]] = []  # each failed route and its steps up to the missing control
-        for number, route in enumerate(self.flow.routes, start=1):
+        for number, route in enumerate(routes, start=1):
             same_way = next((failed for failed, steps in lost if tuple(route.steps[: len(steps)]) == steps), None)
             if same_way is not None:  # the same pages, the same missing control: it would fail the same way
                 self._record(route, "follow the route", f"skipped: it begins as {same_way.id}, which failed")
@@ -500,7 +504,7 @@ class Walker:
         self._record(route, label, "ok")
         return "clicked"
 
-    def _recognise_form(self, route: Route, form: FormSpec) -> FoundForm:
+    def _recognise_form(self, route: Route, form: FormSpec, answer: bool = True) -> FoundForm:
         """The form is recognised by its heading and its email field, never by its address.
 
         Another form (the third-party one, for the own-information flow) is refused here, and remembered: if
@@ -522,9 +526,12 @@ class Walker:
         if found != "form":
             raise RouteFailed(label, f"no heading of the form on {_short(self.page.url)}")
         email = locate(self.page, form.email, self.vocabulary)
-        if form.choice is not None:
-            self._choose(form, label)
-        self._answer_questions(email, label, form.questions)
+        if not answer:
+            self._await_first_field(email, form, label)
+        else:
+            if form.choice is not None:
+                self._choose(form, label)
+            self._answer_questions(email, label, form.questions)
         self.ensure_on_site()
         submit = locate(self.page, form.submit, self.vocabulary)
         action = self._form_action(email, submit)
@@ -592,6 +599,18 @@ class Walker:
         self.ensure_on_site()
         self._record(route, label, "ok")
         return FoundSetting(url=self.page.url, route=route.id, control=control, trail=self.trail)
+
+    def _await_first_field(self, email: Locator, form: FormSpec, label: str) -> None:
+        """The form's email field, its choice or its first question, visible: touched by nothing (`probe`)."""
+        shown = email
+        if form.choice is not None:
+            shown = shown.or_(locate(self.page, form.choice, self.vocabulary))
+        for asked in form.questions:
+            shown = shown.or_(self.page.get_by_text(self.vocabulary.pattern(asked.question)))
+        try:
+            shown.filter(visible=True).first.wait_for(state="visible", timeout=Timeouts.ms(self.timeouts.step))
+        except PlaywrightTimeout:
+            raise RouteFailed(label, "the page has the form's heading but none of its fields") from None
 
     def _answer_questions(self, email: Locator, label: str, asked: list[Question]) -> None:
         """Some versions ask first ("Is your request about AI at Meta?"): answer, then wait for the email field."""

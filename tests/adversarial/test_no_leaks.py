@@ -1,10 +1,11 @@
-"""Issue 14, hole 7: "a diagnostic without your personal data" must be true, of its three files and of the log.
+"""Issue 14, hole 7: "a diagnostic without your personal data" must be true, of its archive and of the log.
 
 A run is seeded with the person's values (--email, --name, --phone, --reason, a --from-link carrying a token in
 its path, its query and its fragment) on pages that carry the person's data and session secrets everywhere a
 page can hide them (Scenario.leak_bait, optout_bot/mock_site/bait.py). The redesigned site (layout="changed")
 makes the run fail with exit 5, so a diagnostic is saved; then no seed may be found, in any encoding, in its
-page.html, its trail.json or the log file, and every place of the screenshot where a seed is drawn is masked.
+archive's page.html, trail.json or about.json or in the log file, and every place of its screenshot where a seed
+is drawn is masked.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import base64
 import html
 import json
 import re
+import zipfile
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
@@ -58,6 +60,15 @@ def found(text: str, seeds: list[str]) -> list[str]:
     return hits + ([f"phone digits {tail}"] if tail in joined else [])
 
 
+SHOT = "screenshot.png"
+
+
+def read_archive(archive: Path) -> dict[str, bytes]:
+    """Every member of a diagnostic archive (the .zip a person attaches to a report), by name."""
+    with zipfile.ZipFile(archive) as opened:
+        return {name: opened.read(name) for name in opened.namelist()}
+
+
 def log_file(home: Home) -> Path:
     return home.root / "state" / "optout-bot" / "logs" / "optout-bot.log"
 
@@ -74,20 +85,21 @@ def test_a_seeded_run_leaves_no_personal_data_or_secret_in_its_diagnostic_or_log
             *browser_args,
         )  # fmt: skip
         assert result.returncode == 5, result.stderr
-        (folder,) = (home.data / "diagnostics").iterdir()
+        (archive,) = (home.data / "diagnostics").iterdir()
+        saved = read_archive(archive)
         seeds = [
             *(EMAIL, NAME, *NAME.split(), PHONE, REASON, LINK_PATH_TOKEN, LINK_QUERY_TOKEN, LINK_FRAGMENT_TOKEN),
             *(seeded.NON_ASCII_EMAIL, seeded.IDN_EMAIL, *seeded.SECRETS, *seeded.phone_forms(PHONE)),
             *site.secrets().values(),
             SCENARIO.account_id,
         ]
-        page_html = (folder / "page.html").read_text(encoding="utf-8")
-        trail = (folder / "trail.json").read_text(encoding="utf-8")
+        page_html, trail = saved["page.html"].decode(), saved["trail.json"].decode()
         log = log_file(home).read_text(encoding="utf-8")
 
         assert "| DEBUG   |" in log  # --debug: the walk's details were written too
-        leaks = {"page.html": found(page_html, seeds), "trail.json": found(trail, seeds), "log": found(log, seeds)}
-        assert leaks == {"page.html": [], "trail.json": [], "log": []}
+        leaks = {name: found(data.decode(errors="replace"), seeds) for name, data in saved.items() if name != SHOT}
+        leaks["log"] = found(log, seeds)
+        assert leaks == {"about.json": [], "page.html": [], "trail.json": [], "log": []}
 
         # What a contributor needs to fix the flow is kept: tags, headings, link texts, the metas' names.
         assert '<h2 class="x1bait-title">Contact details</h2>' in page_html
@@ -95,7 +107,7 @@ def test_a_seeded_run_leaves_no_personal_data_or_secret_in_its_diagnostic_or_log
         assert json.loads(trail)["steps"][0]["step"].startswith("goto https://www.facebook.com/confirm/")
 
         last_url = json.loads(trail)["steps"][-1]["url"]
-        unmasked = seeds_drawn_unmasked(launch_chromium, site, (folder / "screenshot.png").read_bytes(), last_url)
+        unmasked = seeds_drawn_unmasked(launch_chromium, site, saved[SHOT], last_url)
     assert unmasked == []
 
 

@@ -6,12 +6,16 @@ playing the person. In every one, nothing is posted before the person clicks (pr
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import zipfile
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from optout_bot import __version__
+from optout_bot.bundled import FLOWS_DIR
 from optout_bot.mock_site import MockMeta, Scenario
 from tests.e2e.cli import FAST, Home, finish, run_cli, start_cli
 from tests.e2e.conftest import form_posts, submit_as_person
@@ -271,10 +275,16 @@ def test_a_redesigned_site_gives_exit_5_and_a_diagnostic_without_personal_data(
     code, _, err = run_to_exit(home, cdp, "--platform", platform, "--step-timeout", "2")
 
     assert code == 5, err
-    (folder,) = (home.data / "diagnostics").iterdir()
-    assert str(folder) in err
-    assert {p.name for p in folder.iterdir()} == {"trail.json", "page.html", "screenshot.png"}
-    trail = json.loads((folder / "trail.json").read_text())
+    (archive,) = (home.data / "diagnostics").iterdir()  # one archive, to attach to a report as it is
+    assert str(archive) in err and archive.suffix == ".zip"
+    with zipfile.ZipFile(archive) as opened:
+        assert set(opened.namelist()) == {"about.json", "trail.json", "page.html", "screenshot.png"}
+        saved = {name: opened.read(name) for name in opened.namelist()}
+    about = json.loads(saved["about.json"])
+    assert about["flow_file"] == f"{platform}.yaml" and about["flow_schema_version"] == 2
+    assert about["flow_sha256"] == hashlib.sha256((FLOWS_DIR / f"{platform}.yaml").read_bytes()).hexdigest()
+    assert about["version"] == __version__ and "settings-privacy-center" in about["routes_tried"]
+    trail = json.loads(saved["trail.json"])
     tried = {step["route"] for step in trail["steps"]}
     assert {"settings-privacy-center", "privacy-topics-ai-at-meta", "form-address-2025"} <= tried
     assert all(set(step) == {"route", "step", "url", "outcome"} for step in trail["steps"])
@@ -283,11 +293,11 @@ def test_a_redesigned_site_gives_exit_5_and_a_diagnostic_without_personal_data(
         step["outcome"] == "ok" or step["outcome"].startswith(("failed: ", "skipped")) for step in trail["steps"]
     )
 
-    html = (folder / "page.html").read_text()
+    html = saved["page.html"].decode()
     assert "<html" in html and len(html) > 500  # the structure a contributor needs is kept
-    saved = "\n".join(p.read_text(errors="replace") for p in folder.iterdir() if p.suffix != ".png")
+    texts = "\n".join(data.decode(errors="replace") for name, data in saved.items() if not name.endswith(".png"))
     secrets = [*site.secrets().values(), "jane.doe@example.com", "Jane Doe", "100012345678901"]
-    assert [s for s in secrets if s in saved] == []
+    assert [s for s in secrets if s in texts] == []
     assert form_posts(site) == []
 
 
@@ -295,6 +305,7 @@ def test_diagnostics_are_private(site: MockMeta, home: Home, cdp: str, person: P
     site.reset(Scenario(layout="changed"))
     code, _, _ = run_to_exit(home, cdp, "--platform", "instagram", "--step-timeout", "1")
     assert code == 5
-    (folder,) = (home.data / "diagnostics").iterdir()
+    folder = home.data / "diagnostics"
+    (archive,) = folder.iterdir()
     assert oct(folder.stat().st_mode & 0o777) == "0o700"
-    assert {oct(p.stat().st_mode & 0o777) for p in folder.iterdir()} == {"0o600"}
+    assert oct(archive.stat().st_mode & 0o777) == "0o600"

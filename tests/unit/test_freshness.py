@@ -94,3 +94,35 @@ def test_flows_check_warns_with_the_age_it_is_given(tmp_path: Path) -> None:
     assert "warning: routes.0.verified: route 'settings-privacy-center' was last verified" in result.output
     result = CliRunner().invoke(cli, ["flows", "check", "--max-age", "999999", str(path)])
     assert "was last verified" not in result.output
+
+
+# --- `run` mentions a stale route it had to pass (walk/places: say_fallback) -------------------------------------
+
+
+def _said_on_fallback(stamps: dict[str, Verified], found_route: str) -> str:
+    import io
+
+    from optout_bot.ui import Ui
+    from optout_bot.walk.places import say_fallback
+
+    flow = load_flow("instagram")
+    routes = [route.model_copy(update={"verified": stamps.get(route.id)}) for route in flow.routes]
+    out = io.StringIO()
+    say_fallback(
+        flow.model_copy(update={"routes": routes}), found_route, Ui(interactive=False, fancy=False, out=out), TODAY
+    )
+    return out.getvalue()
+
+
+def test_run_says_when_it_fell_back_past_a_route_not_verified_lately() -> None:
+    old = Verified(date=TODAY - datetime.timedelta(days=120), langs=["en"])
+    said = _said_on_fallback({"settings-privacy-center": old}, "privacy-topics-ai-at-meta")
+    assert "settings-privacy-center, last seen working on 2026-08-08" in said
+    assert "optout-bot probe --platform instagram --report" in said
+    assert "never yet seen" in _said_on_fallback({}, "privacy-topics-ai-at-meta")
+
+
+def test_run_says_nothing_when_the_routes_it_passed_were_verified_lately_or_it_passed_none() -> None:
+    fresh = Verified(date=TODAY - datetime.timedelta(days=3), langs=["en"])
+    assert _said_on_fallback({"settings-privacy-center": fresh}, "privacy-topics-ai-at-meta") == ""
+    assert _said_on_fallback({}, "settings-privacy-center") == ""

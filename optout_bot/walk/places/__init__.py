@@ -7,12 +7,13 @@ the walk asks which kind it has.
 
 from __future__ import annotations
 
+import datetime
 from typing import Protocol
 
 from optout_bot.errors import ExitStatus
 from optout_bot.flows import Flow
 from optout_bot.flows.model import FormFlow
-from optout_bot.i18n import _
+from optout_bot.i18n import N_, _
 from optout_bot.platforms import platform_name
 from optout_bot.records.recording import RunReport
 from optout_bot.settings.options import RunOptions
@@ -44,6 +45,41 @@ def say_what_is_sought(flow: Flow, ui: Ui, looking_for: str) -> None:
     for note in flow.notes:  # the flow file's words, translated by the catalogue (flows/messages.py)
         ui.say(_(note).format(platform=platform))
     ui.say(_(flow.looking_for or looking_for).format(platform=platform))
+
+
+_PAST_A_STALE_ROUTE = N_(
+    "The usual way ({route}, last seen working on {date}) did not work: {platform}'s site may have changed. "
+    "`optout-bot probe --platform {command} --report` prepares a report for optout-bot's maintainers."
+)
+_PAST_AN_UNVERIFIED_ROUTE = N_(
+    "The usual way ({route}, never yet seen working by a probe) did not work: {platform}'s site may have changed. "
+    "`optout-bot probe --platform {command} --report` prepares a report for optout-bot's maintainers."
+)
+
+
+def say_fallback(flow: Flow, found_route: str, ui: Ui, today: datetime.date | None = None) -> None:
+    """Once the place is found by a later route (or by exploring): if a route tried before it is stale — not seen
+    working by a probe within flows/freshness.py's MAX_AGE_DAYS — say so, once, with the command that reports it."""
+    from optout_bot.flows.freshness import MAX_AGE_DAYS
+
+    today = today or datetime.date.today()
+    for route in flow.routes:
+        if route.id == found_route:
+            return
+        if route.verified is None:
+            message = _(_PAST_AN_UNVERIFIED_ROUTE).format(route=route.id, **_names(flow))
+        elif (today - route.verified.date).days > MAX_AGE_DAYS:
+            date = route.verified.date.isoformat()
+            message = _(_PAST_A_STALE_ROUTE).format(route=route.id, date=date, **_names(flow))
+        else:
+            continue
+        ui.step(message)
+        return
+
+
+def _names(flow: Flow) -> dict[str, str]:
+    command = flow.platform if flow.flow == "own" else f"{flow.platform} --flow {flow.flow}"
+    return {"platform": platform_name(flow.platform), "command": command}
 
 
 def place_for(flow: Flow) -> Place:

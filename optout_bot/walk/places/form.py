@@ -22,7 +22,7 @@ from optout_bot.walk.diagnostics import save_diagnostic
 from optout_bot.walk.door import WalkContext
 from optout_bot.walk.filling import fill_form
 from optout_bot.walk.handover import Outcome, PersonWatch, Result, ask_for_code, await_person, present_form
-from optout_bot.walk.places import say_what_is_sought
+from optout_bot.walk.places import say_fallback, say_what_is_sought
 from optout_bot.walk.receipts import save_receipt, screenshot
 from optout_bot.walk.submitted import SubmissionRecorder
 from optout_bot.walk.walker import FormNotFound, FoundForm, Walker
@@ -61,7 +61,7 @@ class FormPlace:
                         "look in Meta's Privacy Center yourself."
                     ).format(address=without_query(missing.wrong_form_url))
                 ) from None
-            folder = save_diagnostic(page, options.platform, missing.trail, options.values.email)
+            folder = save_diagnostic(page, options.platform, missing.trail, options.values.email, flow=flow)
             raise NotRecognisedError(
                 _(
                     "optout-bot did not recognise {company}'s pages (they may have changed); nothing was filled. "
@@ -71,6 +71,7 @@ class FormPlace:
         ui.step(
             _("Found the form at {address} (route: {route}).").format(address=without_query(form.url), route=form.route)
         )
+        say_fallback(flow, form.route, ui)
         report.form_url, report.route = form.url, form.route
         walker.show_filling()
         filled = fill_form(form, options.values, ui, walker, flow.site.company)

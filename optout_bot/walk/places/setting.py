@@ -23,7 +23,7 @@ from optout_bot.ui import Ui, duration
 from optout_bot.walk.diagnostics import save_diagnostic
 from optout_bot.walk.door import WalkContext
 from optout_bot.walk.handover import highlight, show_banner
-from optout_bot.walk.places import say_what_is_sought
+from optout_bot.walk.places import say_fallback, say_what_is_sought
 from optout_bot.walk.receipts import save_receipt, screenshot
 from optout_bot.walk.submitted import account_shown
 from optout_bot.walk.walker import FormNotFound, FoundSetting, Walker
@@ -42,7 +42,7 @@ def find_setting(walker: Walker, flow: SettingFlow, platform: str) -> FoundSetti
     try:
         return walker.find_setting(flow.setting)
     except FormNotFound as missing:
-        folder = save_diagnostic(walker.page, platform, missing.trail, None)
+        folder = save_diagnostic(walker.page, platform, missing.trail, None, flow=flow)
         raise NotRecognisedError(_(NOT_RECOGNISED).format(platform=platform_name(platform), folder=folder)) from None
 
 
@@ -135,6 +135,7 @@ def _setting_walk(walker: Walker, flow: SettingFlow, options: RunOptions, ui: Ui
         if walker.page.is_closed():  # every route failed because the person closed the tab
             raise NotSubmittedError(_(CLOSED_MID_WALK)) from None
         raise
+    say_fallback(flow, found.route, ui)
     report.form_url, report.route = found.url, found.route
     walker.show_reading()
     name = setting_label(found.control) or _("the AI-training setting")
