@@ -23,6 +23,7 @@ class ExitStatus(IntEnum):
     SETTING_ON = 8  # `verify` only: a setting was found on (switched back on, or never switched off)
     FORM_TAMPERED = 9  # the page tried to send or replace the form while the tool filled it: stopped
     NO_CONNECTION = 10  # the browser could not reach the platform's site at all (offline, name not found, refused)
+    PROBE_FAILED = 11  # `probe` only: a flow reached its place by none of its routes (the site changed)
     INTERRUPTED = 130  # Ctrl-C before the platform's confirmation (128 + SIGINT, as shells report it)
 
 
@@ -58,6 +59,10 @@ EXIT_CODES: tuple[tuple[ExitStatus, str], ...] = (
     (
         ExitStatus.NO_CONNECTION,
         N_("no connection to the platform's site: check your internet connection, then run again"),
+    ),
+    (
+        ExitStatus.PROBE_FAILED,
+        N_("probe: a flow reached its form or setting by none of its routes (the site changed); an archive was saved"),
     ),
     (ExitStatus.INTERRUPTED, N_("stopped with Ctrl-C: the line printed says whether anything was sent")),
 )

@@ -25,7 +25,7 @@ PROGRAM = "optout-bot"
 # Set by scripts/optout-bot to the path it was started by ("$0"): the wrapper runs the installed script.
 COMMAND_VARIABLE = "OPTOUT_BOT_COMMAND"
 # The commands of the command line (checked against cli.app's in tests/unit/test_invocation.py).
-COMMANDS = ("demo", "doctor", "flows", "init", "letter", "login", "report", "run", "status", "verify")
+COMMANDS = ("demo", "doctor", "flows", "init", "letter", "login", "probe", "report", "run", "status", "verify")
 _RUN_VERBS = ("run", "Run", "relancez", "Relancez", "lancez", "Lancez")
 
 # "optout-bot" as a word (not "./optout-bot" nor "optout-bot-banner"), with what says it is a command to type.

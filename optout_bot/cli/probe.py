@@ -209,7 +209,7 @@ def _finish(done: Probe, params: dict[str, Any]) -> None:
         click.echo(document, nl=False)
     if done.mock_posts:
         sys.exit(1)
-    sys.exit(0 if done.ok else PROBE_FAILED)
+    sys.exit(0 if done.ok else int(PROBE_FAILED))
 
 
 def _report(done: Probe, out: Any, report_dir: Path | None) -> None:

@@ -81,7 +81,7 @@ class Outcome(StrEnum):
         if status is ExitStatus.INTERRUPTED:  # Ctrl-C (exit 130): what the row already says, whatever code
             return cls.INTERRUPTED
         found = next((outcome for outcome, code in _EXIT_STATUS.items() if code is status), None)
-        if found is None:  # `verify`'s own code: no run ends with it
+        if found is None:  # `verify`'s or `probe`'s own code: no run ends with it
             raise ValueError(f"no run ends with exit code {int(status)} ({status.name})")
         return found
 

@@ -43,7 +43,7 @@ from typing import Any
 
 from playwright.sync_api import Page, Playwright
 
-from optout_bot.errors import NotOfferedError, OptoutError, RefusedError
+from optout_bot.errors import ExitStatus, NotOfferedError, OptoutError, RefusedError
 from optout_bot.flows import Flow, Route, Vocabulary, load_flow, load_vocabulary
 from optout_bot.flows.model import FormFlow
 from optout_bot.i18n import N_, _
@@ -58,8 +58,8 @@ from optout_bot.walk.explore import EXPLORED_ROUTE
 from optout_bot.walk.walker import FormNotFound, TrailEntry
 
 JSON_SCHEMA = 1
-# The exit code of a probe where a flow did not reach its place by every route (README, "Exit codes").
-PROBE_FAILED = 11
+# The exit code of a probe where a flow reached its place by none of its routes (README, "Exit codes").
+PROBE_FAILED = ExitStatus.PROBE_FAILED
 # A logged-out probe's own browser profile, emptied before every flow: no session, no cookie choice kept.
 LOGGED_OUT_PROFILE = "probe-logged-out"
 
@@ -331,7 +331,7 @@ def flow_summary(result: FlowResult, logged_out: bool) -> str:
 def render_json(done: Probe) -> str:
     document = {
         "schema": JSON_SCHEMA,
-        "exit_code": 0 if done.ok else PROBE_FAILED,
+        "exit_code": 0 if done.ok else int(PROBE_FAILED),
         "mock": done.request.mock.variant if done.request.mock else None,
         "mock_posts": done.mock_posts,
         "flows": [_flow_json(result, done.request.logged_out) for result in done.results],
