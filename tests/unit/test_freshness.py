@@ -119,10 +119,10 @@ def test_run_says_when_it_fell_back_past_a_route_not_verified_lately() -> None:
     said = _said_on_fallback({"settings-privacy-center": old}, "privacy-topics-ai-at-meta")
     assert "settings-privacy-center, last seen working on 2026-08-08" in said
     assert "optout-bot probe --platform instagram --report" in said
-    assert "never yet seen" in _said_on_fallback({}, "privacy-topics-ai-at-meta")
 
 
-def test_run_says_nothing_when_the_routes_it_passed_were_verified_lately_or_it_passed_none() -> None:
+def test_run_says_nothing_when_the_routes_it_passed_were_verified_lately_never_or_it_passed_none() -> None:
     fresh = Verified(date=TODAY - datetime.timedelta(days=3), langs=["en"])
     assert _said_on_fallback({"settings-privacy-center": fresh}, "privacy-topics-ai-at-meta") == ""
+    assert _said_on_fallback({}, "privacy-topics-ai-at-meta") == ""  # never verified: the norm until probed
     assert _said_on_fallback({}, "settings-privacy-center") == ""

@@ -51,30 +51,23 @@ _PAST_A_STALE_ROUTE = N_(
     "The usual way ({route}, last seen working on {date}) did not work: {platform}'s site may have changed. "
     "`optout-bot probe --platform {command} --report` prepares a report for optout-bot's maintainers."
 )
-_PAST_AN_UNVERIFIED_ROUTE = N_(
-    "The usual way ({route}, never yet seen working by a probe) did not work: {platform}'s site may have changed. "
-    "`optout-bot probe --platform {command} --report` prepares a report for optout-bot's maintainers."
-)
 
 
 def say_fallback(flow: Flow, found_route: str, ui: Ui, today: datetime.date | None = None) -> None:
-    """Once the place is found by a later route (or by exploring): if a route tried before it is stale — not seen
-    working by a probe within flows/freshness.py's MAX_AGE_DAYS — say so, once, with the command that reports it."""
+    """Once the place is found by a later route (or by exploring): if a route tried before it is stale — seen
+    working by a probe, but not within flows/freshness.py's MAX_AGE_DAYS — say so, once, with the command that
+    reports it. A route never verified says nothing: until the weekly probe has stamped the routes that is every
+    route, and a line on every fallback would teach the person to skip it."""
     from optout_bot.flows.freshness import MAX_AGE_DAYS
 
     today = today or datetime.date.today()
     for route in flow.routes:
         if route.id == found_route:
             return
-        if route.verified is None:
-            message = _(_PAST_AN_UNVERIFIED_ROUTE).format(route=route.id, **_names(flow))
-        elif (today - route.verified.date).days > MAX_AGE_DAYS:
+        if route.verified is not None and (today - route.verified.date).days > MAX_AGE_DAYS:
             date = route.verified.date.isoformat()
-            message = _(_PAST_A_STALE_ROUTE).format(route=route.id, date=date, **_names(flow))
-        else:
-            continue
-        ui.step(message)
-        return
+            ui.step(_(_PAST_A_STALE_ROUTE).format(route=route.id, date=date, **_names(flow)))
+            return
 
 
 def _names(flow: Flow) -> dict[str, str]:
