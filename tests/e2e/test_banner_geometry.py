@@ -148,3 +148,23 @@ def test_the_banner_covers_no_setting_switch(
         assert form_posts(site) == [] and site.setting(platform) is True
     finally:
         end(tool)
+
+
+def test_folding_the_banner_touches_nothing_of_the_form(
+    site: MockMeta, home: Home, sized_cdp: str, sized_person: Person
+) -> None:
+    tool = start_cli(home, "run", *FORMS["objection"], "--cdp", sized_cdp, *FAST)
+    try:
+        tab = sized_person.tool_tab(tool, banner_text="optout-bot")
+        values = tab.locator("form").evaluate("f => [...new FormData(f).entries()].map(String)")
+        fold = tab.locator(BANNER).get_by_role("button", name="Hide")
+        fold.click()  # the person's own click on the banner's only control
+
+        expect(tab.locator(f"{BANNER} [aria-expanded=false]")).to_have_text("Show")
+        assert tab.locator(f"{BANNER}-body").is_hidden()
+        assert tab.locator("form").evaluate("f => [...new FormData(f).entries()].map(String)") == values
+        assert form_posts(site) == [] and tool.poll() is None  # nothing sent; the tool still waits for the person
+        tab.locator(BANNER).get_by_role("button", name="Show").click()
+        expect(tab.locator(f"{BANNER}-body")).to_be_visible()
+    finally:
+        end(tool)
