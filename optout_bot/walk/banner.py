@@ -160,8 +160,8 @@ _MARK_JS = """(el, mark) => {
   el.setAttribute('data-optout-bot-mark', mark);
   const colour = mark === 'click' ? '#ff8c00' : '#1a73e8';
   const line = mark === 'to-fill' ? 'dashed' : 'solid';
-  el.style.setProperty('outline', (mark === 'click' ? 4 : 3) + 'px ' + line + ' ' + colour, 'important');
-  el.style.setProperty('outline-offset', mark === 'click' ? '3px' : '2px', 'important');
+  el.style.setProperty('outline', (mark === 'click' ? 4 : 2) + 'px ' + line + ' ' + colour, 'important');
+  el.style.setProperty('outline-offset', mark === 'click' ? '3px' : '0', 'important');  // clear of its label
   if (mark === 'click') el.style.setProperty('box-shadow', '0 0 0 8px rgba(255,140,0,.35)', 'important');
 }"""
 

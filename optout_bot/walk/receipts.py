@@ -28,6 +28,9 @@ def screenshot(
     if ui is not None and path.exists():
         ui.say(_("Replacing the earlier picture {path}.").format(path=path))
     path.parent.mkdir(parents=True, exist_ok=True)
+    # A full-page picture draws the page's fixed parts (its header, our banner) where the window is: from the top
+    # they stay where the person sees them, over no field.
+    page.evaluate("window.scrollTo({top: 0, left: 0, behavior: 'instant'})")
     page.screenshot(path=str(path), full_page=True)
     make_private(path)
     return path
