@@ -38,7 +38,26 @@ def config_path() -> Path:
 
 
 def data_dir() -> Path:
-    return user_data_path("optout-bot", appauthor=False)
+    """Where the person's files go: receipts, screenshots, diagnostics, the ledger, profiles — or, during a
+    `demo`, the demo's own home inside it (`use_demo_home`)."""
+    root = user_data_path("optout-bot", appauthor=False)
+    return root / DEMO_HOME if _in_demo else root
+
+
+DEMO_HOME = "demo"
+_in_demo = False
+
+
+def use_demo_home() -> None:
+    """From now on this process is a `demo`: its screenshots, receipts, diagnostics and log go to the demo's home
+    (<data folder>/demo), never among the person's real receipts. Its parent is made private first."""
+    global _in_demo
+    private_dir(user_data_path("optout-bot", appauthor=False))
+    _in_demo = True
+
+
+def in_demo_home() -> bool:
+    return _in_demo
 
 
 def private_dir(path: Path) -> Path:

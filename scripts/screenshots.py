@@ -3,8 +3,9 @@
     .venv/bin/python scripts/screenshots.py [--out docs/images] [--lang en --lang fr]
 
 For each language it runs the real `optout-bot run --cdp` against a headless Chromium whose Meta host names
-point at the mock site, waits for the banner on the ready form, and saves what the person sees as
-banner-<lang>.png. Then it closes the tab: nothing is ever submitted (the mock records no form POST).
+point at the mock site, waits for the banner on the ready form (docked beside it, the filled fields outlined in
+blue, Submit in orange), and saves what the person sees as banner-<lang>.png. Then it closes the tab: nothing is
+ever submitted (the mock records no form POST).
 """
 
 from __future__ import annotations
@@ -58,9 +59,11 @@ def shoot(lang: str, path: Path) -> None:
         try:
             person = pw.chromium.connect_over_cdp(browser.url)
             tab = _tool_tab(person.contexts[0], tool)
-            tab.set_viewport_size(VIEWPORT)
+            tab.set_viewport_size(VIEWPORT)  # the banner places itself again for the new size
             tab.locator(BANNER).wait_for(state="visible")
+            tab.locator("[data-optout-bot-mark=click]").wait_for(state="visible")  # Submit outlined: all drawn
             tab.evaluate("document.activeElement && document.activeElement.blur()")
+            tab.evaluate("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
             tab.screenshot(path=str(path))
             if site.posts():
                 raise SystemExit("a form was posted: this must never happen")

@@ -28,7 +28,7 @@ from platformdirs import user_state_path
 
 from optout_bot import __version__
 from optout_bot.i18n import _
-from optout_bot.paths import private_dir
+from optout_bot.paths import data_dir, in_demo_home, private_dir
 from optout_bot.promises.scrub import scrub_log_text
 
 if TYPE_CHECKING:
@@ -46,6 +46,8 @@ _current: Path | None = None  # the file this process logs to, if it could be op
 
 
 def log_dir() -> Path:
+    if in_demo_home():  # a demo's log stays in the demo's home (paths.use_demo_home)
+        return data_dir() / "logs"
     return user_state_path("optout-bot", appauthor=False) / "logs"
 
 

@@ -1,6 +1,6 @@
 """The hand-over: tell the person what was filled, show them Submit, and wait for them — hands off.
 
-After the banner is drawn and Submit highlighted the tool does not touch the page again; it only watches
+After the banner is drawn (walk/banner.py) and Submit outlined the tool does not touch the page again; it only watches
 for Meta's confirmation, the tab closing, or the time running out — and what counts as Meta's confirmation
 is strict (await_person): the tool must never say Meta confirmed what it did not.
 """
@@ -21,82 +21,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from optout_bot import progress
 from optout_bot.domains import is_site_url
-from optout_bot.i18n import _, current_language
+from optout_bot.i18n import _
 from optout_bot.platforms import Site
-
-BANNER_ID = "optout-bot-banner"
-
-# Drawn inside Meta's page, in the person's language. Fixed at the top, and the Submit control is scrolled
-# below it, so it never covers that control; `pointer-events: none` so it can never swallow the person's
-# click either.
-_BANNER_JS = """([id, lang, title, lines]) => {
-  let banner = document.getElementById(id);
-  if (!banner) {
-    banner = document.createElement('div');
-    banner.id = id;
-    banner.setAttribute('role', 'status');
-    banner.setAttribute('aria-live', 'polite');
-    const root = document.body || document.documentElement;  // a page still loading may have no body yet
-    if (!root) throw new Error('no document to draw in yet');
-    root.appendChild(banner);
-  }
-  banner.lang = lang;
-  const small = window.innerHeight < 640;  // a short window: smaller type, so the form stays in sight
-  banner.style.cssText = 'position:fixed;top:0;left:0;right:0;z-index:2147483647;pointer-events:none;' +
-    'background:#0b3d91;color:#fff;font:' + (small ? '13px/1.3' : '15px/1.4') + ' system-ui,sans-serif;' +
-    'padding:' + (small ? '6px 12px' : '10px 16px') + ';text-align:left;box-shadow:0 2px 8px rgba(0,0,0,.35)';
-  banner.replaceChildren();
-  const heading = document.createElement('strong');
-  heading.textContent = title;
-  heading.style.cssText = 'display:block;font-size:1.1em;margin-bottom:2px';
-  banner.appendChild(heading);
-  for (const line of lines) {
-    const p = document.createElement('div');
-    p.textContent = line;
-    banner.appendChild(p);
-  }
-}"""
-
-# Outline Submit and bring it into view, below the banner. If the window is too short for both, the banner
-# moves to the bottom of the window instead: the control the person must find stays uncovered.
-_HIGHLIGHT_JS = """(el, id) => {
-  el.style.outline = '4px solid #ff8c00';
-  el.style.outlineOffset = '3px';
-  el.style.boxShadow = '0 0 0 8px rgba(255,140,0,.35)';
-  el.scrollIntoView({block: 'center', inline: 'nearest', behavior: 'instant'});
-  const banner = document.getElementById(id);
-  if (!banner) return;
-  const gap = 16;
-  const clear = () => {
-    const b = banner.getBoundingClientRect(), r = el.getBoundingClientRect();
-    return r.bottom + gap <= b.top || r.top - gap >= b.bottom;
-  };
-  if (clear()) return;
-  const r = el.getBoundingClientRect(), b = banner.getBoundingClientRect();
-  window.scrollBy({top: r.top - (b.bottom + gap), behavior: 'instant'});
-  if (clear() && el.getBoundingClientRect().bottom <= window.innerHeight) return;
-  banner.style.top = 'auto';
-  banner.style.bottom = '0';
-  el.scrollIntoView({block: 'start', inline: 'nearest', behavior: 'instant'});
-  window.scrollBy({top: -gap * 2, behavior: 'instant'});
-}"""
-
-
-def show_banner(page: Page, title: str, lines: list[str]) -> None:
-    """Draw (or redraw) the banner. A page caught between two documents (a redirect half done, as a login often
-    is) has nothing to draw in: wait for the next one to be parsed, then draw there."""
-    for attempt in range(_BANNER_TRIES):
-        try:
-            page.evaluate(_BANNER_JS, [BANNER_ID, current_language(), title, lines])
-            return
-        except PlaywrightError:
-            if page.is_closed() or attempt == _BANNER_TRIES - 1:
-                raise
-            with contextlib.suppress(PlaywrightTimeout):
-                page.wait_for_load_state("domcontentloaded", timeout=_LOADED_MS)
-
-
-_BANNER_TRIES = 3
+from optout_bot.walk.banner import field_label, in_page_order, is_empty, outline_fields, point_at, show_banner
 
 
 def submit_name(submit: Locator) -> str:
@@ -108,57 +35,53 @@ def submit_name(submit: Locator) -> str:
     return text or _("Submit")
 
 
-def present_form(page: Page, submit: Locator, filled: list[str], company: str) -> str:
-    """Bring the tab to the front, say what was filled, and point at Submit (which we never click).
+def present_form(page: Page, submit: Locator, fields: list[Locator], left_to_person: list[Locator], who: str) -> str:
+    """Bring the tab to the front, say what was filled, outline it, and point at Submit (which we never click).
 
-    Returns the Submit control's name as the page shows it, for the terminal to use the same word. `company`:
-    whose form it is (platforms.Site.company).
+    `fields`: the form's fields for the person's values; `left_to_person`: those only they can fill; `who`: whose
+    page it is, as the person knows it (the platform's name). Returns the Submit control's name as the page shows
+    it, for the terminal to use the same word.
     """
     progress.reach(progress.Stage.HANDED_OVER, progress.Kind.FORM)  # from here on, the form is the person's
     page.bring_to_front()
+    return show_form_banner(page, submit, fields, left_to_person, who)
+
+
+def show_form_banner(
+    page: Page, submit: Locator, fields: list[Locator], left_to_person: list[Locator], who: str
+) -> str:
+    """The banner and the outlines of the hand-over (a dry run's picture shows them too); Submit's name."""
     button = submit_name(submit)
     try:
         found = submit.count() > 0
     except PlaywrightError:
         found = False
-    # If the form has no control we recognise as Submit, the banner still tells the person what to do.
-    where = (
-        _(
-            "optout-bot will not submit for you: the {button} button is below, outlined in orange; click it "
-            "yourself when everything is right."
-        )
+    fields = in_page_order(fields)
+    filled = [field for field in fields if not is_empty(field)]
+    empty = in_page_order([field for field in fields if is_empty(field)] + left_to_person)
+    lines = []
+    if filled:
+        lines.append(_("Filled in, outlined in blue: {fields}").format(fields=_names(filled)))
+    if empty:
+        lines.append(_("Left empty, dashed outline: {fields}").format(fields=_names(empty)))
+    lines.append(
+        _("Check each field, and that the email address is yours: {company} answers there.").format(company=who)
+    )
+    # If the form has no control we recognise as Submit, the banner still tells the person where it is.
+    click = (
+        _("Then you click {button}, outlined in orange. optout-bot never does.")
         if found
-        else _(
-            "optout-bot will not submit for you: {company}'s {button} button is at the end of the form; click "
-            "it yourself when everything is right."
-        )
+        else _("Then you click {button}, at the end of the form. optout-bot never does.")
     )
-    show_banner(
-        page,
-        _("optout-bot: your objection form is ready. Please check it, then click {button} yourself.").format(
-            button=button
-        ),
-        [
-            _("What is in the form now:"),
-            *(f"• {line}" for line in filled),
-            _(
-                "Please check each field, and that the email address is yours: {company} sends its answer there. "
-                "You can change anything."
-            ).format(company=company),
-            where.format(button=button, company=company),
-            _("After your click, optout-bot keeps a screenshot of {company}'s confirmation as your receipt.").format(
-                company=company
-            ),
-        ],
-    )
-    highlight(submit)
+    lines.append(click.format(button=button))
+    outline_fields([*fields, *left_to_person])
+    show_banner(page, _("optout-bot: your objection form is ready"), lines)
+    point_at(submit)
     return button
 
 
-def highlight(control: Locator) -> None:
-    """Outline the control the person must click (Submit, a switch) and bring it into view, clear of the banner."""
-    with contextlib.suppress(PlaywrightError):
-        control.evaluate(_HIGHLIGHT_JS, BANNER_ID)
+def _names(fields: list[Locator]) -> str:
+    return ", ".join(field_label(field) or _("a field") for field in fields)
 
 
 def ask_to_log_in(page: Page) -> None:
@@ -320,14 +243,18 @@ def _visible_texts(matches: Locator) -> list[str]:
     return texts
 
 
-def ask_for_code(page: Page) -> None:
-    """Meta emailed a one-time code: the person types it; the tool only says so."""
+def ask_for_code(page: Page, who: str) -> None:
+    """The platform emailed a one-time code: the person types it; the tool only says so. `who`: the platform."""
     page.bring_to_front()
     show_banner(
         page,
-        _("optout-bot: Meta sent you a code by email — type it here and confirm."),
+        _("optout-bot: {company} sent you a code by email — type it here and confirm.").format(company=who),
         [
-            _("The code is in the email Meta just sent you; it is only valid for a limited time."),
-            _("optout-bot never reads or types your codes. It waits for Meta's final confirmation."),
+            _("The code is in the email {company} just sent you; it is only valid for a limited time.").format(
+                company=who
+            ),
+            _("optout-bot never reads or types your codes. It waits for {company}'s final confirmation.").format(
+                company=who
+            ),
         ],
     )

@@ -12,6 +12,7 @@ from optout_bot.paths import make_private, timestamped_file
 from optout_bot.platforms import site_of
 from optout_bot.settings.options import RunOptions
 from optout_bot.ui import Ui
+from optout_bot.walk.banner import clear_marks, stamp, unstamp
 
 
 def screenshot(
@@ -27,6 +28,9 @@ def screenshot(
     if ui is not None and path.exists():
         ui.say(_("Replacing the earlier picture {path}.").format(path=path))
     path.parent.mkdir(parents=True, exist_ok=True)
+    # A full-page picture draws the page's fixed parts (its header, our banner) where the window is: from the top
+    # they stay where the person sees them, over no field.
+    page.evaluate("window.scrollTo({top: 0, left: 0, behavior: 'instant'})")
     page.screenshot(path=str(path), full_page=True)
     make_private(path)
     return path
@@ -37,10 +41,18 @@ def save_receipt(
 ) -> Path | None:
     """The receipt of an outcome already recorded: a screenshot, or one warning line if it cannot be saved.
 
+    It proves one thing: the page as the platform shows it now. The tool's banner and outlines are taken away
+    first (a setting's receipt would show the banner's "is on" above a switch now off); a stamp with the time and
+    the page's address is written into the page for the picture, and taken away after it.
     `receipts_folder`: False lets --screenshot choose the file, as a setting's receipt always did.
     """
     try:
-        path = screenshot(page, options, "receipts", what, ui, receipt=receipts_folder)
+        clear_marks(page)
+        stamp(page)
+        try:
+            path = screenshot(page, options, "receipts", what, ui, receipt=receipts_folder)
+        finally:
+            unstamp(page)
     except (OSError, PlaywrightError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
         ui.warn(

@@ -30,7 +30,7 @@ from tests.e2e.cli import FAST, Home, finish, run_cli, start_cli
 from tests.e2e.conftest import form_posts, submit_as_person
 from tests.e2e.person import READY, Person
 
-CODE_BANNER = "Meta sent you a code"
+CODE_BANNER = "sent you a code by email"  # the platform named as the person knows it
 # Short enough for a test, long enough for the tool to have reacted to a page (it watches continuously).
 SETTLE_MS = 1500
 

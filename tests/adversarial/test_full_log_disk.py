@@ -15,7 +15,8 @@ from tests.e2e.cli import Home, run_cli, run_cli_with_a_bug
 
 
 def log_file(home: Home) -> Path:
-    return home.root / "state" / "optout-bot" / "logs" / "optout-bot.log"
+    """The log of a `demo`, which keeps it in its own home (paths.use_demo_home)."""
+    return home.data / "demo" / "logs" / "optout-bot.log"
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full to play a full disk")

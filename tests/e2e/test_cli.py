@@ -80,7 +80,7 @@ def test_the_demo_without_a_screen_falls_back_to_a_headless_dry_run(home: Home) 
     result = run_cli(home, "demo", "--platform", "instagram", "--page-lang", "fr")
     assert result.returncode == 0, result.stderr
     assert "No screen found" in result.stdout
-    (shot,) = (home.data / "screenshots").glob("*.png")
+    (shot,) = (home.data / "demo" / "screenshots").glob("*.png")  # the demo's own home
     assert oct(shot.stat().st_mode & 0o777) == "0o600"
 
 

@@ -23,6 +23,10 @@ def log_file(home: Home) -> Path:
     return home.root / "state" / "optout-bot" / "logs" / "optout-bot.log"
 
 
+def demo_log_file(home: Home) -> Path:
+    return home.data / "demo" / "logs" / "optout-bot.log"  # a demo keeps its log in its own home
+
+
 def mode(path: Path) -> str:
     return oct(stat.S_IMODE(path.stat().st_mode))
 
@@ -42,7 +46,7 @@ def test_the_demo_leaves_its_trail_in_a_private_log(home: Home) -> None:
     result = run_cli(home, "demo", "--platform", "facebook", "--headless", "--dry-run")
     assert result.returncode == 0, result.stderr
 
-    log = log_file(home)
+    log = demo_log_file(home)
     assert (mode(log), mode(log.parent), mode(log.parent.parent)) == ("0o600", "0o700", "0o700")
     text = log.read_text(encoding="utf-8")
     assert "| DEBUG   | settings-privacy-center: " in text
@@ -99,9 +103,9 @@ def test_an_unexpected_error_says_where_its_details_are(home: Home, tmp_path: Pa
 
     assert result.returncode == 1, result.stderr
     assert result.stderr.startswith("optout-bot: unexpected error (")
-    assert result.stderr.rstrip().endswith(f"; details in {log_file(home)}.")
+    assert result.stderr.rstrip().endswith(f"; details in {demo_log_file(home)}.")
     assert "Traceback" not in result.stderr
-    text = log_file(home).read_text(encoding="utf-8")
+    text = demo_log_file(home).read_text(encoding="utf-8")
     assert "| ERROR   | exit 1: unexpected error (" in text and "Traceback (most recent call last)" in text
 
 

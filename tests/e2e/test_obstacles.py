@@ -119,7 +119,7 @@ def test_a_code_asked_after_submit_is_typed_by_the_person_and_success_waits_for_
     tab = person.tool_tab(tool, banner_text=READY)
     submit_as_person(tab, site)
 
-    tab = person.tool_tab(tool, banner_text="Meta sent you a code")
+    tab = person.tool_tab(tool, banner_text="sent you a code by email")
     assert tool.poll() is None  # not done yet: the code page is not Meta's confirmation
     tab.locator("input[autocomplete=one-time-code]").fill("654321")
     tab.locator("button[type=submit]").filter(visible=True).first.click()

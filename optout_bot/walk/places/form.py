@@ -17,11 +17,20 @@ from optout_bot.i18n import N_, _, ngettext
 from optout_bot.platforms import platform_name, site_of
 from optout_bot.records.recording import RunReport
 from optout_bot.settings.options import RunOptions
+from optout_bot.settings.values import PERSON_VALUES
 from optout_bot.ui import Ui, duration
 from optout_bot.walk.diagnostics import save_diagnostic
 from optout_bot.walk.door import WalkContext
 from optout_bot.walk.filling import fill_form
-from optout_bot.walk.handover import Outcome, PersonWatch, Result, ask_for_code, await_person, present_form
+from optout_bot.walk.handover import (
+    Outcome,
+    PersonWatch,
+    Result,
+    ask_for_code,
+    await_person,
+    present_form,
+    show_form_banner,
+)
 from optout_bot.walk.places import say_fallback, say_what_is_sought
 from optout_bot.walk.receipts import save_receipt, screenshot
 from optout_bot.walk.submitted import SubmissionRecorder
@@ -78,14 +87,15 @@ class FormPlace:
         for line in filled:
             ui.step(line)
         if options.dry_run:
-            return _dry_run_done(walker, options, ui, report)
+            return _dry_run_done(walker, form, options, ui, report)
         # The form as filled and unsent is handed over before the person is told to click: their own Submit
         # must go through.
         walker.hand_over()
         recorder = SubmissionRecorder(page, form, report)  # what the person sends, and the account the site shows
         # Before the banner: no click is missed.
         watch = PersonWatch(page, vocabulary.pattern_any(flow.confirmation), on_submit=recorder)
-        button = present_form(page, form.submit, filled, flow.site.company)
+        who = platform_name(options.platform)
+        button = present_form(page, form.submit, person_fields(form), form.left_to_person, who)
         code_prompt = _code_prompt(page, flow, vocabulary)
         return _wait_for_person(page, options, watch, form, code_prompt, button, ui, report)
 
@@ -97,9 +107,18 @@ class FormPlace:
 _LOOKING_FOR = N_("Looking for the objection form on {platform}…")  # unless the flow file says (looking_for)
 
 
-def _dry_run_done(walker: Walker, options: RunOptions, ui: Ui, report: RunReport) -> ExitStatus:
-    """The form is ready: shown in a screenshot, once it is certain that nothing sent it or replaced it."""
+def person_fields(form: FoundForm) -> list[Locator]:
+    """The form's fields for the person's values (settings.values.PERSON_VALUES), those it has."""
+    return [field for value in PERSON_VALUES if (field := getattr(form, value.key)) is not None]
+
+
+def _dry_run_done(walker: Walker, form: FoundForm, options: RunOptions, ui: Ui, report: RunReport) -> ExitStatus:
+    """The form is ready: shown in a screenshot, banner and outlines drawn as the person would see them, once it
+    is certain that nothing sent it or replaced it."""
     walker.ensure_form_untouched()
+    show_form_banner(
+        walker.page, form.submit, person_fields(form), form.left_to_person, platform_name(options.platform)
+    )
     path = screenshot(walker.page, options, "screenshots", "form", ui)
     walker.ensure_form_untouched()  # a page that sent itself a moment late is caught here, still blocked
     report.receipt = path
@@ -145,7 +164,7 @@ def _wait_for_person(
                 "{company} sent you a code by email. Type it in the browser and confirm; optout-bot keeps waiting."
             ).format(company=company)
         )
-        ask_for_code(page)
+        ask_for_code(page, platform_name(options.platform))
         ui.activity(_("Waiting for {company}'s confirmation…").format(company=company))
 
     controls = form.submit.or_(form.email)

@@ -20,9 +20,9 @@ from optout_bot.platforms import platform_name
 from optout_bot.records.recording import RunReport
 from optout_bot.settings.options import RunOptions
 from optout_bot.ui import Ui, duration
+from optout_bot.walk.banner import point_at, show_banner
 from optout_bot.walk.diagnostics import save_diagnostic
 from optout_bot.walk.door import WalkContext
-from optout_bot.walk.handover import highlight, show_banner
 from optout_bot.walk.places import say_fallback, say_what_is_sought
 from optout_bot.walk.receipts import save_receipt, screenshot
 from optout_bot.walk.submitted import account_shown
@@ -53,6 +53,11 @@ def read_state(control: Locator) -> str:
 def present_setting(control: Locator, platform: str, setting: str) -> None:
     """Bring the tab to the front, say what to do, and outline the switch (which we never click)."""
     control.page.bring_to_front()
+    show_setting_banner(control, platform, setting)
+
+
+def show_setting_banner(control: Locator, platform: str, setting: str) -> None:
+    """The banner and the switch's outline (a dry run's picture shows them too)."""
     show_banner(
         control.page,
         _("optout-bot: on {platform}, “{setting}” is on. Switch it off yourself.").format(
@@ -60,11 +65,10 @@ def present_setting(control: Locator, platform: str, setting: str) -> None:
         ),
         [
             _("While it is on, {platform} may use your data to train its AI models.").format(platform=platform),
-            _("The switch is outlined in orange. optout-bot does not click it for you: click it yourself."),
-            _("optout-bot notices by itself when it shows “off”, and keeps a screenshot as your receipt."),
+            _("You click the switch, outlined in orange. optout-bot never does, and notices when it shows “off”."),
         ],
     )
-    highlight(control)
+    point_at(control)
 
 
 class Watch(enum.Enum):
@@ -153,6 +157,7 @@ def _setting_walk(walker: Walker, flow: SettingFlow, options: RunOptions, ui: Ui
         _("“{setting}” is on: {platform} may use your data to train its AI.").format(setting=name, platform=platform)
     )
     if options.dry_run:
+        show_setting_banner(found.control, platform, name)  # what the person would see, in the picture
         report.receipt = screenshot(walker.page, options, "screenshots", "setting", ui)
         ui.success(
             _("Dry run: the setting is on and was left as it is. Screenshot: {path}").format(path=report.receipt)
