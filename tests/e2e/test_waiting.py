@@ -121,3 +121,14 @@ def test_the_window_stays_open_after_the_confirmation_until_the_person_closes_it
 
     assert code == 0, out + err
     assert "The window stays open" in out, out
+
+
+def test_the_wait_for_a_setting_shows_its_clock(site: MockMeta, home: Home, cdp: str, person: Person) -> None:
+    tool = start_cli(home, "run", "--platform", "linkedin", "--cdp", cdp, "--step-timeout", "5", "--user-timeout", "3")
+    person.tool_tab(tool, banner_text="Switch it off yourself")  # the person leaves the switch on
+    code, out, err = finish(tool)
+
+    assert code == 4, err
+    assert "Waiting for the switch to show “off”… (0:03 left)" in out.splitlines(), out
+    assert "the setting was still on after 3 s" in err, err
+    assert site.setting("linkedin") is True

@@ -8,6 +8,8 @@ reads it), outlines it with a banner saying what to do, and waits — hands off 
 from __future__ import annotations
 
 import enum
+import time
+from collections.abc import Callable
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, expect
@@ -77,17 +79,31 @@ class Watch(enum.Enum):
     TIMED_OUT = "timed out"
 
 
-def await_switched_off(control: Locator, timeout_s: float) -> Watch:
-    """Wait, without touching the page, until the switch shows "off", the tab closes, or time runs out."""
-    try:
-        expect(control).not_to_be_checked(timeout=timeout_s * 1000)
-    except AssertionError:
-        return Watch.TIMED_OUT
-    except PlaywrightError:
-        if control.page.is_closed():
-            return Watch.CLOSED
-        raise
-    return Watch.SWITCHED_OFF
+def await_switched_off(control: Locator, timeout_s: float, clock: Callable[[float], None] | None = None) -> Watch:
+    """Wait, without touching the page, until the switch shows "off", the tab closes, or time runs out.
+
+    The wait is cut into looks of a second at most so that `clock` (the terminal's, Ui.countdown) is told the
+    time waited; each look is Playwright's own wait on the switch's state, so "off" is seen as soon as it shows.
+    """
+    started = time.monotonic()
+    while True:
+        left = timeout_s - (time.monotonic() - started)
+        if left <= 0:
+            return Watch.TIMED_OUT
+        try:
+            expect(control).not_to_be_checked(timeout=min(left, _LOOK_S) * 1000)
+        except AssertionError:
+            if clock is not None:
+                clock(time.monotonic() - started)
+            continue
+        except PlaywrightError:
+            if control.page.is_closed():
+                return Watch.CLOSED
+            raise
+        return Watch.SWITCHED_OFF
+
+
+_LOOK_S = 1.0  # how often the clock moves while the switch is still on
 
 
 def setting_label(control: Locator) -> str:
@@ -165,10 +181,10 @@ def _setting_walk(walker: Walker, flow: SettingFlow, options: RunOptions, ui: Ui
         return ExitStatus.SUCCESS
     progress.reach(progress.Stage.HANDED_OVER, progress.Kind.SETTING)  # from here on, the switch is the person's
     present_setting(found.control, platform, name)
-    waited = duration(options.browser.timeouts.user)
     ui.say(_("Please switch it off yourself in the browser — optout-bot will not."))
-    ui.activity(_("Waiting up to {duration} for the switch to show “off”…").format(duration=waited))
-    watched = await_switched_off(found.control, options.browser.timeouts.user)
+    timeout = options.browser.timeouts.user
+    with ui.countdown(_("Waiting for the switch to show “off”…"), timeout) as clock:  # the clock says how long
+        watched = await_switched_off(found.control, timeout, clock)
     if watched is Watch.CLOSED:
         raise NotSubmittedError(
             _(
@@ -182,7 +198,7 @@ def _setting_walk(walker: Walker, flow: SettingFlow, options: RunOptions, ui: Ui
             _(
                 "the setting was still on after {duration}. Run optout-bot again when you have time "
                 "(or raise --user-timeout)."
-            ).format(duration=waited)
+            ).format(duration=duration(timeout))
         )
     report.setting_after = OFF
     report.record_outcome(ExitStatus.SUCCESS)  # in the ledger before the receipt, which may fail
