@@ -86,9 +86,20 @@ def picture(browser: Browser, site: MockMeta, opt_out: OptOut, lang: str, vocabu
     text = page.locator("body").inner_text()
     if not expected.search(text):
         raise SystemExit(f"{opt_out.key} ({lang}): the page does not say what the flow expects:\n{text[:500]}")
-    shot = page.screenshot(type="png")
+    shot = page.screenshot(
+        type="png", clip={"x": 0, "y": 0, "width": VIEWPORT["width"], "height": _content_bottom(page)}
+    )
     context.close()
     return shot
+
+
+def _content_bottom(page: Page) -> int:
+    """Where the page's last words or controls end: the picture stops a little below, not at an empty bottom."""
+    bottom: float = page.evaluate(
+        """() => Math.max(0, ...[...document.querySelectorAll('h1, h2, h3, p, label, input, textarea, button, a')]
+                   .map(e => e.getBoundingClientRect()).filter(r => r.width > 0 && r.height > 0).map(r => r.bottom))"""
+    )
+    return min(VIEWPORT["height"], max(200, round(bottom) + 24))
 
 
 def _send(page: Page) -> None:
