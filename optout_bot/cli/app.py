@@ -68,6 +68,7 @@ def _walk_options(command: F) -> F:
 
 @click.group(
     epilog=EPILOG,
+    invoke_without_command=True,  # `optout-bot` alone: the guided start at a terminal, the help otherwise
     context_settings={"help_option_names": ["-h", "--help"]},
     help=_(
         "Object to Meta (and WhatsApp, LinkedIn, X) using your posts and data to train AI.\n\n"
@@ -90,6 +91,10 @@ def cli(ctx: click.Context, debug: bool, lang: str | None) -> None:
     --debug goes to the commands as ctx.obj (cli_shared.GroupFlags): each passes it on to what needs it.
     """
     ctx.obj = GroupFlags(debug=debug)
+    if ctx.invoked_subcommand is None:
+        from optout_bot.cli.guided import start
+
+        start(ctx, debug)
 
 
 @cli.command(

@@ -1,4 +1,4 @@
-"""The sentences a flow file says to the person (`looking_for`, `notes`, `after`, `not_offered_says`, each
+"""The sentences a flow file says to the person (`title`, `looking_for`, `notes`, `after`, `not_offered_says`, each
 step's `says`), for the message catalogue.
 
 A flow file writes them in English, as the code writes its messages; the catalogue translates them like any
@@ -13,7 +13,7 @@ from typing import IO, Any
 
 import yaml
 
-MESSAGE_FIELDS = ("looking_for", "notes", "after", "not_offered_says")  # flows/model's fields the person reads
+MESSAGE_FIELDS = ("title", "looking_for", "notes", "after", "not_offered_says")  # the fields the person reads
 
 
 def extract_flow_messages(
