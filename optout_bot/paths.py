@@ -39,7 +39,7 @@ def config_path() -> Path:
 
 def data_dir() -> Path:
     """Where the person's files go: receipts, screenshots, diagnostics, the ledger, profiles — or, during a
-    `demo`, the demo's own home inside it (`use_demo_home`)."""
+    `demo`, the demo's own home inside it (`demo_home`)."""
     root = user_data_path("optout-bot", appauthor=False)
     return root / DEMO_HOME if _in_demo else root
 
@@ -48,12 +48,18 @@ DEMO_HOME = "demo"
 _in_demo = False
 
 
-def use_demo_home() -> None:
-    """From now on this process is a `demo`: its screenshots, receipts, diagnostics and log go to the demo's home
-    (<data folder>/demo), never among the person's real receipts. Its parent is made private first."""
+@contextmanager
+def demo_home() -> Iterator[None]:
+    """While a `demo` runs: its screenshots, receipts, diagnostics and log go to the demo's home (<data
+    folder>/demo), never among the person's real receipts. Its parent is made private first. Undone after, so a
+    demo run in-process (the guided start, tests) leaves the next command's files where they belong."""
     global _in_demo
     private_dir(user_data_path("optout-bot", appauthor=False))
     _in_demo = True
+    try:
+        yield
+    finally:
+        _in_demo = False
 
 
 def in_demo_home() -> bool:

@@ -183,14 +183,14 @@ def demo(flags: GroupFlags, /, page_lang: str, **params: Any) -> None:
     from optout_bot.walk.driver import driver_while
 
     with driver_while(lambda: _demo_options(params, flags, page_lang)) as (pw, options):
-        from optout_bot.paths import use_demo_home
+        from optout_bot.paths import demo_home
         from optout_bot.records.logfile import configure_logging
         from optout_bot.ui import Ui
         from optout_bot.walk.objection import run_demo
 
-        use_demo_home()  # its pictures, receipts and log: never among the person's real ones
-        configure_logging(flags.debug)
-        status = run_demo(pw, options, Ui(debug=flags.debug))
+        with demo_home():  # its pictures, receipts and log: never among the person's real ones
+            configure_logging(flags.debug)
+            status = run_demo(pw, options, Ui(debug=flags.debug))
     _exit(status)
 
 

@@ -46,7 +46,7 @@ _current: Path | None = None  # the file this process logs to, if it could be op
 
 
 def log_dir() -> Path:
-    if in_demo_home():  # a demo's log stays in the demo's home (paths.use_demo_home)
+    if in_demo_home():  # a demo's log stays in the demo's home (paths.demo_home)
         return data_dir() / "logs"
     return user_state_path("optout-bot", appauthor=False) / "logs"
 

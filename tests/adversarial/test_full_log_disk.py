@@ -15,7 +15,7 @@ from tests.e2e.cli import Home, run_cli, run_cli_with_a_bug
 
 
 def log_file(home: Home) -> Path:
-    """The log of a `demo`, which keeps it in its own home (paths.use_demo_home)."""
+    """The log of a `demo`, which keeps it in its own home (paths.demo_home)."""
     return home.data / "demo" / "logs" / "optout-bot.log"
 
 

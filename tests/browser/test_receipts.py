@@ -87,10 +87,8 @@ def test_a_settings_receipt_shows_the_switch_after_without_banner_and_with_a_sta
 
 
 def test_a_demos_receipt_goes_to_the_demo_home(setting_tab: Page, home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(paths, "_in_demo", False)
-    paths.use_demo_home()
-
-    path = receipts.save_receipt(setting_tab, _options(demo=True), Ui(), "confirmation", "Receipt: {path}")
+    with paths.demo_home():
+        path = receipts.save_receipt(setting_tab, _options(demo=True), Ui(), "confirmation", "Receipt: {path}")
 
     assert path is not None and path.parent == home.data / "demo" / "receipts"
     assert not (home.data / "receipts").exists()
