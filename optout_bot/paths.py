@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import stat
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -19,12 +20,29 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from platformdirs import user_cache_path, user_config_path, user_data_path
+from platformdirs.api import PlatformDirsABC
+from platformdirs.macos import MacOS
+from platformdirs.unix import Unix
+from platformdirs.windows import Windows
 
 from optout_bot.errors import BrowserProblemError, UsageError
 from optout_bot.i18n import _
 
 ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+APP = "optout-bot"
+
+
+def app_dirs(system: str | None = None) -> PlatformDirsABC:
+    """platformdirs' folders for optout-bot on `system` (a sys.platform name; this computer's when None).
+
+    Every folder the tool keeps comes from here, so that each system's own places are used (tested for all three
+    in tests/unit/test_paths_systems.py): Linux ~/.local/share/optout-bot (XDG), macOS ~/Library/Application
+    Support/optout-bot, Windows %LOCALAPPDATA%\\optout-bot. appauthor=False: no author folder above the tool's own
+    on Windows (…\\optout-bot, not …\\optout-bot\\optout-bot).
+    """
+    system = system or sys.platform
+    dirs = Windows if system == "win32" else MacOS if system == "darwin" else Unix
+    return dirs(APP, appauthor=False)
 
 
 CONFIG_FILE = "config.toml"
@@ -34,13 +52,13 @@ CONFIG_SIZE_LIMIT = 1_000_000
 
 def config_path() -> Path:
     """The settings file (`optout-bot init`); here rather than in settings/config.py, which loads pydantic."""
-    return user_config_path("optout-bot", appauthor=False) / CONFIG_FILE
+    return app_dirs().user_config_path / CONFIG_FILE
 
 
 def data_dir() -> Path:
     """Where the person's files go: receipts, screenshots, diagnostics, the ledger, profiles — or, during a
     `demo`, the demo's own home inside it (`demo_home`)."""
-    root = user_data_path("optout-bot", appauthor=False)
+    root = app_dirs().user_data_path
     return root / DEMO_HOME if _in_demo else root
 
 
@@ -54,7 +72,7 @@ def demo_home() -> Iterator[None]:
     folder>/demo), never among the person's real receipts. Its parent is made private first. Undone after, so a
     demo run in-process (the guided start, tests) leaves the next command's files where they belong."""
     global _in_demo
-    private_dir(user_data_path("optout-bot", appauthor=False))
+    private_dir(app_dirs().user_data_path)
     _in_demo = True
     try:
         yield
@@ -134,8 +152,13 @@ def _unusable_profile(path: Path) -> Iterator[None]:
 STALE_DEMO_PROFILE_SECONDS = 24 * 3600
 
 
+def state_dir() -> Path:
+    """Where the log folder goes (records/logfile.py): ~/.local/state/optout-bot on Linux, the data folder elsewhere."""
+    return app_dirs().user_state_path
+
+
 def demo_profiles_dir() -> Path:
-    return user_cache_path("optout-bot", appauthor=False) / "demo-profiles"
+    return app_dirs().user_cache_path / "demo-profiles"
 
 
 @contextmanager

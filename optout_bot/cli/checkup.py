@@ -29,6 +29,8 @@ from optout_bot.paths import ACCOUNT_NAME, config_path, data_dir, private_dir
 if TYPE_CHECKING:
     from playwright.sync_api import Playwright
 
+    from optout_bot.walk.browser import System
+
 MINIMUM_PYTHON = (3, 11)
 # Starting the browser headless to read its version: a healthy one takes a second or two, a loaded machine more.
 BROWSER_LAUNCH_TIMEOUT_MS = 30_000
@@ -116,8 +118,12 @@ def check_playwright(stack: ExitStack) -> tuple[Check, Playwright | None]:
 # --- 3. The browser -------------------------------------------------------------------------------------------
 
 
-def check_browser(pw: Playwright | None, channel: str | None = None, executable_path: str | None = None) -> Check:
-    """The browser optout-bot would use (browser.find_browser), started headless for a moment to read its version."""
+def check_browser(
+    pw: Playwright | None, channel: str | None = None, executable_path: str | None = None, system: System | None = None
+) -> Check:
+    """The browser optout-bot would use (browser.find_browser), started headless for a moment to read its version.
+
+    `system`: the computer looked at (this one; tests fake others), for where browsers are and how to get one."""
     if pw is None:
         return Check(
             "browser",
@@ -127,10 +133,11 @@ def check_browser(pw: Playwright | None, channel: str | None = None, executable_
         )
     from playwright.sync_api import Error as PlaywrightError
 
-    from optout_bot.walk.browser import OWN_PROFILE_ARGS, find_browser
+    from optout_bot.walk.browser import OWN_PROFILE_ARGS, System, browser_install_hint, find_browser
 
+    system = system or System.here()
     try:
-        choice = find_browser(pw, channel, executable_path)
+        choice = find_browser(pw, channel, executable_path, system)
     except OptoutError as exc:
         return Check("browser", False, _("No browser found"), exc.message)
     try:
@@ -153,9 +160,8 @@ def check_browser(pw: Playwright | None, channel: str | None = None, executable_
                 browser=_capitalised(choice.description), reason=_playwright_reason(exc)
             ),
             _(
-                "reinstall that browser, or choose another one with --browser-channel or --executable-path "
-                "(Debian/Ubuntu: sudo apt-get install chromium; elsewhere: {python} -m playwright install chromium)"
-            ).format(python=_python_command()),
+                "reinstall that browser, or choose another one with --browser-channel or --executable-path, or {how}"
+            ).format(how=browser_install_hint(system)),
         )
     return Check(
         "browser",
@@ -251,6 +257,20 @@ def check_profiles() -> list[Check]:
                     ),
                     _("close the browser on {host} that uses it; if there is none, delete {lock}").format(
                         host=in_use.host, lock=profile / "SingletonLock"
+                    ),
+                )
+            )
+        elif in_use is not None and in_use.pid is None:  # Windows tells that a browser holds it, not which
+            failures.append(
+                Check(
+                    "profiles",
+                    False,
+                    _("The browser profile {name} ({path}) is in use by a running browser").format(
+                        name=name, path=profile
+                    ),
+                    _(
+                        "close the browser window that uses it; if an optout-bot `run` or `login` is using it, "
+                        "let it finish first"
                     ),
                 )
             )

@@ -24,11 +24,10 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from loguru import logger
-from platformdirs import user_state_path
 
 from optout_bot import __version__
 from optout_bot.i18n import _
-from optout_bot.paths import data_dir, in_demo_home, private_dir
+from optout_bot.paths import data_dir, in_demo_home, private_dir, state_dir
 from optout_bot.promises.scrub import scrub_log_text
 
 if TYPE_CHECKING:
@@ -48,7 +47,7 @@ _current: Path | None = None  # the file this process logs to, if it could be op
 def log_dir() -> Path:
     if in_demo_home():  # a demo's log stays in the demo's home (paths.demo_home)
         return data_dir() / "logs"
-    return user_state_path("optout-bot", appauthor=False) / "logs"
+    return state_dir() / "logs"
 
 
 def configure_logging(debug: bool, *, rotation: int = 1_000_000, retention: int = 5) -> Path | None:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,12 +100,57 @@ class BrowserChoice:
 
 
 @dataclass(frozen=True)
+class System:
+    """The computer a browser is looked for on: this one (`here()`), or one a test fakes with folders under tmp.
+
+    `platform` is a sys.platform name ("linux", "darwin", "win32"); `root` stands for "/" in the fixed places
+    (/snap/bin, /Applications, flatpak's folder); Windows' places come from its variables.
+    """
+
+    platform: str
+    environ: Mapping[str, str]
+    home: Path
+    python: str  # the Python running optout-bot: `python -m playwright install chromium` installs for it
+    root: Path = Path("/")
+
+    @classmethod
+    def here(cls) -> System:
+        return cls(sys.platform, os.environ, Path.home(), sys.executable)
+
+    @property
+    def windows(self) -> bool:
+        return self.platform == "win32"
+
+    @property
+    def mac(self) -> bool:
+        return self.platform == "darwin"
+
+    def variable(self, name: str) -> str | None:
+        """An environment variable, its name in any case on Windows (%ProgramFiles% is PROGRAMFILES there)."""
+        if not self.windows:
+            return self.environ.get(name)
+        return next((value for key, value in self.environ.items() if key.upper() == name.upper()), None)
+
+    def which(self, command: str) -> Path | None:
+        found = shutil.which(command, path=self.variable("PATH") or "")
+        return Path(found) if found else None
+
+    def python_command(self) -> str:
+        """This Python as the person would type it: quoted if its path has spaces (PowerShell runs a quoted
+        path only after `&`)."""
+        if " " not in self.python:
+            return self.python
+        return f'& "{self.python}"' if self.windows else f'"{self.python}"'
+
+
+@dataclass(frozen=True)
 class _Known:
     """A Chromium-family browser and where it is usually installed."""
 
     name: str
-    commands: tuple[str, ...]  # names on PATH (Linux packages)
-    mac_app: str  # path inside /Applications
+    commands: tuple[str, ...]  # names on PATH, in /usr/bin or /snap/bin (Linux packages)
+    flatpak: str  # its Flathub id, the name of its launcher in flatpak's exports/bin
+    mac_app: str  # the bundle in /Applications or ~/Applications: Contents/MacOS/<mac_app without .app>
     windows_exe: tuple[str, ...]  # path parts under %ProgramFiles%, %ProgramFiles(x86)% or %LocalAppData%
     chromium_build: bool = False
 
@@ -113,34 +159,44 @@ KNOWN_BROWSERS = (
     _Known(
         "Google Chrome",
         ("google-chrome", "google-chrome-stable"),
-        "Google Chrome.app/Contents/MacOS/Google Chrome",
+        "com.google.Chrome",
+        "Google Chrome.app",
         ("Google", "Chrome", "Application", "chrome.exe"),
     ),
     _Known(
         "Chromium",
         ("chromium", "chromium-browser"),
-        "Chromium.app/Contents/MacOS/Chromium",
+        "org.chromium.Chromium",
+        "Chromium.app",
         ("Chromium", "Application", "chrome.exe"),
         chromium_build=True,
     ),
     _Known(
         "Microsoft Edge",
         ("microsoft-edge", "microsoft-edge-stable"),
-        "Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
+        "com.microsoft.Edge",
+        "Microsoft Edge.app",
         ("Microsoft", "Edge", "Application", "msedge.exe"),
     ),
     _Known(
         "Brave",
-        ("brave-browser",),
-        "Brave Browser.app/Contents/MacOS/Brave Browser",
+        ("brave-browser", "brave-browser-stable", "brave"),
+        "com.brave.Browser",
+        "Brave Browser.app",
         ("BraveSoftware", "Brave-Browser", "Application", "brave.exe"),
     ),
 )
 
+# Where Windows installers put browsers: for everyone (64- and 32-bit Program Files; ProgramW6432 is the 64-bit
+# one even to a 32-bit Python), or for one person (Chrome, Brave and Chromium can install in %LocalAppData%).
+WINDOWS_INSTALL_VARIABLES = ("PROGRAMFILES", "PROGRAMW6432", "PROGRAMFILES(X86)", "LOCALAPPDATA")
+
 CHANNELS = {"chrome": "Google Chrome", "msedge": "Microsoft Edge"}
 
 
-def find_browser(pw: Playwright, channel: str | None = None, executable_path: str | None = None) -> BrowserChoice:
+def find_browser(
+    pw: Playwright, channel: str | None = None, executable_path: str | None = None, system: System | None = None
+) -> BrowserChoice:
     """The browser to drive: --executable-path, else a Playwright channel, else the first one installed."""
     if executable_path:
         return _explicit(executable_path)
@@ -151,10 +207,11 @@ def find_browser(pw: Playwright, channel: str | None = None, executable_path: st
         raise UsageError(
             _("unknown browser channel '{channel}': use chrome, msedge or chromium").format(channel=channel)
         )
+    system = system or System.here()
     only_chromium = channel == "chromium"
-    found = next(_installed(pw, only_chromium), None)
+    found = next(installed_browsers(pw, system, only_chromium), None)
     if found is None:
-        raise BrowserProblemError(_no_browser_message(only_chromium))
+        raise BrowserProblemError(no_browser_message(system, only_chromium))
     description, path = found
     return BrowserChoice(
         executable_path=str(path),
@@ -176,52 +233,89 @@ def _explicit(executable_path: str) -> BrowserChoice:
     )
 
 
-def _installed(pw: Playwright, only_chromium: bool) -> Iterator[tuple[str, Path]]:
-    """Every installed candidate, best first: Playwright's own Chromium, then the person's browsers."""
+def installed_browsers(pw: Playwright, system: System, only_chromium: bool = False) -> Iterator[tuple[str, Path]]:
+    """Every installed candidate, best first: Playwright's own Chromium, then the person's browsers as their
+    system installs them, then sandboxed ones (snap, flatpak), whose sandbox may keep them from the profile folder."""
     own = Path(pw.chromium.executable_path)  # where Playwright would put it, whether downloaded or not
     if _is_executable(own):
         yield _("Playwright's Chromium"), own
-    for known in KNOWN_BROWSERS:
-        if only_chromium and not known.chromium_build:
-            continue
-        for path in _locations(known):
-            if _is_executable(path):
-                yield known.name, path
+    browsers = [known for known in KNOWN_BROWSERS if known.chromium_build or not only_chromium]
+    seen: set[Path] = set()
+    for sandboxed in (False, True):
+        for known in browsers:
+            for path in _locations(known, system):
+                if _sandboxed(path, system) == sandboxed and path not in seen and _is_executable(path):
+                    seen.add(path)
+                    yield known.name, path
 
 
-def _locations(known: _Known) -> Iterator[Path]:
+def _locations(known: _Known, system: System) -> Iterator[Path]:
+    """Where `known` may be on `system`, in the order it is looked for."""
     for command in known.commands:
-        found = shutil.which(command)
+        found = system.which(command)
         if found:
-            yield Path(found)
+            yield found
     # Outside Linux browsers are rarely on PATH: look where their installers put them.
-    if sys.platform == "darwin":
-        for apps in (Path("/Applications"), Path.home() / "Applications"):
-            yield apps / known.mac_app
-    elif sys.platform == "win32":
-        for variable in ("PROGRAMFILES", "PROGRAMFILES(X86)", "LOCALAPPDATA"):
-            root = os.environ.get(variable)
-            if root:
-                yield Path(root).joinpath(*known.windows_exe)
+    if system.mac:
+        for apps in (system.root / "Applications", system.home / "Applications"):
+            yield apps / known.mac_app / "Contents" / "MacOS" / known.mac_app.removesuffix(".app")
+    elif system.windows:
+        for variable in WINDOWS_INSTALL_VARIABLES:
+            folder = system.variable(variable)
+            if folder:
+                yield Path(folder).joinpath(*known.windows_exe)
+    else:
+        # Linux packages put their command in /usr/bin, on every PATH (a PATH without it is a choice, which tests
+        # make to show "no browser"). Snap's /snap/bin is on PATH only in login shells; flatpak's launchers never are.
+        yield from (system.root / "snap" / "bin" / command for command in known.commands)
+        for exports in _flatpak_exports(system):
+            yield exports / known.flatpak
+
+
+def _flatpak_exports(system: System) -> tuple[Path, Path]:
+    """Flatpak's launchers: for everyone, then the person's own installs (in $XDG_DATA_HOME, ~/.local/share)."""
+    data_home = system.variable("XDG_DATA_HOME") or str(system.home / ".local" / "share")
+    return system.root / "var/lib/flatpak/exports/bin", Path(data_home) / "flatpak" / "exports" / "bin"
+
+
+def _sandboxed(path: Path, system: System) -> bool:
+    snap = system.root / "snap"
+    return path.is_relative_to(snap) or any(path.is_relative_to(exports) for exports in _flatpak_exports(system))
 
 
 def _is_executable(path: Path) -> bool:
     return path.is_file() and os.access(path, os.X_OK)
 
 
-def _no_browser_message(only_chromium: bool) -> str:
-    python = f'"{sys.executable}"' if " " in sys.executable else sys.executable
-    if only_chromium:
+def browser_install_hint(system: System) -> str:
+    """How to get a Chromium-family browser on `system`, starting "install …" (it ends other sentences)."""
+    if system.mac or system.windows:
+        hint = _(
+            "install Google Chrome (google.com/chrome) or Microsoft Edge (microsoft.com/edge), or run: "
+            "{python} -m playwright install chromium"
+        )
+    else:
+        hint = _(
+            "install Google Chrome (google.com/chrome) or Chromium (Debian: sudo apt install chromium; Fedora: "
+            "sudo dnf install chromium), or run: {python} -m playwright install chromium"
+        )
+    return hint.format(python=system.python_command())
+
+
+def no_browser_message(system: System, only_chromium: bool = False) -> str:
+    if not only_chromium:
+        return _("No Chromium-family browser found: {how}").format(how=browser_install_hint(system))
+    if system.mac or system.windows:
         message = _(
-            "No Chromium browser found. Install Chromium (Debian/Ubuntu: sudo apt-get install chromium), "
-            "or run: {python} -m playwright install chromium"
+            "No Chromium browser found: run {python} -m playwright install chromium, or leave out "
+            "--browser-channel chromium to use Chrome or Edge"
         )
     else:
         message = _(
-            "No Chromium-family browser found. Install Google Chrome or Chromium (Debian/Ubuntu: sudo apt-get "
+            "No Chromium browser found: install Chromium (Debian: sudo apt install chromium; Fedora: sudo dnf "
             "install chromium), or run: {python} -m playwright install chromium"
         )
-    return message.format(python=python)
+    return message.format(python=system.python_command())
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -368,7 +462,7 @@ def _new_tab(browser: Browser, cdp_url: str) -> Page:
 def profile_lock(profile_dir: Path) -> tuple[str, int] | None:
     """Chromium's mark on a profile in use: its `SingletonLock` symlink to "hostname-pid" (None if absent).
 
-    Windows locks differently (no symlink): there only the launch failure tells, and is mapped to the same message.
+    Linux and macOS; Windows locks differently (`_windows_lock_held`).
     """
     try:
         target = os.readlink(profile_dir / "SingletonLock")
@@ -378,7 +472,7 @@ def profile_lock(profile_dir: Path) -> tuple[str, int] | None:
     return (host, int(pid)) if host and pid.isdigit() else None
 
 
-def profile_lock_holder(profile_dir: Path) -> int | None:
+def profile_lock_holder(profile_dir: Path, system: System | None = None) -> int | None:
     """The pid of a running browser on this computer holding `profile_dir`, else None.
 
     A lock whose process is gone is stale: Chromium replaces it at launch, so it is no obstacle.
@@ -386,24 +480,54 @@ def profile_lock_holder(profile_dir: Path) -> int | None:
     lock = profile_lock(profile_dir)
     if lock is None or lock[0] != socket.gethostname():
         return None
-    return lock[1] if _is_running_browser(lock[1], profile_dir) else None
+    return lock[1] if _is_running_browser(lock[1], profile_dir, system or System.here()) else None
 
 
 @dataclass(frozen=True)
 class ProfileInUse:
-    """Who keeps a profile from being opened: a browser on another computer (`host`), or one here (`pid`)."""
+    """Who keeps a profile from being opened: a browser on another computer (`host`), or one here (`pid`, when
+    the system tells it: Windows does not)."""
 
     host: str | None = None
     pid: int | None = None
 
 
-def profile_in_use(profile_dir: Path) -> ProfileInUse | None:
+def profile_in_use(profile_dir: Path, system: System | None = None) -> ProfileInUse | None:
     """Whether a browser holds `profile_dir`, and which; None when it can be opened (a stale lock is no obstacle)."""
+    system = system or System.here()
+    if system.windows:
+        return ProfileInUse() if _windows_lock_held(profile_dir / WINDOWS_LOCKFILE) else None
     lock = profile_lock(profile_dir)
     if lock is not None and lock[0] != socket.gethostname():
         return ProfileInUse(host=lock[0])
-    holder = profile_lock_holder(profile_dir)
+    holder = profile_lock_holder(profile_dir, system)
     return ProfileInUse(pid=holder) if holder is not None else None
+
+
+# Chromium on Windows keeps <profile>/lockfile open while it runs, letting others only read it, and has it deleted
+# when it closes (process_singleton_win.cc): no symlink, no pid.
+WINDOWS_LOCKFILE = "lockfile"
+
+
+def _windows_lock_held(lockfile: Path) -> bool:
+    """Whether a running browser holds `lockfile`: it cannot be opened for writing (a sharing violation).
+
+    A lockfile that opens is a crashed browser's leftover, which Chromium replaces: no obstacle.
+    """
+    try:
+        _open_for_writing(lockfile)
+    except PermissionError:
+        return True
+    except OSError:
+        return False  # absent (the usual case) or unreadable for another reason: let Chromium decide
+    return False
+
+
+def _open_for_writing(path: Path) -> None:
+    """Opens `path` for writing without changing it, and closes it (only on Windows does another program's open
+    file refuse this)."""
+    with path.open("r+b"):
+        pass
 
 
 def _refuse_locked_profile(profile_dir: Path) -> None:
@@ -430,9 +554,9 @@ def _remove_stale_lock(profile_dir: Path) -> None:
                 (profile_dir / name).unlink()
 
 
-def _is_running_browser(pid: int, profile_dir: Path) -> bool:
+def _is_running_browser(pid: int, profile_dir: Path, system: System) -> bool:
     """Whether process `pid` is a browser running on `profile_dir` (as far as this system can tell)."""
-    if os.name == "nt":
+    if system.windows:
         return False  # os.kill() would terminate the process on Windows; no symlink lock there anyway
     try:
         os.kill(pid, 0)  # signal 0: only asks whether the process exists
@@ -440,18 +564,20 @@ def _is_running_browser(pid: int, profile_dir: Path) -> bool:
         return False
     except PermissionError:
         return True  # it exists, under another user
-    uses = _uses_profile(pid, profile_dir)
+    uses = _uses_profile(pid, profile_dir, system)
     if uses is not None:
         return uses
-    return _looks_like_a_browser(pid)
+    return _looks_like_a_browser(pid, system)
 
 
-def _uses_profile(pid: int, profile_dir: Path) -> bool | None:
+def _uses_profile(pid: int, profile_dir: Path, system: System) -> bool | None:
     """Whether process `pid` was started on `profile_dir` (its --user-data-dir); None where the system cannot tell.
 
     After a reboot a stale lock's pid may be the person's everyday Chromium, on its own profile: not this one's.
-    Linux tells by /proc/PID/cmdline; elsewhere (macOS) there is no such file, and the lock is trusted.
+    Linux tells by /proc/PID/cmdline; macOS has no /proc, but `ps` shows the command line.
     """
+    if system.mac:
+        return _ps_uses_profile(pid, profile_dir)
     try:
         arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
@@ -467,12 +593,43 @@ def _uses_profile(pid: int, profile_dir: Path) -> bool | None:
     return False
 
 
-def _looks_like_a_browser(pid: int) -> bool:
+def _ps_uses_profile(pid: int, profile_dir: Path) -> bool | None:
+    """macOS: whether `ps` shows process `pid` started with --user-data-dir=`profile_dir`; None without `ps`.
+
+    `ps` joins the arguments with spaces, so the folder (which may contain spaces: "Application Support") is
+    looked for as a whole. Playwright passes it as given, and optout-bot gives it absolute.
+    """
+    command_line = _ps_command_line(pid)
+    if command_line is None:
+        return None
+    folders = {str(profile_dir), str(profile_dir.resolve())}
+    return any(f"--user-data-dir={folder}" in command_line for folder in folders)
+
+
+def _ps_command_line(pid: int) -> str | None:
+    """Process `pid`'s command line as `ps` shows it, never cut to a width (-ww: macOS's and Linux's ps alike)."""
+    try:
+        shown = subprocess.run(
+            ["ps", "-ww", "-p", str(pid), "-o", "command="], capture_output=True, text=True, timeout=PS_TIMEOUT_S
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if shown.returncode != 0:
+        return None  # no such process any more, or a `ps` that does not know these options
+    return shown.stdout.strip() or None
+
+
+PS_TIMEOUT_S = 5
+
+
+def _looks_like_a_browser(pid: int, system: System) -> bool:
     """After a reboot a stale lock's pid may belong to an unrelated process: where Linux tells, check its name."""
+    if system.mac:
+        return True  # `ps` did not answer: the pid is alive, trust the lock
     try:
         name = Path(f"/proc/{pid}/comm").read_text().strip().lower()
     except OSError:
-        return True  # no /proc (macOS): the pid is alive, trust the lock
+        return True  # the system cannot tell (no /proc, no ps): the pid is alive, trust the lock
     return any(part in name for part in ("chrom", "msedge", "brave", "edge"))
 
 

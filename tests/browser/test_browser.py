@@ -98,8 +98,8 @@ def test_no_browser_anywhere_says_how_to_install_one(playwright: Playwright, bin
     with pytest.raises(BrowserProblemError) as raised:
         find_browser(playwright)
     message = str(raised.value)
-    assert message.startswith("No Chromium-family browser found. Install Google Chrome or Chromium")
-    assert "sudo apt-get install chromium" in message
+    assert message.startswith("No Chromium-family browser found: install Google Chrome")
+    assert "sudo apt install chromium" in message
     assert "-m playwright install chromium" in message
     assert "\n" not in message
 
@@ -128,7 +128,7 @@ def test_playwrights_own_chromium_comes_first(
 
 def test_the_chromium_channel_only_looks_for_chromium_builds(playwright: Playwright, bin_dir: Path) -> None:
     fake_executable(bin_dir / "google-chrome")
-    with pytest.raises(BrowserProblemError, match=r"^No Chromium browser found\. Install Chromium"):
+    with pytest.raises(BrowserProblemError, match=r"^No Chromium browser found: install Chromium"):
         find_browser(playwright, channel="chromium")
     fake_executable(bin_dir / "chromium-browser")
     assert find_browser(playwright, channel="chromium").executable_path == str(bin_dir / "chromium-browser")

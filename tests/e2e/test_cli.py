@@ -11,6 +11,7 @@ import pytest
 
 from optout_bot.mock_site import MockMeta
 from tests.e2e.cli import Home, run_cli
+from tests.support.browsers import skip_if_a_browser_is_outside_path
 from tests.support.chromium import launch_cdp_chromium
 
 
@@ -42,6 +43,7 @@ def test_headless_without_dry_run_is_refused(home: Home) -> None:
 
 
 def test_no_browser_found_gives_exit_7_with_the_fix(home: Home, tmp_path: Path) -> None:
+    skip_if_a_browser_is_outside_path()
     empty = tmp_path / "empty"
     empty.mkdir()
     result = run_cli(
@@ -50,7 +52,7 @@ def test_no_browser_found_gives_exit_7_with_the_fix(home: Home, tmp_path: Path) 
     )  # fmt: skip
     assert result.returncode == 7, result.stderr
     assert result.stderr.startswith("optout-bot: No Chromium-family browser found")
-    assert "apt-get install chromium" in result.stderr and "\n" not in result.stderr.strip()
+    assert "apt install chromium" in result.stderr and "\n" not in result.stderr.strip()
 
 
 def test_an_unreachable_cdp_address_gives_exit_7(home: Home) -> None:

@@ -118,7 +118,7 @@ def test_a_program_that_is_not_a_browser_fails_to_start(playwright: Playwright) 
     check = check_browser(playwright, executable_path="/bin/false")
     assert not check.ok
     assert check.detail.startswith("The browser at /bin/false does not start: ")
-    assert check.fix is not None and "apt-get install chromium" in check.fix
+    assert check.fix is not None and "apt install chromium" in check.fix
 
 
 def test_without_playwright_the_browser_is_not_checked() -> None:
