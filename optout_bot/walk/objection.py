@@ -6,12 +6,11 @@ Imported only when a browser is needed, so Playwright is never loaded for --help
 
 from __future__ import annotations
 
-import time
-
 # Playwright raises it for any call on a page, context or browser that was closed; it does not export it.
 from playwright._impl._errors import TargetClosedError
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from optout_bot import progress
 from optout_bot.errors import ExitStatus, NotSubmittedError, OptoutError, UsageError
@@ -140,17 +139,14 @@ def _leave_open_for_the_person(walk: WalkContext, company: str) -> None:
             "(optout-bot has its receipt)."
         ).format(company=company)
     )
-    page, deadline = walk.page, time.monotonic() + walk.options.timeouts.user
+    page = walk.page
     try:
-        while not page.is_closed() and time.monotonic() < deadline:
-            page.wait_for_timeout(_WINDOW_POLL_MS)
+        if not page.is_closed():
+            page.wait_for_event("close", timeout=walk.options.timeouts.user * 1000)  # the tab, or its whole window
+    except PlaywrightTimeout:
+        walk.ui.say(_("Closing the browser window."))
     except (KeyboardInterrupt, PlaywrightError):  # Ctrl-C (which may stop the driver first), or closed meanwhile
         return
-    if not page.is_closed():
-        walk.ui.say(_("Closing the browser window."))
-
-
-_WINDOW_POLL_MS = 250
 
 
 def _starting_from(flow: Flow, link: str) -> Flow:
