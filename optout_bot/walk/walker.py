@@ -373,7 +373,10 @@ class Walker:
         total = len(self.flow.routes)
         first_missing: tuple[Route, int, str] | None = None  # where the first route lost its way, to explore from
         lost: list[tuple[Route, tuple[Step, ...]]] = []  # each failed route and its steps up to the missing control
-        for number, route in enumerate(self.flow.routes, start=1):
+        pending = list(enumerate(self.flow.routes, start=1))
+        going_on: dict[str, int] = {}  # route id -> its first step to take: the steps before lead where the tab is
+        while pending:
+            number, route = pending.pop(0)
             same_way = next((failed for failed, steps in lost if tuple(route.steps[: len(steps)]) == steps), None)
             if same_way is not None:  # the same pages, the same missing control: it would fail the same way
                 self._record(route, "follow the route", f"skipped: it begins as {same_way.id}, which failed")
@@ -383,7 +386,7 @@ class Walker:
                     _("That way did not work; trying another ({number}/{total})…").format(number=number, total=total)
                 )
             try:
-                self._follow(route)
+                self._follow(route, going_on.get(route.id, 0))
                 return recognise(route)
             except RouteFailed as failure:
                 self._record(route, failure.step, f"failed: {failure.reason}")
@@ -392,12 +395,59 @@ class Walker:
                     lost.append((route, tuple(route.steps[: failure.missing_at + 1])))
                     if first_missing is None:
                         first_missing = (route, failure.missing_at, self.page.url)
+                    pending = self._from_here_first(route, failure.missing_at, pending, going_on)
         # The routes, tried first, are the strong hints; the page's own links are the safety net.
         if first_missing is not None:
             found = self._explore(*first_missing, recognise)
             if found is not None:
                 return found
         raise FormNotFound(self.trail, self._wrong_form_url)
+
+    def _from_here_first(
+        self, failed: Route, missing_at: int, pending: list[tuple[int, Route]], going_on: dict[str, int]
+    ) -> list[tuple[int, Route]]:
+        """`pending` with first the routes that go on from the settled page where `failed` lost its way and whose
+        next control is on it, the nearest to the place first: no page down a longer way, and no wait for it to
+        settle, when a shorter way is already in sight. The others keep their order.
+
+        A route goes on from here when it came the same way as `failed` up to the missing control (its steps so
+        far are taken: it goes on from its own next one), or begins by opening this page (`_goto` sees the tab
+        is there already)."""
+        here: list[tuple[int, int, Route]] = []  # (steps left, its place in the file, route)
+        for number, route in pending:
+            start = self._step_from_here(failed, missing_at, route)
+            if start is None:
+                continue
+            step = route.steps[start]
+            if isinstance(step, GotoStep):  # opens this very page: its next step is the one to look for
+                step = route.steps[start + 1]
+            assert isinstance(step, ClickStep)
+            try:
+                visible = locate(self.page, step.click, self.vocabulary).is_visible()
+            except PlaywrightError:  # the page went away meanwhile: nothing to decide from here
+                return pending
+            if visible:
+                here.append((len(route.steps) - start, number, route))
+                going_on[route.id] = start
+        if not here:
+            return pending
+        here.sort(key=lambda entry: entry[:2])
+        first = [(number, route) for _left, number, route in here]
+        chosen = [route.id for _number, route in first]
+        logger.info("going on from {} by {}: their next control is on it", self.page.url, ", ".join(chosen))
+        return first + [(number, route) for number, route in pending if route.id not in chosen]
+
+    def _step_from_here(self, failed: Route, missing_at: int, route: Route) -> int | None:
+        """The step `route` would take next on the page where `failed` missed its step `missing_at`, or None when
+        it does not pass by this page (or would miss the same control: it is skipped as it is)."""
+        first = route.steps[0]
+        opens_this_page = isinstance(first, GotoStep) and self._on_untouched(first.goto)
+        if opens_this_page and len(route.steps) > 1 and isinstance(route.steps[1], ClickStep):
+            return 0
+        came_the_same_way = tuple(route.steps[:missing_at]) == tuple(failed.steps[:missing_at])
+        if came_the_same_way and len(route.steps) > missing_at and isinstance(route.steps[missing_at], ClickStep):
+            return missing_at if route.steps[missing_at] != failed.steps[missing_at] else None
+        return None
 
     def _explore(self, route: Route, step: int, url: str, recognise: Callable[[Route], Found]) -> Found | None:
         """No route reached the place: from the page where the first one missed its control, follow what the pages
@@ -437,11 +487,18 @@ class Walker:
         logger.debug("{route}: {step} at {url}: {outcome}", **vars(entry))  # shown with --debug
         self.trail.append(entry)
 
-    def _follow(self, route: Route) -> None:
+    def _follow(self, route: Route, start: int = 0) -> None:
+        """Take the route's steps from `start` (the steps before it lead where the tab is: see _from_here_first)."""
         walk = stages(route)
         self._steps_shown = len(walk) + 1  # and filling in the form
         starts = {stage.steps[0]: (number, stage) for number, stage in enumerate(walk, start=1)}
+        if start:
+            number, stage = next((n, s) for n, s in enumerate(walk, start=1) if start in s.steps)
+            starts[start] = (number, stage)
+            self._record(route, "follow the route", f"from its step {start + 1}: the steps before lead here")
         for index, step in enumerate(route.steps):
+            if index < start:
+                continue
             if index in starts:
                 number, stage = starts[index]
                 self.ui.progress(number, self._steps_shown, _(stage.label))
