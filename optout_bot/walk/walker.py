@@ -169,6 +169,11 @@ class Walker:
         self._wrong_form = (
             page.get_by_text(vocabulary.pattern_any(wrong_form)).filter(visible=True).first if wrong_form else None
         )
+        # Anything in the way, on screen; and the page's root while the place's heading is in sight, nothing in
+        # the way and not the other form (see _as_expected).
+        self._in_the_way = self.interruptions.visible().filter(visible=True).first
+        in_sight = page.locator(":root").filter(has=self._form_heading).filter(has_not=self._in_the_way)
+        self._place_in_sight = in_sight if self._wrong_form is None else in_sight.filter(has_not=self._wrong_form)
 
     # --- guards -------------------------------------------------------------------------------------------
 
@@ -284,7 +289,11 @@ class Walker:
                     look_again = False  # the person logged in: look at the page they came back to
                 continue
             self.ensure_on_site()
-            if self.interruptions.handle():
+            self.interruptions.raise_refused()
+            logged_in = self.interruptions.handle_login_address()
+            if not logged_in and self._as_expected(target):
+                return "target" if target is not None else "form"
+            if logged_in or self.interruptions.handle():
                 deadline = time.monotonic() + timeout_ms / 1000
                 look_again = False
                 continue
@@ -305,6 +314,19 @@ class Walker:
                 self._judged_page = self._navigations
                 if self._place_by_meaning():
                     return "form"
+
+    def _as_expected(self, target: Locator | None) -> bool:
+        """Whether the wait ended the usual way: `target` visible (without one: the place's heading, and not the
+        other form) and nothing in the way. One question to the browser (the page's root, when all of it holds)
+        where asking each in turn takes one each, on every step; anything else is told apart after, as before."""
+        if target is None:
+            expected = self._place_in_sight
+        else:
+            expected = self.page.locator(":root").filter(has=target).filter(has_not=self._in_the_way)
+        try:
+            return expected.count() > 0
+        except PlaywrightError:  # the document went away while asked: look again
+            return False
 
     def _waited(self, watched: Locator, decide_when_settled: bool) -> Locator:
         """What ends a wait: anything watched, visible; and, deciding when settled, the mark of a settled page
