@@ -624,10 +624,13 @@ class Walker:
 
         A phishing copy can sit on the platform's own page (an injected form, a frame) and post elsewhere; the
         submit button's `formaction` wins over the form's `action`, as in the browser."""
-        form = email.locator("xpath=ancestor::form[1]")
-        action = (form.get_attribute("action") or "") if form.count() else ""
-        if submit.count() == 1:
-            action = submit.get_attribute("formaction") or action
+        # Each asked of all the locator's elements (none or one): one question each, where "is it there?" and
+        # "what does it say?" took two.
+        forms = email.locator("xpath=ancestor::form[1]").evaluate_all(_ACTIONS, "action")
+        action = (forms[0] or "") if forms else ""
+        submits = submit.evaluate_all(_ACTIONS, "formaction")
+        if len(submits) == 1:
+            action = submits[0] or action
         resolved = resolve_link(self.page.url, action.strip()) if action.strip() else self.page.url
         if not is_site_url(resolved, self.site):
             raise RefusedError(
@@ -714,6 +717,10 @@ class Walker:
             return None
         locator = locate(self.page, target, self.vocabulary)
         return locator if locator.count() > 0 else None
+
+
+# The given attribute of each element (null where it has none).
+_ACTIONS = "(elements, name) => elements.map((element) => element.getAttribute(name))"
 
 
 def _first_line(exc: BaseException) -> str:
