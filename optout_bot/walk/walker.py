@@ -413,6 +413,7 @@ class Walker:
             except RouteFailed as failure:
                 self._record(route, failure.step, f"failed: {failure.reason}")
                 logger.info("route {} failed at {}: {}", route.id, failure.step, failure.reason)
+                going_on.clear()  # the tab has left the page they would have gone on from: from their beginning
                 if failure.missing_at is not None:
                     lost.append((route, tuple(route.steps[: failure.missing_at + 1])))
                     if first_missing is None:

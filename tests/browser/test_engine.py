@@ -281,3 +281,43 @@ def test_where_a_route_lost_its_way_the_route_whose_next_control_is_there_and_ne
     assert found.route == "nearer"
     assert found.url == FORM_ADDRESS
     assert (len(loads[PRIVACY_CENTER]), len(loads[PRIVACY_TOPICS])) == (1, 0)
+
+
+def test_a_route_that_could_go_on_from_a_page_the_walk_has_since_left_starts_again_from_its_beginning(
+    serve: Serve, vocabulary: Vocabulary
+) -> None:
+    # From Settings (where "lost" missed its "object" link) two routes could go on; the nearer one ends on a
+    # Privacy Policy without the link. The other must not then take its next step on that page, as if the tab
+    # were still on Settings: it walks its whole way again, and reaches the form.
+    home = "https://www.facebook.com/"
+    settings = "https://www.facebook.com/settings/"
+    page = serve(
+        {
+            home: '<a href="/settings/">Settings</a>',
+            settings: '<a href="/privacy/policy/">Privacy Policy</a> <a href="/privacy/topics/">Privacy topics</a>',
+            PRIVACY_POLICY: "<p>Nothing to object to here</p>",
+            PRIVACY_TOPICS: '<a href="/help/contact/712876720715583">AI at Meta</a>',
+            FORM_ADDRESS: FORM,
+        }
+    )
+    flow = load_flow("facebook", vocabulary)
+    to_settings = {"role": "link", "name": "settings", "exact": True}
+    steps = {
+        "lost": [to_settings, {"role": "link", "name": "object_link", "exact": True}],
+        "nearer": [to_settings, {"role": "link", "name": "privacy_policy"}, {"role": "link", "name": "object_link"}],
+        "farther": [
+            to_settings,
+            {"role": "link", "name": "privacy_topics"},
+            {"role": "link", "name": "ai_at_meta"},
+            {"role": "link", "name": "object_link"},
+        ],
+    }
+    routes = [
+        FlowRoute.model_validate(
+            {"id": name, "source": "test", "steps": [{"goto": home}, *({"click": c} for c in clicks)]},
+            context={"site": META},
+        )
+        for name, clicks in steps.items()
+    ]
+    found = walker(page, flow.model_copy(update={"routes": routes}), vocabulary).find_form()
+    assert found.route == "farther"
