@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _APOSTROPHES = "'’"
 _APOSTROPHE_CLASS = "['’]"
@@ -65,14 +66,20 @@ class Vocabulary:
         return sorted(seen, key=len, reverse=True)
 
     def pattern(self, key: str, exact: bool = False) -> re.Pattern[str]:
-        alternatives = "|".join(phrase_pattern(p) for p in self.all_phrases(key))
-        source = rf"^\s*(?:{alternatives})\s*$" if exact else f"(?:{alternatives})"
-        return re.compile(source, re.IGNORECASE)
+        return _compiled(tuple(self.all_phrases(key)), exact)
 
     def matches(self, key: str, text: str) -> bool:
         return self.pattern(key).search(text) is not None
 
     def pattern_any(self, keys: list[str]) -> re.Pattern[str]:
         """One pattern matching the phrases of several word keys (e.g. every confirmation wording)."""
-        alternatives = "|".join(phrase_pattern(p) for key in keys for p in self.all_phrases(key))
-        return re.compile(f"(?:{alternatives})", re.IGNORECASE)
+        return _compiled(tuple(p for key in keys for p in self.all_phrases(key)), False)
+
+
+# A word's pattern is asked for again and again (the loader's checks, then every locator of the walk): each is
+# built and compiled once, for the phrases it is made of (a vocabulary changed since gives other phrases).
+@lru_cache(maxsize=1024)
+def _compiled(phrases: tuple[str, ...], exact: bool) -> re.Pattern[str]:
+    alternatives = "|".join(phrase_pattern(p) for p in phrases)
+    source = rf"^\s*(?:{alternatives})\s*$" if exact else f"(?:{alternatives})"
+    return re.compile(source, re.IGNORECASE)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urldefrag
 
 from loguru import logger
@@ -25,11 +26,13 @@ from playwright.sync_api import Locator, Page
 from optout_bot.domains import is_site_url
 from optout_bot.errors import RefusedError
 from optout_bot.flows import Flow, Vocabulary
-from optout_bot.flows.matching import Recogniser, recogniser
 from optout_bot.flows.model import ClickStep, Route
 from optout_bot.platforms import Site
 from optout_bot.promises.clicks import click_safely
 from optout_bot.promises.scrub import scrub_text
+
+if TYPE_CHECKING:  # the recogniser is loaded when a page is first judged by meaning: a walk on its routes never is
+    from optout_bot.flows.matching import Recogniser
 
 EXPLORED_ROUTE = "explored"  # the route id an exploration that reaches the place reports
 
@@ -143,7 +146,7 @@ class Explorer:
     ) -> None:
         self.page = page
         self.flow = flow
-        self.words = recogniser(vocabulary)
+        self.words = _recogniser(vocabulary)
         self.never = never
         # Waits until the page settles, dealing with what is in the way: "form", "wrong_form" or anything else.
         self.look_around = look_around
@@ -267,8 +270,14 @@ def place_by_meaning(page: Page, flow: Flow, vocabulary: Vocabulary) -> str | No
     look = page.evaluate(_PLACE_LOOK, _SHAPES[flow.kind])
     if not look["shaped"]:
         return None
-    words = recogniser(vocabulary)
+    words = _recogniser(vocabulary)
     for heading in look["headings"]:
         if words.best(heading, flow.headings, look["lang"] or None) is not None:
             return str(heading)
     return None
+
+
+def _recogniser(vocabulary: Vocabulary) -> Recogniser:
+    from optout_bot.flows.matching import recogniser
+
+    return recogniser(vocabulary)

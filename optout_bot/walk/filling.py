@@ -53,9 +53,15 @@ def fill_form(form: FoundForm, values: FormValues, ui: Ui, watch: FillWatch, com
     return summary
 
 
+# Where the (first) element comes among the page's fields. Asked of all the locator's elements, which is one
+# question to the browser; asking of the element itself takes three (find it, ask it, let it go).
+_PLACE = "(els) => els.length ? [...document.querySelectorAll('input, select, textarea')].indexOf(els[0]) : -1"
+
+
 def _place_on_page(field: Locator) -> int:
-    """Where the field comes among the page's fields: they are filled, and listed, in the order the person sees."""
-    place: int = field.evaluate("el => [...document.querySelectorAll('input, select, textarea')].indexOf(el)")
+    """Where the field comes among the page's fields: they are filled, and listed, in the order the person sees.
+    (`field` is one element: the walker located it, `.first`, and saw it there.)"""
+    place: int = field.evaluate_all(_PLACE)
     return place
 
 

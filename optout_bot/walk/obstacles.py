@@ -85,8 +85,7 @@ class Interruptions:
 
     def handle(self) -> bool:
         """Deal with whatever interruption is on screen; True if there was one (then look again)."""
-        if self._refusal is not None:
-            raise self._refusal
+        self.raise_refused()
         if self.handle_login_address():
             return True
         if not self._any_visible.is_visible():
@@ -102,6 +101,11 @@ class Interruptions:
             self._answer_consent()
             return True
         return False
+
+    def raise_refused(self) -> None:
+        """Raise the refusal of a cookie answer met while Playwright ran our handler (handle() does it first)."""
+        if self._refusal is not None:
+            raise self._refusal
 
     # --- cookie walls ---------------------------------------------------------------------------------------
 

@@ -169,6 +169,11 @@ class Walker:
         self._wrong_form = (
             page.get_by_text(vocabulary.pattern_any(wrong_form)).filter(visible=True).first if wrong_form else None
         )
+        # Anything in the way, on screen; and the page's root while the place's heading is in sight, nothing in
+        # the way and not the other form (see _as_expected).
+        self._in_the_way = self.interruptions.visible().filter(visible=True).first
+        in_sight = page.locator(":root").filter(has=self._form_heading).filter(has_not=self._in_the_way)
+        self._place_in_sight = in_sight if self._wrong_form is None else in_sight.filter(has_not=self._wrong_form)
 
     # --- guards -------------------------------------------------------------------------------------------
 
@@ -284,7 +289,11 @@ class Walker:
                     look_again = False  # the person logged in: look at the page they came back to
                 continue
             self.ensure_on_site()
-            if self.interruptions.handle():
+            self.interruptions.raise_refused()
+            logged_in = self.interruptions.handle_login_address()
+            if not logged_in and self._as_expected(target):
+                return "target" if target is not None else "form"
+            if logged_in or self.interruptions.handle():
                 deadline = time.monotonic() + timeout_ms / 1000
                 look_again = False
                 continue
@@ -305,6 +314,19 @@ class Walker:
                 self._judged_page = self._navigations
                 if self._place_by_meaning():
                     return "form"
+
+    def _as_expected(self, target: Locator | None) -> bool:
+        """Whether the wait ended the usual way: `target` visible (without one: the place's heading, and not the
+        other form) and nothing in the way. One question to the browser (the page's root, when all of it holds)
+        where asking each in turn takes one each, on every step; anything else is told apart after, as before."""
+        if target is None:
+            expected = self._place_in_sight
+        else:
+            expected = self.page.locator(":root").filter(has=target).filter(has_not=self._in_the_way)
+        try:
+            return expected.count() > 0
+        except PlaywrightError:  # the document went away while asked: look again
+            return False
 
     def _waited(self, watched: Locator, decide_when_settled: bool) -> Locator:
         """What ends a wait: anything watched, visible; and, deciding when settled, the mark of a settled page
@@ -377,7 +399,10 @@ class Walker:
         total = len(routes)
         first_missing: tuple[Route, int, str] | None = None  # where the first route lost its way, to explore from
         lost: list[tuple[Route, tuple[Step, ...]]] = []  # each failed route and its steps up to the missing control
-        for number, route in enumerate(routes, start=1):
+        pending = list(enumerate(routes, start=1))
+        going_on: dict[str, int] = {}  # route id -> its first step to take: the steps before lead where the tab is
+        while pending:
+            number, route = pending.pop(0)
             same_way = next((failed for failed, steps in lost if tuple(route.steps[: len(steps)]) == steps), None)
             if same_way is not None:  # the same pages, the same missing control: it would fail the same way
                 self._record(route, "follow the route", f"skipped: it begins as {same_way.id}, which failed")
@@ -390,21 +415,69 @@ class Walker:
                     )
                 )
             try:
-                self._follow(route)
+                self._follow(route, going_on.get(route.id, 0))
                 return recognise(route)
             except RouteFailed as failure:
                 self._record(route, failure.step, f"failed: {failure.reason}")
                 logger.info("route {} failed at {}: {}", route.id, failure.step, failure.reason)
+                going_on.clear()  # the tab has left the page they would have gone on from: from their beginning
                 if failure.missing_at is not None:
                     lost.append((route, tuple(route.steps[: failure.missing_at + 1])))
                     if first_missing is None:
                         first_missing = (route, failure.missing_at, self.page.url)
+                    pending = self._from_here_first(route, failure.missing_at, pending, going_on)
         # The routes, tried first, are the strong hints; the page's own links are the safety net.
         if first_missing is not None:
             found = self._explore(*first_missing, recognise)
             if found is not None:
                 return found
         raise FormNotFound(self.trail, self._wrong_form_url)
+
+    def _from_here_first(
+        self, failed: Route, missing_at: int, pending: list[tuple[int, Route]], going_on: dict[str, int]
+    ) -> list[tuple[int, Route]]:
+        """`pending` with first the routes that go on from the settled page where `failed` lost its way and whose
+        next control is on it, the nearest to the place first: no page down a longer way, and no wait for it to
+        settle, when a shorter way is already in sight. The others keep their order.
+
+        A route goes on from here when it came the same way as `failed` up to the missing control (its steps so
+        far are taken: it goes on from its own next one), or begins by opening this page (`_goto` sees the tab
+        is there already)."""
+        here: list[tuple[int, int, Route]] = []  # (steps left, its place in the file, route)
+        for number, route in pending:
+            start = self._step_from_here(failed, missing_at, route)
+            if start is None:
+                continue
+            step = route.steps[start]
+            if isinstance(step, GotoStep):  # opens this very page: its next step is the one to look for
+                step = route.steps[start + 1]
+            assert isinstance(step, ClickStep)
+            try:
+                visible = locate(self.page, step.click, self.vocabulary).is_visible()
+            except PlaywrightError:  # the page went away meanwhile: nothing to decide from here
+                return pending
+            if visible:
+                here.append((len(route.steps) - start, number, route))
+                going_on[route.id] = start
+        if not here:
+            return pending
+        here.sort(key=lambda entry: entry[:2])
+        first = [(number, route) for _left, number, route in here]
+        chosen = [route.id for _number, route in first]
+        logger.info("going on from {} by {}: their next control is on it", self.page.url, ", ".join(chosen))
+        return first + [(number, route) for number, route in pending if route.id not in chosen]
+
+    def _step_from_here(self, failed: Route, missing_at: int, route: Route) -> int | None:
+        """The step `route` would take next on the page where `failed` missed its step `missing_at`, or None when
+        it does not pass by this page (or would miss the same control: it is skipped as it is)."""
+        first = route.steps[0]
+        opens_this_page = isinstance(first, GotoStep) and self._on_untouched(first.goto)
+        if opens_this_page and len(route.steps) > 1 and isinstance(route.steps[1], ClickStep):
+            return 0
+        came_the_same_way = tuple(route.steps[:missing_at]) == tuple(failed.steps[:missing_at])
+        if came_the_same_way and len(route.steps) > missing_at and isinstance(route.steps[missing_at], ClickStep):
+            return missing_at if route.steps[missing_at] != failed.steps[missing_at] else None
+        return None
 
     def _explore(self, route: Route, step: int, url: str, recognise: Callable[[Route], Found]) -> Found | None:
         """No route reached the place: from the page where the first one missed its control, follow what the pages
@@ -444,11 +517,18 @@ class Walker:
         logger.debug("{route}: {step} at {url}: {outcome}", **vars(entry))  # shown with --debug
         self.trail.append(entry)
 
-    def _follow(self, route: Route) -> None:
+    def _follow(self, route: Route, start: int = 0) -> None:
+        """Take the route's steps from `start` (the steps before it lead where the tab is: see _from_here_first)."""
         walk = stages(route)
         self._steps_shown = len(walk) + 1  # and filling in the form
         starts = {stage.steps[0]: (number, stage) for number, stage in enumerate(walk, start=1)}
+        if start:
+            number, stage = next((n, s) for n, s in enumerate(walk, start=1) if start in s.steps)
+            starts[start] = (number, stage)
+            self._record(route, "follow the route", f"from its step {start + 1}: the steps before lead here")
         for index, step in enumerate(route.steps):
+            if index < start:
+                continue
             if index in starts:
                 number, stage = starts[index]
                 self.ui.progress(number, self._steps_shown, _(stage.label))
@@ -555,10 +635,13 @@ class Walker:
 
         A phishing copy can sit on the platform's own page (an injected form, a frame) and post elsewhere; the
         submit button's `formaction` wins over the form's `action`, as in the browser."""
-        form = email.locator("xpath=ancestor::form[1]")
-        action = (form.get_attribute("action") or "") if form.count() else ""
-        if submit.count() == 1:
-            action = submit.get_attribute("formaction") or action
+        # Each asked of all the locator's elements (none or one): one question each, where "is it there?" and
+        # "what does it say?" took two.
+        forms = email.locator("xpath=ancestor::form[1]").evaluate_all(_ACTIONS, "action")
+        action = (forms[0] or "") if forms else ""
+        submits = submit.evaluate_all(_ACTIONS, "formaction")
+        if len(submits) == 1:
+            action = submits[0] or action
         resolved = resolve_link(self.page.url, action.strip()) if action.strip() else self.page.url
         if not is_site_url(resolved, self.site):
             raise RefusedError(
@@ -657,6 +740,10 @@ class Walker:
             return None
         locator = locate(self.page, target, self.vocabulary)
         return locator if locator.count() > 0 else None
+
+
+# The given attribute of each element (null where it has none).
+_ACTIONS = "(elements, name) => elements.map((element) => element.getAttribute(name))"
 
 
 def _first_line(exc: BaseException) -> str:

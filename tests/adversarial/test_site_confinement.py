@@ -154,6 +154,16 @@ def test_a_form_that_would_post_off_the_site_is_not_taken_for_the_form(served: S
         walker(page, vocabulary, "form-address-2025").find_form()
 
 
+def test_a_submit_button_that_would_post_off_the_site_is_refused_whatever_its_form_says(
+    served: Served, vocabulary: Vocabulary
+) -> None:
+    # The button's formaction wins over the form's own action, as in the browser.
+    form = FORM.format(action="").replace('type="submit"', 'type="submit" formaction="https://collector.example/o"')
+    page = served.open({"https://www.facebook.com/help/contact/712876720715583": form})
+    with pytest.raises(RefusedError, match=r"sends what is typed in it to collector\.example"):
+        walker(page, vocabulary, "form-address-2025").find_form()
+
+
 def test_a_form_posting_to_its_own_page_is_the_form(served: Served, vocabulary: Vocabulary) -> None:
     page = served.open({"https://www.facebook.com/help/contact/712876720715583": FORM.format(action="")})
     found = walker(page, vocabulary, "form-address-2025").find_form()

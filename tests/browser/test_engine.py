@@ -240,3 +240,84 @@ def test_a_page_the_walk_clicked_on_is_opened_again_for_the_next_route(serve: Se
     flow = two_routes_from(vocabulary, "https://www.facebook.com/", lost, found)
     assert walker(page, flow, vocabulary).find_form().route == "found"
     assert len(loads) == 2
+
+
+PRIVACY_TOPICS = "https://www.facebook.com/privacy/topics/"
+PRIVACY_POLICY = "https://www.facebook.com/privacy/policy/"
+
+
+def test_where_a_route_lost_its_way_the_route_whose_next_control_is_there_and_nearest_the_place_goes_on_first(
+    serve: Serve, vocabulary: Vocabulary
+) -> None:
+    # The Privacy Center lost its "object" link (the first route's last step) but shows two other routes' next
+    # controls: the walk goes on from this settled page, by the one with fewer steps left to the place, without
+    # a page (and a wait for it to settle) down the longer way, and without loading the Privacy Center again.
+    center = '<a href="/privacy/topics/">Privacy topics</a> <a href="/privacy/policy/">Privacy Policy</a>'
+    policy = '<section><h2>Your right to object</h2>\n<a href="/help/contact/712876720715583">object</a></section>'
+    page = serve({PRIVACY_CENTER: center, PRIVACY_TOPICS: "<p>Nothing here</p>", PRIVACY_POLICY: policy,
+                  FORM_ADDRESS: FORM})  # fmt: skip
+    loads = {url: document_loads(page, url) for url in (PRIVACY_CENTER, PRIVACY_TOPICS)}
+    flow = load_flow("facebook", vocabulary)
+    steps = {
+        "lost": [{"role": "link", "name": "object_link", "exact": True}],
+        "farther": [
+            {"role": "link", "name": "privacy_topics"},
+            {"role": "link", "name": "ai_at_meta"},
+            {"role": "link", "name": "submit_objection"},
+        ],
+        "nearer": [
+            {"role": "link", "name": "privacy_policy"},
+            {"role": "link", "name": "object_link", "exact": True, "within": "right_to_object"},
+        ],
+    }
+    routes = [
+        FlowRoute.model_validate(
+            {"id": name, "source": "test", "steps": [{"goto": PRIVACY_CENTER}, *({"click": c} for c in clicks)]},
+            context={"site": META},
+        )
+        for name, clicks in steps.items()
+    ]
+    found = walker(page, flow.model_copy(update={"routes": routes}), vocabulary).find_form()
+    assert found.route == "nearer"
+    assert found.url == FORM_ADDRESS
+    assert (len(loads[PRIVACY_CENTER]), len(loads[PRIVACY_TOPICS])) == (1, 0)
+
+
+def test_a_route_that_could_go_on_from_a_page_the_walk_has_since_left_starts_again_from_its_beginning(
+    serve: Serve, vocabulary: Vocabulary
+) -> None:
+    # From Settings (where "lost" missed its "object" link) two routes could go on; the nearer one ends on a
+    # Privacy Policy without the link. The other must not then take its next step on that page, as if the tab
+    # were still on Settings: it walks its whole way again, and reaches the form.
+    home = "https://www.facebook.com/"
+    settings = "https://www.facebook.com/settings/"
+    page = serve(
+        {
+            home: '<a href="/settings/">Settings</a>',
+            settings: '<a href="/privacy/policy/">Privacy Policy</a> <a href="/privacy/topics/">Privacy topics</a>',
+            PRIVACY_POLICY: "<p>Nothing to object to here</p>",
+            PRIVACY_TOPICS: '<a href="/help/contact/712876720715583">AI at Meta</a>',
+            FORM_ADDRESS: FORM,
+        }
+    )
+    flow = load_flow("facebook", vocabulary)
+    to_settings = {"role": "link", "name": "settings", "exact": True}
+    steps = {
+        "lost": [to_settings, {"role": "link", "name": "object_link", "exact": True}],
+        "nearer": [to_settings, {"role": "link", "name": "privacy_policy"}, {"role": "link", "name": "object_link"}],
+        "farther": [
+            to_settings,
+            {"role": "link", "name": "privacy_topics"},
+            {"role": "link", "name": "ai_at_meta"},
+            {"role": "link", "name": "object_link"},
+        ],
+    }
+    routes = [
+        FlowRoute.model_validate(
+            {"id": name, "source": "test", "steps": [{"goto": home}, *({"click": c} for c in clicks)]},
+            context={"site": META},
+        )
+        for name, clicks in steps.items()
+    ]
+    found = walker(page, flow.model_copy(update={"routes": routes}), vocabulary).find_form()
+    assert found.route == "farther"

@@ -105,3 +105,18 @@ def test_the_changed_site_and_giving_up_rows_say_honestly_whether_their_target_i
     )
     assert "| facebook | 2.00 s [2.00–2.00] | not reached (exit 5 after 74.8 s) | – | ≤ 1.5 × | **no** |" in page
     assert "| instagram | 12.00 s [12.00–12.00] | ≤ 20 s | yes |" in page
+
+
+def test_every_measured_process_writes_its_byte_code_once_whatever_the_environment_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An installed optout-bot has its byte-code from the install; under PYTHONDONTWRITEBYTECODE every run of the
+    # checkout compiled its modules again, a cost the one-file bare script does not pay.
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    bench = _bench()
+    first, second = bench.base_env(tmp_path / "one"), bench.base_env(tmp_path / "two")
+    assert "PYTHONDONTWRITEBYTECODE" not in first
+    assert first["PYTHONPYCACHEPREFIX"] == second["PYTHONPYCACHEPREFIX"]  # one cache for the whole bench
+    code = "import sys; print(sys.dont_write_bytecode, sys.pycache_prefix)"
+    shown = subprocess.run([sys.executable, "-c", code], env=first, capture_output=True, text=True, check=True)
+    assert shown.stdout.split() == ["False", first["PYTHONPYCACHEPREFIX"]]
