@@ -14,6 +14,7 @@ Every style the tool changes on the page's own elements is saved first and resto
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from playwright.sync_api import Error as PlaywrightError
@@ -217,11 +218,11 @@ _TRIES = 3
 _LOADED_MS = 10_000
 
 
-def outline_fields(fields: list[Locator]) -> None:
+def outline_fields(fields: list[FieldFacts]) -> None:
     """Outline the fields the tool filled (solid) and those left for the person (dashed), in blue."""
-    for field in fields:
+    for facts in fields:
         with contextlib.suppress(PlaywrightError):
-            field.evaluate(_MARK_JS, "to-fill" if is_empty(field) else "filled")
+            facts.field.evaluate(_MARK_JS, "to-fill" if facts.empty else "filled")
 
 
 def point_at(control: Locator) -> None:
@@ -253,32 +254,33 @@ def unstamp(page: Page) -> None:
         page.evaluate("(id) => document.getElementById(id)?.remove()", STAMP_ID)
 
 
-def in_page_order(fields: list[Locator]) -> list[Locator]:
-    """The fields in the order the person reads them on the page."""
+@dataclass(frozen=True)
+class FieldFacts:
+    """What the banner says of a field: where it stands on the page, whether it holds a value, and its label."""
 
-    def place(field: Locator) -> int:
+    field: Locator
+    place: int  # its rank in the page's order: the person reads the fields in that order
+    empty: bool
+    label: str  # as the page shows it (its label, else its aria-label): for the person to find it
+
+
+# All a field's facts in one question to the page: each question is a round trip, and the banner asks of every
+# field (Playwright's input_value, evaluate and inner_text are one each).
+_FACTS_JS = """el => ({
+  place: [...document.querySelectorAll('*')].indexOf(el),
+  empty: !String(('value' in el ? el.value : '') ?? '').trim(),
+  label: (el.labels && el.labels[0] ? el.labels[0].innerText : el.getAttribute('aria-label') || '')
+})"""
+
+
+def field_facts(fields: list[Locator]) -> list[FieldFacts]:
+    """The fields' facts, in the order the person reads them on the page; a field gone meanwhile is left out."""
+    found = []
+    for field in fields:
         try:
-            index: int = field.evaluate("el => [...document.querySelectorAll('*')].indexOf(el)")
+            facts = field.evaluate(_FACTS_JS)
         except PlaywrightError:
-            return -1
-        return index
-
-    return sorted(fields, key=place)
-
-
-def field_label(field: Locator) -> str:
-    """The field's label as the page shows it (its accessible name), for the person to find it."""
-    try:
-        label = field.evaluate(
-            "el => (el.labels && el.labels[0] ? el.labels[0].innerText : el.getAttribute('aria-label') || '')"
-        )
-    except PlaywrightError:
-        return ""
-    return " ".join(str(label).split())
-
-
-def is_empty(field: Locator) -> bool:
-    try:
-        return not field.input_value(timeout=1000).strip()
-    except PlaywrightError:  # not a field with a value (a file chooser's is its file name; gone)
-        return True
+            continue
+        label = " ".join(str(facts["label"]).split())
+        found.append(FieldFacts(field, int(facts["place"]), bool(facts["empty"]), label))
+    return sorted(found, key=lambda facts: facts.place)

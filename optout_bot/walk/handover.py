@@ -23,7 +23,7 @@ from optout_bot import progress
 from optout_bot.domains import is_site_url
 from optout_bot.i18n import _
 from optout_bot.platforms import Site
-from optout_bot.walk.banner import field_label, in_page_order, is_empty, outline_fields, point_at, show_banner
+from optout_bot.walk.banner import FieldFacts, field_facts, outline_fields, point_at, show_banner
 
 
 def submit_name(submit: Locator) -> str:
@@ -56,9 +56,10 @@ def show_form_banner(
         found = submit.count() > 0
     except PlaywrightError:
         found = False
-    fields = in_page_order(fields)
-    filled = [field for field in fields if not is_empty(field)]
-    empty = in_page_order([field for field in fields if is_empty(field)] + left_to_person)
+    facts = field_facts(fields)
+    theirs = field_facts(left_to_person)
+    filled = [field for field in facts if not field.empty]
+    empty = sorted([field for field in facts if field.empty] + theirs, key=lambda field: field.place)
     lines = []
     if filled:
         lines.append(_("Filled in, outlined in blue: {fields}").format(fields=_names(filled)))
@@ -74,14 +75,14 @@ def show_form_banner(
         else _("Then you click {button}, at the end of the form. optout-bot never does.")
     )
     lines.append(click.format(button=button))
-    outline_fields([*fields, *left_to_person])
+    outline_fields([*facts, *theirs])
     show_banner(page, _("optout-bot: your objection form is ready"), lines)
     point_at(submit)
     return button
 
 
-def _names(fields: list[Locator]) -> str:
-    return ", ".join(field_label(field) or _("a field") for field in fields)
+def _names(fields: list[FieldFacts]) -> str:
+    return ", ".join(field.label or _("a field") for field in fields)
 
 
 def ask_to_log_in(page: Page) -> None:
