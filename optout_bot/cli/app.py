@@ -15,7 +15,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from optout_bot import __version__
-from optout_bot.bundled import FLOWS_DIR
+from optout_bot.bundled import FLOWS_DIR, use_flows_from
 from optout_bot.cli.shared import (
     GroupFlags,
     browser_choice,
@@ -84,12 +84,23 @@ def _walk_options(command: F) -> F:
     type=click.Choice(LANGUAGES),
     help=_("Language of the messages: en or fr (default: settings, then your computer's)."),
 )
+@click.option(
+    "--flows-dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    envvar="OPTOUT_BOT_FLOWS_DIR",
+    help=_(
+        "A folder of flow files (and words/) whose files replace the bundled ones of the same name: to try a "
+        "fixed flow before a release. Also OPTOUT_BOT_FLOWS_DIR."
+    ),
+)
 @click.pass_context
-def cli(ctx: click.Context, debug: bool, lang: str | None) -> None:
+def cli(ctx: click.Context, debug: bool, lang: str | None, flows_dir: Path | None) -> None:
     """The command group (its help, translated, is in the decorator; --lang was read by optout_bot.entry).
 
     --debug goes to the commands as ctx.obj (cli_shared.GroupFlags): each passes it on to what needs it.
+    --flows-dir is for every command that reads flows (bundled.use_flows_from).
     """
+    use_flows_from(flows_dir)
     ctx.obj = GroupFlags(debug=debug)
     if ctx.invoked_subcommand is None:
         from optout_bot.cli.guided import start
@@ -273,6 +284,20 @@ def flows_check(files: tuple[Path, ...], max_age: int) -> None:
             ngettext("{count} problem in the flow data", "{count} problems in the flow data", count).format(count=count)
         )
     click.echo(_("flows OK: {files}").format(files=", ".join(p.name for p in files)) if files else _("flows OK"))
+    _say_what_is_replaced(files)
+
+
+def _say_what_is_replaced(files: tuple[Path, ...]) -> None:
+    """With --flows-dir, which of the bundled files the folder replaces: what a run will read instead."""
+    from optout_bot.bundled import flow_files, flows_override, word_files
+
+    folder = flows_override()
+    if folder is None or files:
+        return
+    replaced = [path.relative_to(folder) for path in [*flow_files(), *word_files()] if path.is_relative_to(folder)]
+    click.echo(
+        _("from {folder}: {files}").format(folder=folder, files=", ".join(str(path) for path in replaced) or "-")
+    )
 
 
 def _plan(params: dict[str, Any], flags: GroupFlags) -> Any:

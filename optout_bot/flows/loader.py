@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from optout_bot.bundled import FLOWS_DIR, WORDS_DIR
+from optout_bot.bundled import WORDS_DIR, flow_file, flow_files, word_files
 from optout_bot.errors import UsageError
 from optout_bot.flows.clicks import unsafe_clicks
 from optout_bot.flows.model import FLOW, FLOW_KINDS, OWN_FLOW, SCHEMA_VERSION, Flow, WordKey
@@ -151,6 +151,8 @@ def _validation_problems(parsed: _Parsed, error: ValidationError) -> list[Proble
 
 
 def _word_files(words_dir: Path) -> list[Path]:
+    if words_dir == WORDS_DIR:  # the words in use: the bundled ones, or those of a folder chosen with --flows-dir
+        return word_files()
     return sorted(words_dir.glob("*.yaml"))
 
 
@@ -218,7 +220,8 @@ def load_vocabulary(words_dir: Path | None = None) -> Vocabulary:
 
 
 def bundled_flow_paths() -> list[Path]:
-    return sorted(FLOWS_DIR.glob("*.yaml"))
+    """The flow files in use: the bundled ones, each replaced by a chosen folder's of the same name (--flows-dir)."""
+    return flow_files()
 
 
 def bundled_platforms() -> list[str]:
@@ -292,7 +295,7 @@ def load_flow(platform_or_path: str | Path, vocabulary: Vocabulary | None = None
     """The validated flow for a bundled platform name (and flow: "own", "third-party"…), or from a file path."""
     path = Path(platform_or_path)
     if not path.suffix:
-        path = FLOWS_DIR / flow_file_name(str(platform_or_path), flow)
+        path = flow_file(flow_file_name(str(platform_or_path), flow))
         if not path.exists():
             if flow != OWN_FLOW and str(platform_or_path) in bundled_platforms():
                 known = ", ".join(bundled_flows(str(platform_or_path)))

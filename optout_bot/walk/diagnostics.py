@@ -28,8 +28,7 @@ from typing import Any
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
-from optout_bot import __version__
-from optout_bot.bundled import FLOWS_DIR
+from optout_bot import __version__, bundled
 from optout_bot.flows import Flow
 from optout_bot.flows.loader import flow_file_name
 from optout_bot.paths import private_dir, timestamped_file
@@ -95,8 +94,8 @@ def capture_page(page: Page) -> PageCapture:
 
 
 def flow_version(flow: Flow, flow_file: Path | None = None) -> dict[str, Any]:
-    """Which flow the walk followed: its file's name, SHA-256 and schema version (the bundled file by default)."""
-    path = flow_file or FLOWS_DIR / flow_file_name(flow.platform, flow.flow)
+    """Which flow the walk followed: its file's name, SHA-256 and schema version (the file in use by default)."""
+    path = flow_file or bundled.flow_file(flow_file_name(flow.platform, flow.flow))
     try:
         digest: str | None = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
