@@ -197,10 +197,19 @@ def test_the_default_run_is_headed_on_its_own_profile_and_waits_for_the_persons_
     assert "Headless" not in tab.evaluate("navigator.userAgent")  # a real, visible browser window
 
     submit_as_person(tab, site)
+    # The tool's own window stays open after Meta's confirmation, until the person closes it (issue 17.7): they
+    # read the confirmation, and close it once the receipt is kept.
+    receipts = home.data / "receipts"
+    deadline = time.monotonic() + 30
+    while not (receipts.is_dir() and any(receipts.iterdir())):
+        assert tool.poll() is None and time.monotonic() < deadline, finish(tool)
+        tab.wait_for_timeout(100)
+    tab.close()
     code, out, err = finish(tool)
 
     assert code == 0, err
     assert "Meta confirmed your objection" in out
+    assert "The window stays open" in out and "Closing the browser window." not in out
     assert oct((home.data / "profiles" / "default").stat().st_mode & 0o777) == "0o700"
     (post,) = site.posts()
     assert post.form["email"] == ["jane.doe@example.com"]
