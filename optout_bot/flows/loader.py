@@ -15,7 +15,8 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from optout_bot.bundled import WORDS_DIR, flow_file, flow_files, word_files
+from optout_bot import bundled
+from optout_bot.bundled import WORDS_DIR, flow_file, flow_files
 from optout_bot.errors import UsageError
 from optout_bot.flows.clicks import unsafe_clicks
 from optout_bot.flows.model import FLOW, FLOW_KINDS, OWN_FLOW, SCHEMA_VERSION, Flow, WordKey
@@ -151,8 +152,8 @@ def _validation_problems(parsed: _Parsed, error: ValidationError) -> list[Proble
 
 
 def _word_files(words_dir: Path) -> list[Path]:
-    if words_dir == WORDS_DIR:  # the words in use: the bundled ones, or those of a folder chosen with --flows-dir
-        return word_files()
+    if words_dir == bundled.WORDS_DIR:  # the words in use: the bundled ones, or a --flows-dir folder's instead
+        return bundled.word_files()
     return sorted(words_dir.glob("*.yaml"))
 
 
