@@ -158,8 +158,9 @@ def _setting_walk(walker: Walker, flow: SettingFlow, options: RunOptions, ui: Ui
     say_fallback(flow, found.route, ui)
     report.form_url, report.route = found.url, found.route
     walker.show_reading()
-    name = setting_label(found.control) or _("the AI-training setting")
-    report.setting_label, report.account_shown = setting_label(found.control) or None, account_shown(walker.page)
+    label = setting_label(found.control)  # one question to the page: the terminal and the ledger both use it
+    name = label or _("the AI-training setting")
+    report.setting_label, report.account_shown = label or None, account_shown(walker.page)
     report.setting_before = read_state(found.control)
     if report.setting_before == OFF:
         report.setting_after = OFF
