@@ -18,7 +18,7 @@ from typing import Protocol
 from playwright.sync_api import Locator
 
 from optout_bot.i18n import _
-from optout_bot.settings.values import PERSON_VALUES, Filled, FormValues, PersonValue, country_names
+from optout_bot.settings.values import Filled, FormValues, PersonValue, country_names
 from optout_bot.ui import Ui
 from optout_bot.walk.walker import FoundForm
 
@@ -38,7 +38,7 @@ def fill_form(form: FoundForm, values: FormValues, ui: Ui, watch: FillWatch, com
     `company`: whose form it is (platforms.Site.company), named where its page filled something in."""
     watch.start_filling(form)
     fill = _Filler(watch, company)
-    fields = [(value, field) for value in PERSON_VALUES if (field := getattr(form, value.key)) is not None]
+    fields = form.value_fields()
     # Every value the tool may type is announced before the first keystroke: fields are filled in the page's
     # order, and a field's `input` event may read another one (the email the page pre-filled) and send it.
     # (A country is chosen from a list, not typed: its two letters would match requests that never carried it.)

@@ -31,6 +31,7 @@ from optout_bot.promises.clicks import click_safely, refuse_unsafe_click
 from optout_bot.promises.guard import PageGuard
 from optout_bot.promises.scrub import scrub_text
 from optout_bot.settings.options import Timeouts
+from optout_bot.settings.values import PERSON_VALUES, PersonValue
 from optout_bot.ui import Ui
 from optout_bot.walk.explore import EXPLORED_ROUTE, Explorer, goal_words, place_by_meaning, place_shape
 from optout_bot.walk.network import raise_if_no_connection
@@ -101,6 +102,11 @@ class FoundForm:
     phone: Locator | None = None
     left_to_person: list[Locator] = field(default_factory=list)  # evidence fields only the person fills
     action: str = ""  # where the form sends itself (its action, resolved; the page's own address if none)
+
+    def value_fields(self) -> list[tuple[PersonValue, Locator]]:
+        """The form's field for each of the person's values it has, in their table's order (values.PERSON_VALUES):
+        what the tool fills, outlines and names."""
+        return [(value, found) for value in PERSON_VALUES if (found := getattr(self, value.key)) is not None]
 
 
 @dataclass

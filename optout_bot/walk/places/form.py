@@ -17,7 +17,6 @@ from optout_bot.i18n import N_, _, ngettext
 from optout_bot.platforms import platform_name, site_of
 from optout_bot.records.recording import RunReport
 from optout_bot.settings.options import RunOptions
-from optout_bot.settings.values import PERSON_VALUES
 from optout_bot.ui import Ui, duration
 from optout_bot.walk.diagnostics import save_diagnostic
 from optout_bot.walk.door import WalkContext
@@ -109,7 +108,7 @@ _LOOKING_FOR = N_("Looking for the objection form on {platform}…")  # unless t
 
 def person_fields(form: FoundForm) -> list[Locator]:
     """The form's fields for the person's values (settings.values.PERSON_VALUES), those it has."""
-    return [field for value in PERSON_VALUES if (field := getattr(form, value.key)) is not None]
+    return [field for _value, field in form.value_fields()]
 
 
 def _dry_run_done(walker: Walker, form: FoundForm, options: RunOptions, ui: Ui, report: RunReport) -> ExitStatus:
