@@ -200,9 +200,13 @@ def _demo_is_gone(pid: int, folder: Path) -> bool:
 
 def timestamped_file(folder: str, stem: str, suffix: str) -> Path:
     """A new file path such as receipts/20261129-101500-instagram-confirmation.png in a private folder."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     private_dir(data_dir())
-    return private_dir(data_dir() / folder) / f"{stamp}-{stem}{suffix}"
+    return private_dir(data_dir() / folder) / timestamped_name(stem, suffix)
+
+
+def timestamped_name(stem: str, suffix: str) -> str:
+    """A file name that sorts by when it was made: 20261129-101500-instagram-confirmation.png."""
+    return f"{datetime.now().strftime('%Y%m%d-%H%M%S')}-{stem}{suffix}"
 
 
 def make_private(path: Path) -> Path:

@@ -31,7 +31,7 @@ from playwright.sync_api import Locator, Page
 from optout_bot import __version__, bundled
 from optout_bot.flows import Flow
 from optout_bot.flows.loader import flow_file_name
-from optout_bot.paths import private_dir, timestamped_file
+from optout_bot.paths import private_dir, timestamped_file, timestamped_name
 from optout_bot.promises.scrub import (
     EMAIL_PATTERN,
     SECRET_TEXT_PATTERN,
@@ -175,8 +175,7 @@ def _new_archive_path(folder: Path | None, name: str) -> Path:
     if folder is None:
         path = timestamped_file("diagnostics", name, ".zip")
     else:
-        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-        path = private_dir(folder) / f"{stamp}-{name}.zip"
+        path = private_dir(folder) / timestamped_name(name, ".zip")
     number = 1
     while path.exists():  # several in one second (a probe of several flows and languages)
         number += 1
