@@ -269,11 +269,8 @@ def flows_check(files: tuple[Path, ...], max_age: int) -> None:
     import datetime
 
     from optout_bot.flows import check_all
-    from optout_bot.flows.freshness import check_freshness
-    from optout_bot.flows.loader import bundled_flow_paths
 
-    problems = check_all(files)
-    problems += check_freshness(files or bundled_flow_paths(), datetime.date.today(), max_age)
+    problems = check_all(files, fresh_on=datetime.date.today(), max_age_days=max_age)
     for problem in problems:
         click.echo(str(problem), err=True)
     # Warnings (a word missing in one language, which then uses English) are shown but do not fail the check.

@@ -9,7 +9,6 @@ comments and sources a contributor wrote stay as they are.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,21 +136,3 @@ def mark_verified(path: Path, route_id: str, verified: Verified) -> None:
     new = path.with_name(f".{path.name}.new")
     new.write_text("".join(lines), encoding="utf-8")
     new.replace(path)
-
-
-def check_freshness(paths: Sequence[Path], today: datetime.date, max_age_days: int = MAX_AGE_DAYS) -> list[Problem]:
-    """`flows check`'s freshness warnings for each flow file that loads (the others' errors are reported already)."""
-    from optout_bot.flows.loader import FlowFileError, load_flow, load_vocabulary
-
-    try:
-        vocabulary = load_vocabulary()
-    except FlowFileError:
-        return []
-    problems: list[Problem] = []
-    for path in paths:
-        try:
-            flow = load_flow(path, vocabulary)
-        except FlowFileError:
-            continue
-        problems += freshness_problems(path, flow, today, max_age_days)
-    return problems

@@ -7,6 +7,7 @@ YAML is composed into nodes first and every validation error is mapped back to t
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from optout_bot import bundled
 from optout_bot.bundled import WORDS_DIR, flow_file, flow_files
 from optout_bot.errors import UsageError
 from optout_bot.flows.clicks import unsafe_clicks
+from optout_bot.flows.freshness import MAX_AGE_DAYS, freshness_problems
 from optout_bot.flows.model import FLOW, FLOW_KINDS, OWN_FLOW, SCHEMA_VERSION, Flow, WordKey
 from optout_bot.flows.vocabulary import Vocabulary
 from optout_bot.invocation import command_name
@@ -309,11 +311,21 @@ def load_flow(platform_or_path: str | Path, vocabulary: Vocabulary | None = None
     return loaded
 
 
-def check_all(flow_paths: Sequence[Path] = (), words_dir: Path | None = None) -> list[Problem]:
-    """Every problem (errors and warnings) in the word files and the given (default: bundled) flow files."""
+def check_all(
+    flow_paths: Sequence[Path] = (),
+    words_dir: Path | None = None,
+    *,
+    fresh_on: datetime.date | None = None,
+    max_age_days: int = MAX_AGE_DAYS,
+) -> list[Problem]:
+    """Every problem (errors and warnings) in the word files and the given (default: bundled) flow files; with
+    `fresh_on`, also the warnings of routes not verified within `max_age_days` of that day (flows/freshness.py)."""
     vocabulary, _, problems = _read_vocabulary(words_dir or WORDS_DIR)
     # With a broken word file every word would look unknown: report the word file's problem alone.
     words_ok = not any(not problem.warning for problem in problems)
     for path in flow_paths or bundled_flow_paths():
-        problems += _read_flow(path, vocabulary, check_words=words_ok)[1]
+        flow, found = _read_flow(path, vocabulary, check_words=words_ok)
+        problems += found
+        if flow is not None and fresh_on is not None:
+            problems += freshness_problems(path, flow, fresh_on, max_age_days)
     return problems
