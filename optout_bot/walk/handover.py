@@ -26,10 +26,11 @@ from optout_bot.platforms import Site
 from optout_bot.walk.banner import FieldFacts, field_facts, outline_fields, point_at, show_banner
 
 
-def submit_name(submit: Locator) -> str:
-    """The Submit control's visible text, as the person sees it on Meta's page ("Submit", « Envoyer »)."""
+def submit_name(submit: Locator, found: bool) -> str:
+    """The Submit control's visible text, as the person sees it on Meta's page ("Submit", « Envoyer »); `found`:
+    whether the page has it at all (else the word "Submit" in the person's language)."""
     try:
-        text = " ".join(submit.inner_text(timeout=1000).split()) if submit.count() else ""
+        text = " ".join(submit.inner_text(timeout=1000).split()) if found else ""
     except PlaywrightError:
         text = ""
     return text or _("Submit")
@@ -51,11 +52,11 @@ def show_form_banner(
     page: Page, submit: Locator, fields: list[Locator], left_to_person: list[Locator], who: str
 ) -> str:
     """The banner and the outlines of the hand-over (a dry run's picture shows them too); Submit's name."""
-    button = submit_name(submit)
     try:
         found = submit.count() > 0
     except PlaywrightError:
         found = False
+    button = submit_name(submit, found)
     facts = field_facts(fields)
     theirs = field_facts(left_to_person)
     filled = [field for field in facts if not field.empty]
