@@ -234,7 +234,7 @@ def profile_names() -> list[str]:
     except ConfigFileError:
         pass  # reported by the settings check; the folders are still checked
     else:
-        names.update(account.profile or account.name for account in config.accounts)
+        names.update(account.profile_name for account in config.accounts)
     return sorted(names, key=str.casefold)
 
 

@@ -120,7 +120,7 @@ def _request(params: dict[str, Any], flags: GroupFlags) -> ProbeRequest:
     profile = "default"
     if params["account"]:
         saved = config.account(params["account"])
-        profile = (saved.profile or saved.name) if saved is not None else params["account"]
+        profile = saved.profile_name if saved is not None else params["account"]
     langs = _page_langs(params["page_langs"], mock=params["mock"] is not None)
     options = browser_options(params, flags)
     from dataclasses import replace

@@ -27,7 +27,7 @@ class ChosenAccount:
 
 
 def _chosen(account: Account) -> ChosenAccount:
-    return ChosenAccount(account.name, account.platform, account.email, account.profile or account.name)
+    return ChosenAccount(account.name, account.platform, account.email, account.profile_name)
 
 
 def choose_account(config: Config, name: str | None, platform: str | None) -> ChosenAccount:

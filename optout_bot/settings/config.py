@@ -75,6 +75,12 @@ class Account(BaseModel):
 
     _name = field_validator("name")(_check_account_name)
     _profile = field_validator("profile")(_check_account_name)
+
+    @property
+    def profile_name(self) -> str:
+        """The browser profile this account uses: its own `profile`, else its name."""
+        return self.profile or self.name
+
     _email = field_validator("email")(_as_setting(check_email))
 
 

@@ -116,7 +116,7 @@ def plan_visits(config: Config, ledger: Ledger | None, account: str | None = Non
             continue
         saved = config.account(state.account)
         configured = saved is not None and saved.platform == state.platform
-        profile = (saved.profile or saved.name) if saved is not None else state.account
+        profile = saved.profile_name if saved is not None else state.account
         visits.append(Visit(state.account, state.platform, profile, configured, state.last_off, state.flow))
     return visits
 
