@@ -166,6 +166,9 @@ _MARK_JS = """(el, mark) => {
   if (mark === 'click') el.style.setProperty('box-shadow', '0 0 0 8px rgba(255,140,0,.35)', 'important');
 }"""
 
+# The placing defined and the banner drawn in one question to the page (each is a round trip).
+_DRAW_JS = "(args) => { " + _PLACE_JS + "; return (" + _BANNER_JS + ")(args); }"
+
 # In one go, so that once the control is seen outlined the banner is in its place too.
 _POINT_AT_JS = (
     "el => { (" + _MARK_JS + ")(el, 'click');"
@@ -204,8 +207,7 @@ def show_banner(page: Page, title: str, lines: list[str]) -> None:
     is) has nothing to draw in: wait for the next one to be parsed, then draw there."""
     for attempt in range(_TRIES):
         try:
-            page.evaluate(_PLACE_JS)
-            page.evaluate(_BANNER_JS, [BANNER_ID, current_language(), title, lines, [_("Hide"), _("Show")]])
+            page.evaluate(_DRAW_JS, [BANNER_ID, current_language(), title, lines, [_("Hide"), _("Show")]])
             return
         except PlaywrightError:
             if page.is_closed() or attempt == _TRIES - 1:
@@ -216,13 +218,6 @@ def show_banner(page: Page, title: str, lines: list[str]) -> None:
 
 _TRIES = 3
 _LOADED_MS = 10_000
-
-
-def outline_fields(fields: list[FieldFacts]) -> None:
-    """Outline the fields the tool filled (solid) and those left for the person (dashed), in blue."""
-    for facts in fields:
-        with contextlib.suppress(PlaywrightError):
-            facts.field.evaluate(_MARK_JS, "to-fill" if facts.empty else "filled")
 
 
 def point_at(control: Locator) -> None:
@@ -264,17 +259,27 @@ class FieldFacts:
     label: str  # as the page shows it (its label, else its aria-label): for the person to find it
 
 
-# All a field's facts in one question to the page: each question is a round trip, and the banner asks of every
-# field (Playwright's input_value, evaluate and inner_text are one each).
-_FACTS_JS = """el => ({
-  place: [...document.querySelectorAll('*')].indexOf(el),
-  empty: !String(('value' in el ? el.value : '') ?? '').trim(),
-  label: (el.labels && el.labels[0] ? el.labels[0].innerText : el.getAttribute('aria-label') || '')
-})"""
+# All a field's facts in one question to the page, and its outline drawn in the same go — solid where the tool
+# filled it, dashed where it is left empty: each question is a round trip, and the banner asks of every field
+# (Playwright's input_value, evaluate and inner_text are one each).
+_FACTS_JS = (
+    """el => {
+  const facts = {
+    place: [...document.querySelectorAll('*')].indexOf(el),
+    empty: !String(('value' in el ? el.value : '') ?? '').trim(),
+    label: (el.labels && el.labels[0] ? el.labels[0].innerText : el.getAttribute('aria-label') || '')
+  };
+  ("""
+    + _MARK_JS
+    + """)(el, facts.empty ? 'to-fill' : 'filled');
+  return facts;
+}"""
+)
 
 
-def field_facts(fields: list[Locator]) -> list[FieldFacts]:
-    """The fields' facts, in the order the person reads them on the page; a field gone meanwhile is left out."""
+def outline_and_read_fields(fields: list[Locator]) -> list[FieldFacts]:
+    """Outline the fields in blue (solid: filled, dashed: left empty) and say their facts, in the order the person
+    reads them on the page; a field gone meanwhile is left out."""
     found = []
     for field in fields:
         try:

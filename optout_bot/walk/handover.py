@@ -23,7 +23,7 @@ from optout_bot import progress
 from optout_bot.domains import is_site_url
 from optout_bot.i18n import _
 from optout_bot.platforms import Site
-from optout_bot.walk.banner import FieldFacts, field_facts, outline_fields, point_at, show_banner
+from optout_bot.walk.banner import FieldFacts, outline_and_read_fields, point_at, show_banner
 
 
 def submit_name(submit: Locator, found: bool) -> str:
@@ -57,8 +57,8 @@ def show_form_banner(
     except PlaywrightError:
         found = False
     button = submit_name(submit, found)
-    facts = field_facts(fields)
-    theirs = field_facts(left_to_person)
+    facts = outline_and_read_fields(fields)
+    theirs = outline_and_read_fields(left_to_person)
     filled = [field for field in facts if not field.empty]
     empty = sorted([field for field in facts if field.empty] + theirs, key=lambda field: field.place)
     lines = []
@@ -76,7 +76,6 @@ def show_form_banner(
         else _("Then you click {button}, at the end of the form. optout-bot never does.")
     )
     lines.append(click.format(button=button))
-    outline_fields([*facts, *theirs])
     show_banner(page, _("optout-bot: your objection form is ready"), lines)
     point_at(submit)
     return button
