@@ -46,7 +46,8 @@ def fill_form(form: FoundForm, values: FormValues, ui: Ui, watch: FillWatch, com
         if value.filled != "country" and (wanted := getattr(values, value.key)):
             watch.typing(wanted)
     summary = []
-    for value, field in sorted(fields, key=lambda pair: _place_on_page(pair[1])):
+    in_order = sorted(fields, key=lambda pair: _place_on_page(pair[1])) if len(fields) > 1 else fields
+    for value, field in in_order:
         summary.append(_FILL[value.filled](fill, field, value, getattr(values, value.key), ui))
     for field in form.left_to_person:
         summary.append(_("{field}: for you to fill in (optout-bot leaves it alone).").format(field=_label_of(field)))
@@ -114,7 +115,8 @@ def _fill_email(fill: _Filler, field: Locator, value: PersonValue, wanted: str |
         )
         if not ui.ask(question.format(**names), refusal.format(**names)):
             return _("Email: {email} (kept, as {company} filled it in).").format(email=prefilled, company=company)
-    fill(field, wanted)
+    if prefilled != wanted:  # the page has it already, to the letter: nothing to type
+        fill(field, wanted)
     return _("Email: {email}.").format(email=wanted)
 
 
