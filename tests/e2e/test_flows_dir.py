@@ -7,6 +7,7 @@ then follows it. The bundled files themselves are never changed by these tests.
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 from optout_bot.bundled import FLOWS_DIR
@@ -139,3 +140,12 @@ def test_a_settings_folder_that_is_not_there_is_one_line_and_exit_2_where_flows_
     initialised = run_cli(home, "init", "--yes", HOME=str(tmp_path))
     assert initialised.returncode == 0, initialised.stderr
     assert 'flows_dir = "~/nowhere"' in settings.read_text(encoding="utf-8")  # kept as the person wrote it
+
+
+def test_probe_walks_the_routes_of_the_settings_folder(home: Home, tmp_path: Path) -> None:
+    folder = _folder_with(tmp_path, "whatsapp.yaml", "id: form-address\n", "id: my-fixed-address\n")
+    _settings(home, f'schema_version = 1\nflows_dir = "{folder}"\n')
+    result = run_cli(home, "probe", "--mock", "--platform", "whatsapp", "--headless", "--json")
+    assert result.returncode == 0, result.stderr
+    (flow,) = json.loads(result.stdout)["flows"]
+    assert [route["id"] for route in flow["routes"]] == ["my-fixed-address", "privacy-policy-contact"]
