@@ -21,6 +21,7 @@ from optout_bot.cli.shared import (
     browser_choice,
     browser_options,
     exit_code_epilog,
+    find_flows_first,
     pass_group_flags,
     person_value_options,
     timeout_options,
@@ -187,6 +188,7 @@ def run(flags: GroupFlags, /, **params: Any) -> None:
 def _prepare_run(params: dict[str, Any], flags: GroupFlags) -> Any:
     """The plan of `run`, and the code the walk needs loaded (run while Playwright's driver starts)."""
     plan = _plan(params, flags)
+    find_flows_first()
     import importlib
 
     for module in (
@@ -257,6 +259,7 @@ def _prepare_login(params: dict[str, Any]) -> Any:
     config = load_config()
     remember_settings(config)  # hidden from the log (scrub.py)
     account = choose_account(config, params["account"], params["platform"])
+    find_flows_first()
     import importlib
 
     for module in ("optout_bot.records.logfile", "optout_bot.walk.login"):  # loaded now rather than after the driver

@@ -21,6 +21,7 @@ from optout_bot.cli.shared import (
     browser_choice,
     browser_options,
     exit_code_epilog,
+    find_flows_first,
     pass_group_flags,
     timeout_options,
 )
@@ -117,6 +118,7 @@ def _request(params: dict[str, Any], flags: GroupFlags) -> ProbeRequest:
         raise UsageError(_("--flow needs --platform: which platform's flow?"))
     config = load_config()
     remember_settings(config)  # hidden from any archive, should the person's session show them (scrub.py)
+    find_flows_first()
     profile = "default"
     if params["account"]:
         saved = config.account(params["account"])

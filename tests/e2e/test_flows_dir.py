@@ -149,3 +149,13 @@ def test_probe_walks_the_routes_of_the_settings_folder(home: Home, tmp_path: Pat
     assert result.returncode == 0, result.stderr
     (flow,) = json.loads(result.stdout)["flows"]
     assert [route["id"] for route in flow["routes"]] == ["my-fixed-address", "privacy-policy-contact"]
+
+
+def test_a_run_stopped_by_a_bad_settings_folder_stops_before_anything_is_opened_or_recorded(home: Home) -> None:
+    _settings(home, 'schema_version = 1\nflows_dir = "nowhere"\n')
+    line = ("run", "--platform", "instagram", "--dry-run", "--headless", "--email", "jane@example.com")
+    result = run_cli(home, *line, "--country", "FR")
+    assert result.returncode == 2
+    assert len(result.stderr.splitlines()) == 1 and "flows_dir: there is no folder" in result.stderr
+    assert run_cli(home, "status").stdout.startswith("No run recorded")  # no run began: nothing in the ledger
+    assert not (home.data / "profiles").exists()
