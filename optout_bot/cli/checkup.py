@@ -340,11 +340,14 @@ def check_flows_folder() -> Check:
     """The flow files in use: the bundled ones, or which of them a chosen folder replaces (the settings' flows_dir,
     --flows-dir, OPTOUT_BOT_FLOWS_DIR); a settings key naming no folder fails here, with its line."""
     from optout_bot.bundled import flows_override, replaced_files
-    from optout_bot.settings.config import ConfigFileError
+    from optout_bot.settings.config import FLOWS_DIR_KEY, ConfigFileError
 
     try:
         folder = flows_override()
     except ConfigFileError as exc:
+        if not any(problem.where == FLOWS_DIR_KEY for problem in exc.problems):  # the file itself: said above
+            detail = _("Which flow files are in use is not known while the settings file cannot be read")
+            return Check("flows", False, detail, _("correct the settings file first (see above)"))
         return Check(
             "flows",
             False,

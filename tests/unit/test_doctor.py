@@ -288,6 +288,12 @@ def test_a_settings_folder_of_flows_that_is_not_there_fails_with_its_line(
     assert check_settings().ok  # the file itself is valid: only the folder it names is missing
 
 
+def test_settings_that_cannot_be_read_leave_the_folder_of_flows_unknown(home: Home, bundled_flows_again: None) -> None:
+    write_settings(home, "schema_version = 1\ncountry = FR\n")
+    check = _flows_as_the_command_line_chose()
+    assert (check.ok, check.fix, check.items) == (False, "correct the settings file first (see above)", ())
+
+
 def test_settings_that_are_not_toml_fail_at_the_line(home: Home) -> None:
     path = write_settings(home, "schema_version = 1\ncountry = FR\n")
     check = check_settings()
