@@ -21,6 +21,7 @@ from optout_bot.cli.shared import (
     browser_choice,
     browser_options,
     exit_code_epilog,
+    find_flows_first,
     pass_group_flags,
     person_value_options,
     timeout_options,
@@ -98,14 +99,31 @@ def cli(ctx: click.Context, debug: bool, lang: str | None, flows_dir: Path | Non
     """The command group (its help, translated, is in the decorator; --lang was read by optout_bot.entry).
 
     --debug goes to the commands as ctx.obj (cli_shared.GroupFlags): each passes it on to what needs it.
-    --flows-dir is for every command that reads flows (bundled.use_flows_from).
+    --flows-dir is for every command that reads flows (bundled.use_flows_from); without it, the settings file's
+    `flows_dir`, read only when flows are (so never for `--help`), except by the commands of _BUNDLED_FLOWS.
     """
-    use_flows_from(flows_dir)
+    from_settings = None if ctx.invoked_subcommand in _BUNDLED_FLOWS else _flows_dir_in_settings
+    use_flows_from(flows_dir, otherwise=from_settings)
     ctx.obj = GroupFlags(debug=debug)
     if ctx.invoked_subcommand is None:
         from optout_bot.cli.guided import start
 
         start(ctx, debug)
+
+
+# The commands that take no folder of flows from the settings file, only one asked for on the line (--flows-dir or
+# OPTOUT_BOT_FLOWS_DIR):
+# - demo walks the bundled imitation, whose pages are made for the bundled flows; it reads no settings file at all,
+#   and a flow fixed for the live site (kept in the settings for every run) would make the demo fail for no reason.
+# - init writes the settings file: a `flows_dir` naming a folder gone missing must not keep the person from it, and
+#   the flows only tell it which values to ask for (questions.values_filled), which a fixed flow hardly changes.
+_BUNDLED_FLOWS = ("demo", "init")
+
+
+def _flows_dir_in_settings() -> Path | None:
+    from optout_bot.settings.config import flows_dir_setting  # loads pydantic: only once flows are read
+
+    return flows_dir_setting()
 
 
 @cli.command(
@@ -170,6 +188,7 @@ def run(flags: GroupFlags, /, **params: Any) -> None:
 def _prepare_run(params: dict[str, Any], flags: GroupFlags) -> Any:
     """The plan of `run`, and the code the walk needs loaded (run while Playwright's driver starts)."""
     plan = _plan(params, flags)
+    find_flows_first()
     import importlib
 
     for module in (
@@ -240,6 +259,7 @@ def _prepare_login(params: dict[str, Any]) -> Any:
     config = load_config()
     remember_settings(config)  # hidden from the log (scrub.py)
     account = choose_account(config, params["account"], params["platform"])
+    find_flows_first()
     import importlib
 
     for module in ("optout_bot.records.logfile", "optout_bot.walk.login"):  # loaded now rather than after the driver
@@ -286,15 +306,12 @@ def flows_check(files: tuple[Path, ...], max_age: int) -> None:
 
 def _say_what_is_replaced(files: tuple[Path, ...]) -> None:
     """With --flows-dir, which of the bundled files the folder replaces: what a run will read instead."""
-    from optout_bot.bundled import flow_files, flows_override, word_files
+    from optout_bot.bundled import flows_override, replaced_files
 
     folder = flows_override()
     if folder is None or files:
         return
-    replaced = [path.relative_to(folder) for path in [*flow_files(), *word_files()] if path.is_relative_to(folder)]
-    click.echo(
-        _("from {folder}: {files}").format(folder=folder, files=", ".join(str(path) for path in replaced) or "-")
-    )
+    click.echo(_("from {folder}: {files}").format(folder=folder, files=", ".join(replaced_files()) or "-"))
 
 
 def _plan(params: dict[str, Any], flags: GroupFlags) -> Any:

@@ -336,6 +336,31 @@ def check_settings() -> Check:
     return Check("settings", True, detail.format(path=path, count=accounts))
 
 
+def check_flows_folder() -> Check:
+    """The flow files in use: the bundled ones, or which of them a chosen folder replaces (the settings' flows_dir,
+    --flows-dir, OPTOUT_BOT_FLOWS_DIR); a settings key naming no folder fails here, with its line."""
+    from optout_bot.bundled import flows_override, replaced_files
+    from optout_bot.settings.config import FLOWS_DIR_KEY, ConfigFileError
+
+    try:
+        folder = flows_override()
+    except ConfigFileError as exc:
+        if not any(problem.where == FLOWS_DIR_KEY for problem in exc.problems):  # the file itself: said above
+            detail = _("Which flow files are in use is not known while the settings file cannot be read")
+            return Check("flows", False, detail, _("correct the settings file first (see above)"))
+        return Check(
+            "flows",
+            False,
+            _("The folder of flow files named in the settings cannot be used"),
+            _("correct the line below in {path}, or remove it to use the bundled flows").format(path=config_path()),
+            tuple(str(problem) for problem in exc.problems),
+        )
+    if folder is None:
+        return Check("flows", True, _("The bundled flow files are in use"))
+    detail = _("Flow files from {folder} replace the bundled ones: {files}")
+    return Check("flows", True, detail.format(folder=folder, files=", ".join(replaced_files()) or "-"))
+
+
 # --- 7. The data folder and the ledger; 8. the log folder -----------------------------------------------------
 
 
@@ -418,6 +443,7 @@ def run_checks(channel: str | None = None, executable_path: str | None = None) -
     yield check_display()
     yield from check_profiles()
     yield check_settings()
+    yield check_flows_folder()
     yield check_data_dir()
     yield check_ledger()
     yield check_log_dir()

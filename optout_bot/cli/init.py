@@ -150,7 +150,9 @@ def _answers(given: Given, options: _Options, saved: Config, ask: bool) -> Confi
     else:
         accounts = saved.accounts
     values, language = _values(given, options, saved, ask, platforms=[account.platform for account in accounts])
-    return Config.model_validate({**values, "language": language, "accounts": accounts})
+    # The folder of flows is no question of init's: kept as written (a folder gone missing too: the person's to fix).
+    kept = {"flows_dir": saved.flows_dir}
+    return Config.model_validate({**values, "language": language, "accounts": accounts, **kept})
 
 
 def _values(

@@ -21,6 +21,7 @@ from optout_bot.cli.shared import (
     browser_choice,
     browser_options,
     exit_code_epilog,
+    find_flows_first,
     pass_group_flags,
     timeout_options,
 )
@@ -117,6 +118,7 @@ def _request(params: dict[str, Any], flags: GroupFlags) -> ProbeRequest:
         raise UsageError(_("--flow needs --platform: which platform's flow?"))
     config = load_config()
     remember_settings(config)  # hidden from any archive, should the person's session show them (scrub.py)
+    find_flows_first()
     profile = "default"
     if params["account"]:
         saved = config.account(params["account"])
@@ -126,7 +128,7 @@ def _request(params: dict[str, Any], flags: GroupFlags) -> ProbeRequest:
     from dataclasses import replace
 
     return ProbeRequest(
-        flow_files=_flow_files(params["flows_dir"] or FLOWS_DIR, params["platform"], params["flow"]),
+        flow_files=_flow_files(params["flows_dir"], params["platform"], params["flow"]),
         langs=langs,
         browser=replace(options, profile=profile),
         logged_out=params["logged_out"],
@@ -153,10 +155,13 @@ def _page_langs(typed: Sequence[str], *, mock: bool) -> list[str]:
     return langs
 
 
-def _flow_files(folder: Path, platform: str | None, flow: str | None) -> list[Path]:
+def _flow_files(folder: Path | None, platform: str | None, flow: str | None) -> list[Path]:
+    """The flow files to probe: those of probe's own --flows-dir alone (the files --update-flows stamps), else those
+    in use, as for `run` (the bundled ones, each replaced by a chosen folder's: bundled.flow_files)."""
+    from optout_bot.bundled import flow_files
     from optout_bot.flows.loader import flow_file_name
 
-    files = sorted(folder.glob("*.yaml"))
+    files = sorted(folder.glob("*.yaml")) if folder is not None else flow_files()
     if platform is not None:
         wanted = {flow_file_name(platform, flow)} if flow else None
         files = [
@@ -165,7 +170,7 @@ def _flow_files(folder: Path, platform: str | None, flow: str | None) -> list[Pa
             if (path.name in wanted if wanted else path.stem == platform or path.stem.startswith(f"{platform}-"))
         ]
     if not files:
-        raise UsageError(_("no flow file to probe in {folder} for these options").format(folder=folder))
+        raise UsageError(_("no flow file to probe in {folder} for these options").format(folder=folder or FLOWS_DIR))
     return files
 
 

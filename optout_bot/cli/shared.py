@@ -36,6 +36,14 @@ class GroupFlags:
 pass_group_flags = click.make_pass_decorator(GroupFlags, ensure=True)
 
 
+def find_flows_first() -> None:
+    """Find the folder of flows in use now (bundled.flows_override): a settings `flows_dir` naming no folder then
+    stops a walking command before it records or opens anything, rather than at the walk's first read of a flow."""
+    from optout_bot.bundled import flows_override
+
+    flows_override()
+
+
 def exit_code_epilog() -> str:
     """The table of exit codes at the end of a `--help` ("\\b" keeps click from re-wrapping it)."""
     return "\b\n" + exit_code_help()

@@ -17,6 +17,7 @@ from optout_bot.cli.shared import (
     browser_choice,
     browser_options,
     exit_code_epilog,
+    find_flows_first,
     pass_group_flags,
     timeout_options,
 )
@@ -50,6 +51,7 @@ def verify(flags: GroupFlags, /, **params: Any) -> None:  # fmt: skip
     from optout_bot.promises.scrub import remember_settings
 
     remember_settings(config)  # hidden from the log and any diagnostic of the walk to each setting (scrub.py)
+    find_flows_first()
     visits = planned(config, params["account"])
     if not visits:
         click.echo(nothing_to_verify(params["account"]), err=params["as_json"])

@@ -102,6 +102,10 @@ class Config(BaseModel):
     phone: str | None = None
     # Not strict: TOML gives a list, and a tuple keeps the settings immutable once read.
     accounts: Annotated[tuple[Account, ...], Field(strict=False)] = ()
+    # A folder of flow files replacing the bundled ones of the same name (README, "When a site changes"), as
+    # written: `~` and a path relative to this file's folder are resolved, and the folder checked, only by the
+    # commands that read flows (flows_dir_setting): a folder gone missing must not keep `init` from the file.
+    flows_dir: str | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -348,20 +352,71 @@ def parse_config(text: str, path: Path) -> Config:
         raise ConfigFileError([Problem(path, None, "", _(_TOO_DEEP))]) from None
 
 
-def load_config(path: Path | None = None) -> Config:
-    """The person's settings; the defaults if they have no settings file."""
-    path = config_path() if path is None else path
+def _read_text(path: Path) -> str | None:
+    """The settings file's text; None if there is none."""
     try:
-        text = read_regular_file(path, CONFIG_SIZE_LIMIT).decode("utf-8")
+        return read_regular_file(path, CONFIG_SIZE_LIMIT).decode("utf-8")
     except FileNotFoundError:
-        return Config()
+        return None
     except UnicodeDecodeError as exc:
         problem = _("not UTF-8 text ({reason}): save it as UTF-8").format(reason=exc.reason)
         raise ConfigFileError([Problem(path, None, "", problem)]) from None
     except OSError as exc:
         problem = _("cannot read the file: {reason}").format(reason=exc.strerror or exc)
         raise ConfigFileError([Problem(path, None, "", problem)]) from None
-    return parse_config(text, path)
+
+
+def load_config(path: Path | None = None) -> Config:
+    """The person's settings; the defaults if they have no settings file."""
+    path = config_path() if path is None else path
+    text = _read_text(path)
+    return Config() if text is None else parse_config(text, path)
+
+
+FLOWS_DIR_KEY = "flows_dir"
+
+
+def flows_dir_setting(path: Path | None = None) -> Path | None:
+    """The folder the settings file's `flows_dir` names, checked to be one; None without a file or that key.
+
+    Only this key is read: a mistake elsewhere in the file is for the commands that use that setting to report,
+    and must not keep `flows check` from the flows. A relative path is taken from the settings file's folder, as
+    the person wrote it there; `~` is their home folder.
+    """
+    path = config_path() if path is None else path
+    text = _read_text(path)
+    if text is None:
+        return None
+    try:
+        value = tomllib.loads(text).get(FLOWS_DIR_KEY)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigFileError([_toml_syntax_problem(path, text, exc)]) from None
+    except RecursionError:
+        raise ConfigFileError([Problem(path, None, "", _(_TOO_DEEP))]) from None
+    if value is None:
+        return None
+    folder = Path(value).expanduser() if isinstance(value, str) else None
+    if folder is not None and not folder.is_absolute():
+        folder = path.parent / folder
+    problem = _flows_dir_problem(value, folder)
+    if problem is not None:
+        line = _line_of(_key_lines(text), (FLOWS_DIR_KEY,))
+        raise ConfigFileError([Problem(path, line, FLOWS_DIR_KEY, problem)])
+    return folder
+
+
+def _flows_dir_problem(value: object, folder: Path | None) -> str | None:
+    if folder is None:
+        return _('should be text in double quotes, such as "…"')
+    if not value:
+        return _("is empty: name the folder that holds your flow files, or remove the line")
+    if not folder.exists():
+        return _("there is no folder {folder}: create it, correct the path, or remove the line").format(folder=folder)
+    if not folder.is_dir():
+        return _("{folder} is not a folder: name the folder that holds your flow files, or remove the line").format(
+            folder=folder
+        )
+    return None
 
 
 # --- Writing ------------------------------------------------------------------------------------------------
@@ -395,7 +450,7 @@ def to_toml(config: Config) -> str:
     lines = [
         "# optout-bot settings. Command-line options override them.",
         f"schema_version = {config.schema_version}",
-        *_pairs(settings),
+        *_pairs([*settings, (FLOWS_DIR_KEY, config.flows_dir)]),
     ]
     for account in config.accounts:
         lines += ["", "[[accounts]]"]

@@ -11,7 +11,7 @@ from pathlib import Path
 from tests.e2e.cli import Home, run_cli
 from tests.support.browsers import skip_if_a_browser_is_outside_path
 
-NAMES = ["python", "playwright", "browser", "display", "profiles", "settings", "data_dir", "ledger", "log_dir"]
+NAMES = ["python", "playwright", "browser", "display", "profiles", "settings", "flows", "data_dir", "ledger", "log_dir"]
 NO_SCREEN_FIX = (
     "— fix: run optout-bot on the computer you sit at, in its desktop session. Without a screen, trial runs still "
     "work: `optout-bot run --dry-run --headless` and `optout-bot demo --dry-run --headless`"
@@ -34,7 +34,7 @@ def test_without_a_screen_the_display_check_fails_with_its_fix_and_the_rest_pass
     assert re.fullmatch(r"✓ Playwright \d+\.\d+\.\d+ \(its driver starts\)", lines[1])
     assert re.fullmatch(r"✓ .+, version \d+\.\d+\.\d+\.\d+", lines[2]), lines[2]
     assert lines[3].startswith("✗ No screen for the browser window") and lines[3].endswith(NO_SCREEN_FIX)
-    assert [line[0] for line in lines[4:-1]] == ["✓"] * 5
+    assert [line[0] for line in lines[4:-1]] == ["✓"] * (len(NAMES) - 4)
     assert lines[-1] == "1 check failed: do what its line says, then run `optout-bot doctor` again."
 
 
@@ -60,7 +60,12 @@ def test_a_broken_settings_file_is_reported_at_its_line(home: Home) -> None:
     assert lines[at + 1] == (
         f'    {path}:3: not valid TOML: Invalid value (column 11): text needs double quotes, such as country = "FR"'
     )
-    assert lines[-1].startswith("1 check failed")
+    # Which folder of flows the file names cannot be known either: that check says so, and to fix the file first.
+    assert (
+        "✗ Which flow files are in use is not known while the settings file cannot be read — fix: correct the "
+        "settings file first (see above)" in lines
+    )
+    assert lines[-1].startswith("2 checks failed")
 
 
 def test_no_browser_anywhere_fails_with_how_to_install_one(home: Home, tmp_path: Path) -> None:

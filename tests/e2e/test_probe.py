@@ -8,6 +8,7 @@ check what it reports per route, its exit code, and that nothing was posted: a p
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import shlex
@@ -33,14 +34,39 @@ def workflow() -> dict[Any, Any]:
     return loaded
 
 
-def workflow_command(report_dir: Path) -> list[str]:
-    """The arguments of the workflow's `probe` step, its report folder moved under tmp."""
+def workflow_command(report_dir: Path, *, flows: Path | None = None) -> list[str]:
+    """The arguments of the workflow's `probe` step, its report folder moved under tmp.
+
+    With `flows`, the folder it stamps (the checkout's flows/) is that copy. Without, the stamping is left out:
+    for the imitation (--mock), which the tool refuses to stamp from, as it cannot vouch for the live sites.
+    """
     (step,) = [step for step in workflow()["jobs"]["probe"]["steps"] if step.get("id") == "probe"]
     words = shlex.split(step["run"])
     assert words[0] == "optout-bot"
     arguments = words[1:]
     arguments[arguments.index("--report-dir") + 1] = str(report_dir)
+    at = arguments.index("--flows-dir")
+    if flows is not None:
+        arguments[at + 1] = str(flows)
+    else:
+        del arguments[at : at + 2]
+        arguments.remove("--update-flows")
     return arguments
+
+
+def workflow_job(name: str) -> dict[str, Any]:
+    job: dict[str, Any] = workflow()["jobs"][name]
+    return job
+
+
+def the_step(job: str, uses: str, name: str | None = None) -> dict[str, Any]:
+    """The step of `job` that uses that action (with that `with.name`: which artifact)."""
+    (step,) = [
+        step
+        for step in workflow_job(job)["steps"]
+        if str(step.get("uses", "")).startswith(uses) and (name is None or step["with"]["name"] == name)
+    ]
+    return step
 
 
 def probe_json(report_dir: Path) -> dict[str, Any]:
@@ -71,12 +97,11 @@ def test_the_workflow_probes_the_live_sites_weekly_logged_out_in_three_languages
     loaded = workflow()
     triggers = loaded.get("on", loaded.get(True))  # YAML 1.1 reads the key `on` as true
     assert triggers["schedule"][0]["cron"] and "workflow_dispatch" in triggers
-    command = workflow_command(tmp_path)
+    command = workflow_command(tmp_path, flows=Path("flows"))
     assert command[0] == "probe" and "--logged-out" in command and "--headless" in command
     assert command[command.index("--page-lang") + 1] == "en,fr,de"
     assert "--mock" not in " ".join(command)  # the real sites
-    steps = loaded["jobs"]["probe"]["steps"]
-    (upload,) = [step for step in steps if str(step.get("uses", "")).startswith("actions/upload-artifact")]
+    upload = the_step("probe", "actions/upload-artifact", name="probe-reports")
     assert upload["if"] == "always()" and upload["with"]["path"].rstrip("/") == "probe-reports"
 
 
@@ -213,3 +238,86 @@ def test_update_flows_is_refused_on_the_imitation_before_any_browser_starts(home
     assert len(result.stderr.strip().splitlines()) == 1
     assert time.monotonic() - started < 20
     assert not (home.data / "profiles").exists()
+
+
+# --- The weekly workflow stamps the routes that reached their place, and proposes the stamps in a pull request ----
+
+
+def test_the_workflow_stamps_into_the_checkouts_own_flows_not_the_installed_copy() -> None:
+    """`pip install .` copies the flows into site-packages: a stamp written there would be lost with the runner."""
+    (step,) = [step for step in workflow_job("probe")["steps"] if step.get("id") == "probe"]
+    words = shlex.split(step["run"])
+    assert "--update-flows" in words and words[words.index("--flows-dir") + 1] == "flows"
+    assert "--mock" not in words
+
+
+def test_only_the_job_that_opens_the_pull_request_may_write_and_it_runs_when_the_probe_failed() -> None:
+    loaded = workflow()
+    assert loaded["permissions"] == {"contents": "read"}  # the default of every job: the probe walks untrusted pages
+    assert "permissions" not in workflow_job("probe")
+    stamps = workflow_job("stamps")
+    assert stamps["needs"] == "probe"
+    assert stamps["permissions"] == {"contents": "write", "pull-requests": "write"}
+    # A failed probe (a flow changed) still has routes that reached their place: their stamps are proposed too.
+    # A status function in `if` replaces the implicit success(); cancelled runs propose nothing.
+    condition = stamps["if"].replace(" ", "")
+    assert "!cancelled()" in condition and "needs.probe.outputs.stamped=='true'" in condition
+    assert "always()" not in condition
+    # ...and the probe job itself stays failed: no step of it forgives the probe's exit code.
+    assert not any(step.get("continue-on-error") for step in workflow_job("probe")["steps"])
+    (found,) = [step for step in workflow_job("probe")["steps"] if step.get("id") == "stamped"]
+    assert found["if"] == "always()" and "git diff --quiet -- flows/" in found["run"]
+    assert workflow_job("probe")["outputs"]["stamped"] == "${{ steps.stamped.outputs.stamped }}"
+
+
+def test_the_pull_request_holds_only_flow_files() -> None:
+    stamped = the_step("probe", "actions/upload-artifact", name="stamped-flows")
+    assert stamped["with"]["path"] == "flows/*.yaml" and stamped["if"].startswith("always()")
+    taken = the_step("stamps", "actions/download-artifact")
+    assert taken["with"] == {"name": "stamped-flows", "path": "flows"}
+    opened = the_step("stamps", "peter-evans/create-pull-request")
+    assert opened["with"]["add-paths"] == "flows/*.yaml"
+    assert opened["with"]["branch"] == "probe/verified-stamps"  # one branch: next week's stamps update the same PR
+    assert opened["with"]["title"] and "verified" in opened["with"]["body"]
+
+
+def test_the_workflow_command_as_it_is_stamps_the_routes_that_reached_their_place_and_only_those(
+    site: MockMeta, home: Home, tmp_path: Path
+) -> None:
+    """The command of the step, stamping and all, against the imitation through --browser-arg (the tool cannot tell
+    it from the live site), its flows folder a copy in which WhatsApp's form address is one the site no longer
+    serves (as when a form moves): that route changed, the one through the privacy policy's links still reaches
+    the form. The reached route is stamped with the three languages, the changed one is left as it was."""
+    copy = tmp_path / "flows"
+    shutil.copytree(FLOWS_DIR, copy)
+    known = "https://www.whatsapp.com/contact/forms/382532939919295/"
+    before = (copy / "whatsapp.yaml").read_text(encoding="utf-8")
+    assert before.count(known) == 1
+    before = before.replace(known, "https://www.whatsapp.com/contact/forms/100000000000001/")
+    (copy / "whatsapp.yaml").write_text(before, encoding="utf-8")
+    bundled = hashlib.sha256((FLOWS_DIR / "whatsapp.yaml").read_bytes()).hexdigest()
+    reports = tmp_path / "reports"
+    browser_args = [f"--browser-arg={arg}" for arg in site.chromium_args()]
+    command = workflow_command(reports, flows=copy)
+    result = run_cli(home, *command, "--platform", "whatsapp", "--step-timeout", "5", *browser_args, timeout=300)
+
+    assert result.returncode == 0, result.stdout + result.stderr  # the flow still reaches its place
+    assert site.posts() == []
+    seen = verdicts(probe_json(reports))
+    langs = ["de", "en", "fr"]
+    for lang in langs:
+        assert seen[("whatsapp", "own", lang, "form-address")] == "changed"
+        assert seen[("whatsapp", "own", lang, "privacy-policy-contact")] == "reached"
+    stamped = {
+        route["id"]: route.get("verified") for route in yaml.safe_load((copy / "whatsapp.yaml").read_text())["routes"]
+    }
+    before_stamps = {route["id"]: route.get("verified") for route in yaml.safe_load(before)["routes"]}
+    assert stamped["form-address"] == before_stamps["form-address"]  # changed: left as it was
+    assert stamped["privacy-policy-contact"] == {"date": datetime.date.today(), "langs": langs}
+    assert (
+        "Marked route privacy-policy-contact of" in result.stdout and "Marked route form-address" not in result.stdout
+    )
+    # No other file of the copy changed; the bundled flows not at all.
+    others = [path.name for path in sorted(copy.glob("*.yaml")) if path.name != "whatsapp.yaml"]
+    assert all((copy / name).read_bytes() == (FLOWS_DIR / name).read_bytes() for name in others)
+    assert hashlib.sha256((FLOWS_DIR / "whatsapp.yaml").read_bytes()).hexdigest() == bundled

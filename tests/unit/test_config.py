@@ -214,7 +214,7 @@ def test_an_unclosed_string_at_the_end_is_reported_at_the_last_line(tmp_path: Pa
 def test_an_unknown_key_is_named_with_the_known_ones(tmp_path: Path) -> None:
     assert problems(tmp_path, variant('language = "fr"\n', 'language = "fr"\ncontry = "BE"\n')) == [
         "config.toml:6: contry: unknown setting: remove it or correct its spelling "
-        "(known here: schema_version, email, country, language, reason, full_name, phone, accounts)"
+        "(known here: schema_version, email, country, language, reason, full_name, phone, accounts, flows_dir)"
     ]
 
 
@@ -229,7 +229,7 @@ def test_an_unknown_key_in_an_account_is_found_in_its_block(tmp_path: Path) -> N
 def test_an_unknown_table_is_found_at_its_header(tmp_path: Path) -> None:
     assert problems(tmp_path, GOOD + '\n[browser]\nchannel = "chrome"\n') == [
         "config.toml:20: browser: unknown setting: remove it or correct its spelling "
-        "(known here: schema_version, email, country, language, reason, full_name, phone, accounts)"
+        "(known here: schema_version, email, country, language, reason, full_name, phone, accounts, flows_dir)"
     ]
 
 

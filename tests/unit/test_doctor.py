@@ -23,6 +23,7 @@ from optout_bot.cli.checkup import (
     check_browser,
     check_data_dir,
     check_display,
+    check_flows_folder,
     check_ledger,
     check_log_dir,
     check_playwright,
@@ -230,10 +231,67 @@ def test_broken_settings_fail_with_each_mistake_at_its_line(home: Home) -> None:
     assert check.fix == f"correct the lines below in {path}, or write the file anew with `optout-bot init --force`"
     assert sorted(check.items) == [
         f"{path}:2: emial: unknown setting: remove it or correct its spelling (known here: schema_version, email, "
-        "country, language, reason, full_name, phone, accounts)",
+        "country, language, reason, full_name, phone, accounts, flows_dir)",
         f'{path}:4: accounts.0.platform: required: add a line such as platform = "…"',
         f"{path}:5: accounts.0.name: 'a b' is not allowed: use letters, digits, '.', '_' or '-' (up to 64)",
     ]
+
+
+@pytest.fixture
+def bundled_flows_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The folder of flows is chosen for the whole process (optout_bot.bundled): each test chooses its own."""
+    from optout_bot import bundled
+
+    monkeypatch.setattr(bundled, "_override", None)
+    monkeypatch.setattr(bundled, "_find_override", None)
+
+
+def _flows_as_the_command_line_chose() -> Check:
+    """check_flows_folder after the command group chose as for `optout-bot doctor` (the settings' flows_dir)."""
+    from optout_bot.bundled import use_flows_from
+    from optout_bot.settings.config import flows_dir_setting
+
+    use_flows_from(None, otherwise=flows_dir_setting)
+    return check_flows_folder()
+
+
+def test_the_bundled_flows_pass(home: Home, bundled_flows_again: None) -> None:
+    assert _flows_as_the_command_line_chose() == Check("flows", True, "The bundled flow files are in use")
+
+
+def test_the_settings_folder_of_flows_is_named_with_the_files_it_replaces(
+    home: Home, bundled_flows_again: None, tmp_path: Path
+) -> None:
+    (tmp_path / "my-flows" / "words").mkdir(parents=True)
+    (tmp_path / "my-flows" / "instagram.yaml").write_text("", encoding="utf-8")
+    (tmp_path / "my-flows" / "words" / "fr.yaml").write_text("", encoding="utf-8")
+    write_settings(home, f'flows_dir = "{tmp_path / "my-flows"}"\n')
+    check = _flows_as_the_command_line_chose()
+    assert check == Check(
+        "flows",
+        True,
+        f"Flow files from {tmp_path / 'my-flows'} replace the bundled ones: instagram.yaml, words/fr.yaml",
+    )
+
+
+def test_a_settings_folder_of_flows_that_is_not_there_fails_with_its_line(
+    home: Home, bundled_flows_again: None, tmp_path: Path
+) -> None:
+    path = write_settings(home, f'schema_version = 1\nflows_dir = "{tmp_path / "gone"}"\n')
+    check = _flows_as_the_command_line_chose()
+    assert not check.ok
+    assert check.detail == "The folder of flow files named in the settings cannot be used"
+    assert check.fix == f"correct the line below in {path}, or remove it to use the bundled flows"
+    assert check.items == (
+        f"{path}:2: flows_dir: there is no folder {tmp_path / 'gone'}: create it, correct the path, or remove the line",
+    )
+    assert check_settings().ok  # the file itself is valid: only the folder it names is missing
+
+
+def test_settings_that_cannot_be_read_leave_the_folder_of_flows_unknown(home: Home, bundled_flows_again: None) -> None:
+    write_settings(home, "schema_version = 1\ncountry = FR\n")
+    check = _flows_as_the_command_line_chose()
+    assert (check.ok, check.fix, check.items) == (False, "correct the settings file first (see above)", ())
 
 
 def test_settings_that_are_not_toml_fail_at_the_line(home: Home) -> None:
