@@ -68,9 +68,10 @@ def refuse_unsafe_click(target: Locator, site: Site, never: Locator | None = Non
     page = target.page
     submitter = target.and_(page.locator(_SENDS_A_FORM))
     risky = submitter if never is None else submitter.or_(_touching(target, never))
-    # The usual answer, "neither", in one question to the browser; either one is then told apart below.
-    if not risky.count():
-        _refuse_unsafe_links(target, page.url, site)
+    # The usual answer, "neither, and no link inside it", in one question to the browser; then only the link the
+    # click would follow is left to ask. Anything else is told apart below.
+    if not risky.or_(target.locator(_LINKS_INSIDE)).count():
+        _refuse_unsafe_link(_its_link(target), page.url, site)
         return
     if never is not None and _touching(target, never).count():
         raise RefusedError(
@@ -91,12 +92,16 @@ def refuse_unsafe_click(target: Locator, site: Site, never: Locator | None = Non
 
 def _refuse_unsafe_links(target: Locator, base: str, site: Site) -> None:
     """RefusedError if the link the click would follow, or a link inside the element, leaves the site."""
-    # The link around the element if there is one, else the element itself (no href): the first in document
-    # order, so one question to the browser, which never waits.
-    _refuse_unsafe_link(target.locator(_ITS_LINK).or_(target).first.get_attribute("href"), base, site)
+    _refuse_unsafe_link(_its_link(target), base, site)
     inside = target.locator(_LINKS_INSIDE)
     for index in range(inside.count()):
         _refuse_unsafe_link(inside.nth(index).get_attribute("href"), base, site)
+
+
+def _its_link(target: Locator) -> str | None:
+    """The address of the link around the element if there is one, else its own `href` (none: no link). The first
+    in document order, so one question to the browser, which never waits."""
+    return target.locator(_ITS_LINK).or_(target).first.get_attribute("href")
 
 
 def _refuse_unsafe_link(href: str | None, base: str, site: Site) -> None:
