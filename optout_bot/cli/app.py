@@ -149,11 +149,9 @@ def run(flags: GroupFlags, /, **params: Any) -> None:
     # Bad values, settings or links stop the command in _prepare_run, before a browser starts; meanwhile
     # Playwright's driver starts (optout_bot.walk.driver), so a good command line costs the person no wait.
     with driver_while(lambda: _prepare_run(params, flags)) as (pw, plan):
-        from optout_bot.records.logfile import configure_logging
         from optout_bot.ui import Ui
         from optout_bot.walk.objection import run_each, run_objection
 
-        configure_logging(flags.debug)
         ui = Ui(debug=flags.debug)
         for record in plan.skipped:
             when = (record.ended_at or record.started_at).astimezone()
@@ -189,13 +187,14 @@ def _prepare_run(params: dict[str, Any], flags: GroupFlags) -> Any:
     """The plan of `run`, and the code the walk needs loaded (run while Playwright's driver starts)."""
     plan = _plan(params, flags)
     find_flows_first()
-    import importlib
+    # The checks passed: what the walks need before their browser opens is done here too, rather than after the
+    # driver (the log, each walk's flow and words read and their patterns compiled).
+    from optout_bot.records.logfile import configure_logging
+    from optout_bot.walk.objection import prepare_walk
 
-    for module in (
-        "optout_bot.records.logfile",
-        "optout_bot.walk.objection",
-    ):  # loaded now rather than after the driver
-        importlib.import_module(module)
+    configure_logging(flags.debug)
+    for options in plan.runs:
+        prepare_walk(options)
     return plan
 
 
@@ -356,11 +355,10 @@ def _demo_options(params: dict[str, Any], flags: GroupFlags, page_lang: str) -> 
         dry_run=params["dry_run"],
         screenshot=params["screenshot"],
     )
-    for module in (
-        "optout_bot.records.logfile",
-        "optout_bot.walk.objection",
-    ):  # loaded now rather than after the driver
-        importlib.import_module(module)
+    importlib.import_module("optout_bot.records.logfile")  # loaded now rather than after the driver
+    from optout_bot.walk.objection import prepare_walk
+
+    prepare_walk(options)  # its flow and words read, their patterns compiled, ahead of the walk
     return options
 
 

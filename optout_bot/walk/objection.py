@@ -6,6 +6,8 @@ Imported only when a browser is needed, so Playwright is never loaded for --help
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 # Playwright raises it for any call on a page, context or browser that was closed; it does not export it.
 from playwright._impl._errors import TargetClosedError
 from playwright.sync_api import Error as PlaywrightError
@@ -13,8 +15,10 @@ from playwright.sync_api import Playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from optout_bot import progress
+from optout_bot.bundled import flow_file, word_files
 from optout_bot.errors import ExitStatus, NotSubmittedError, OptoutError, UsageError
-from optout_bot.flows import Flow, Route, load_flow, load_vocabulary
+from optout_bot.flows import Flow, Route, Vocabulary, load_flow, load_vocabulary
+from optout_bot.flows.loader import flow_file_name
 from optout_bot.flows.model import GotoStep
 from optout_bot.i18n import _
 from optout_bot.platforms import platform_name
@@ -27,7 +31,43 @@ from optout_bot.walk.door import WalkContext, open_walk
 from optout_bot.walk.handover import Outcome, Result
 from optout_bot.walk.places import place_for
 from optout_bot.walk.places.form import not_confirmed
+from optout_bot.walk.targets import warm_patterns
 from optout_bot.walk.walker import FROM_LINK_ROUTE
+
+# The words and the flow of a walk, read, checked and their patterns compiled by prepare_walk in the thread that
+# checks the command line while Playwright's driver starts (optout_bot.walk.driver), and taken by the walk that
+# follows: ~50 ms of reading YAML and compiling patterns no longer between the browser's start and its first page
+# (scripts/bench.py). Keyed by the files they were read from, so a file changed in between is read again.
+_prepared: dict[tuple[object, ...], tuple[Vocabulary, Flow]] = {}
+
+
+def prepare_walk(options: RunOptions) -> None:
+    """Read what the walk of `options` will walk by, ahead of it (see _prepared). A flow that cannot be read is
+    left for the walk to read again and report, as it always did: recorded in the ledger with its run."""
+    try:
+        key = _files_of(options)
+        vocabulary = load_vocabulary()
+        flow = load_flow(options.platform, vocabulary, flow=options.flow)
+    except (OptoutError, OSError):
+        return
+    warm_patterns(flow, vocabulary)
+    _prepared[key] = (vocabulary, flow)
+
+
+def _read(options: RunOptions) -> tuple[Vocabulary, Flow]:
+    """The words and the flow of `options`: prepared ahead (prepare_walk), else read now."""
+    with suppress(OSError):
+        prepared = _prepared.pop(_files_of(options), None)
+        if prepared is not None:
+            return prepared
+    vocabulary = load_vocabulary()
+    return vocabulary, load_flow(options.platform, vocabulary, flow=options.flow)
+
+
+def _files_of(options: RunOptions) -> tuple[object, ...]:
+    """Which files a walk reads its flow and words from, and as they are now (size, time of change)."""
+    paths = [flow_file(flow_file_name(options.platform, options.flow)), *word_files()]
+    return tuple((str(path), stat.st_size, stat.st_mtime_ns) for path in paths for stat in [path.stat()])
 
 
 def run_objection(pw: Playwright, options: RunOptions, ui: Ui | None = None, *, advice: bool = True) -> ExitStatus:
@@ -100,8 +140,7 @@ def run_demo(pw: Playwright, options: RunOptions, ui: Ui | None = None) -> ExitS
 def _walk(pw: Playwright, options: RunOptions, ui: Ui, report: RunReport) -> ExitStatus:
     remember_run(options)  # hidden from the log and any diagnostic from now on (scrub.py)
     try:
-        vocabulary = load_vocabulary()
-        flow = load_flow(options.platform, vocabulary, flow=options.flow)
+        vocabulary, flow = _read(options)
         if options.from_link:
             flow = _starting_from(flow, options.from_link)
         place = place_for(flow)

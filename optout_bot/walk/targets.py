@@ -6,7 +6,10 @@ change with every deploy. All the criteria a target gives must hold together.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from playwright.sync_api import Locator, Page
+from pydantic import BaseModel
 
 from optout_bot.flows import Flow, Target, Vocabulary
 from optout_bot.flows.clicks import final_control
@@ -67,3 +70,41 @@ def describe(target: Target) -> str:
     if target.within:
         parts.append(f'within "{target.within}"')
     return " ".join(parts)
+
+
+def warm_patterns(flow: Flow, vocabulary: Vocabulary) -> None:
+    """Compile now, once per process, the patterns the walk's locators will be built from: every target's words
+    (with its `exact`), and every list of word keys the flow gives (headings, other forms, "not offered"…).
+
+    Python compiles a pattern of eight languages' phrases in about a millisecond; the walk builds some twenty on the
+    main thread between the browser's start and its first page. Called while Playwright's driver starts
+    (optout_bot.walk.driver), the compiling is done by then (scripts/bench.py). Only a head start: whatever it
+    misses is compiled when asked, as before.
+    """
+    for value in _values(flow):
+        if isinstance(value, Target):
+            for key in (value.name, value.text, value.label):
+                if key:
+                    vocabulary.pattern(key, exact=value.exact)
+            if value.within:
+                vocabulary.pattern(value.within)
+        elif (
+            isinstance(value, list)
+            and value
+            and all(isinstance(key, str) and key in vocabulary.phrases for key in value)
+        ):
+            vocabulary.pattern_any(value)
+
+
+def _values(value: object) -> Iterator[object]:
+    """Every value in a flow, depth first: models, their fields, lists and dicts."""
+    yield value
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _values(getattr(value, name))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _values(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _values(item)
