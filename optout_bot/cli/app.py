@@ -278,7 +278,7 @@ def flows() -> None:
 @click.option(
     "--max-age",
     type=click.IntRange(min=0),
-    default=90,
+    default=90,  # flows/freshness.py's MAX_AGE_DAYS, not imported at start-up (pydantic); a unit test keeps them equal
     show_default=True,
     metavar="DAYS",
     help=_("Warn about routes last verified on the live site longer ago than this."),

@@ -6,13 +6,14 @@ import datetime
 import difflib
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from optout_bot.bundled import FLOWS_DIR
 from optout_bot.cli.app import cli
 from optout_bot.flows import load_flow
-from optout_bot.flows.freshness import freshness_problems, mark_verified
+from optout_bot.flows.freshness import MAX_AGE_DAYS, freshness_problems, mark_verified
 from optout_bot.flows.loader import FlowFileError
 from optout_bot.flows.model import Verified
 
@@ -126,3 +127,12 @@ def test_run_says_nothing_when_the_routes_it_passed_were_verified_lately_never_o
     assert _said_on_fallback({"settings-privacy-center": fresh}, "privacy-topics-ai-at-meta") == ""
     assert _said_on_fallback({}, "privacy-topics-ai-at-meta") == ""  # never verified: the norm until probed
     assert _said_on_fallback({}, "settings-privacy-center") == ""
+
+
+def test_flows_checks_default_age_is_the_one_run_warns_about() -> None:
+    """`flows check --max-age` says its default without importing the flows' models at start-up (a literal in
+    cli/app.py); it must be the age after which `run` says it passed a stale route (flows/freshness.py)."""
+    flows = cli.commands["flows"]
+    assert isinstance(flows, click.Group)
+    (max_age,) = [option for option in flows.commands["check"].params if option.name == "max_age"]
+    assert max_age.default == MAX_AGE_DAYS
