@@ -294,7 +294,7 @@ PERSON_VALUES: tuple[PersonValue, ...] = (
     PersonValue(
         key="phone",
         check=check_phone,
-        help=N_("Your phone number with country code (WhatsApp). Default: settings."),
+        help=N_("Your phone number (WhatsApp): with its country code, or as you dial it at home. Default: settings."),
         init_help=N_(
             "Your phone number with its country code, such as '+33 6 12 34 56 78', for WhatsApp's form (empty: none)."
         ),
@@ -319,8 +319,10 @@ PERSON_KEYS = tuple(PERSON_VALUE)
 
 
 def form_values(given: dict[str, str | None]) -> FormValues:
-    """The values as the form takes them, each checked by its own rule; a key not given is None."""
-    return FormValues(**{value.key: value.check(given.get(value.key)) for value in PERSON_VALUES})
+    """The values as the form takes them, each checked by its own rule; a key not given is None. A value written
+    as at home (a phone number: "06 12 34 56 78") is read in the country given with it, as `init` reads it."""
+    country = check_country(given.get("country"))
+    return FormValues(**{value.key: value.checked(given.get(value.key), country) for value in PERSON_VALUES})
 
 
 def country_names(code: str) -> list[str]:

@@ -60,6 +60,15 @@ def test_a_phone_number_dialled_as_at_home_is_read_with_the_country() -> None:
     assert PERSON_VALUE["email"].checked(" a@b.org ", country="FR") == "a@b.org"  # the others need no country
 
 
+def test_run_reads_a_phone_number_dialled_as_at_home_in_the_country_it_is_given() -> None:
+    """`run --phone "06 12 34 56 78" --country FR` (or the country of the settings) is what init already took."""
+    values = form_values({"phone": "06 12 34 56 78", "country": "France"})
+    assert (values.phone, values.country) == ("+33612345678", "FR")
+    assert form_values({"phone": "+41 79 123 45 67", "country": "FR"}).phone == "+41 79 123 45 67"
+    with pytest.raises(UsageError, match="with its country code"):
+        form_values({"phone": "06 12 34 56 78"})  # no country to read it with
+
+
 def test_country_codes_are_normalised_and_named_in_several_languages() -> None:
     assert check_country("de") == "DE"
     assert {"Germany", "Allemagne", "Deutschland"} <= set(country_names("DE"))
