@@ -107,10 +107,15 @@ def check_account_name(account: str) -> str:
     return account
 
 
+def profiles_dir() -> Path:
+    """The folder of the accounts' browser profiles, one folder per account (its name)."""
+    return data_dir() / "profiles"
+
+
 def profile_dir(account: str) -> Path:
     """The account's browser profile folder, private and ready for Chromium (else a BrowserProblemError)."""
     check_account_name(account)
-    path = data_dir() / "profiles" / account
+    path = profiles_dir() / account
     with _unusable_profile(path):
         private_dir(data_dir())
         private_dir(path.parent)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from optout_bot.errors import OptoutError
 from optout_bot.i18n import _, ngettext
-from optout_bot.paths import ACCOUNT_NAME, config_path, data_dir, private_dir
+from optout_bot.paths import ACCOUNT_NAME, config_path, data_dir, private_dir, profiles_dir
 
 if TYPE_CHECKING:
     from playwright.sync_api import Playwright
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 MINIMUM_PYTHON = (3, 11)
 # Starting the browser headless to read its version: a healthy one takes a second or two, a loaded machine more.
 BROWSER_LAUNCH_TIMEOUT_MS = 30_000
-PROFILES = "profiles"
 JSON_SCHEMA = 1
 
 
@@ -224,7 +223,7 @@ def check_display() -> Check:
 def profile_names() -> list[str]:
     """Every browser profile optout-bot has (folders under profiles/) or will use (the accounts in the settings)."""
     names: set[str] = set()
-    folder = data_dir() / PROFILES
+    folder = profiles_dir()
     if folder.is_dir():
         names.update(entry.name for entry in folder.iterdir() if entry.is_dir() and ACCOUNT_NAME.match(entry.name))
     from optout_bot.settings.config import ConfigFileError, load_config
@@ -245,7 +244,7 @@ def check_profiles() -> list[Check]:
     names = profile_names()
     failures: list[Check] = []
     for name in names:
-        profile = data_dir() / PROFILES / name
+        profile = profiles_dir() / name
         in_use = profile_in_use(profile)
         if in_use is not None and in_use.host is not None:
             failures.append(

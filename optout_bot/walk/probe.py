@@ -47,7 +47,7 @@ from optout_bot.errors import ExitStatus, NotOfferedError, OptoutError, RefusedE
 from optout_bot.flows import Flow, Route, Vocabulary, load_flow, load_vocabulary
 from optout_bot.flows.model import FormFlow
 from optout_bot.i18n import N_, _
-from optout_bot.paths import data_dir
+from optout_bot.paths import profiles_dir
 from optout_bot.platforms import platform_name
 from optout_bot.settings.options import BrowserOptions
 from optout_bot.ui import Ui
@@ -242,7 +242,7 @@ def _probe_flow(
 @contextmanager
 def _fresh_profile() -> Iterator[None]:
     """The logged-out profile, empty before the flow and removed after it (a killed probe's, by the next one)."""
-    folder = data_dir() / "profiles" / LOGGED_OUT_PROFILE
+    folder = profiles_dir() / LOGGED_OUT_PROFILE
     shutil.rmtree(folder, ignore_errors=True)
     try:
         yield
