@@ -57,7 +57,7 @@ _FIELD_JS = """el => {
     || byIds || fold(el.getAttribute('placeholder')) || el.name;
   const options = el.tagName === 'SELECT' ? [...el.options].map(o => [o.value, fold(o.text)]) : [];
   return {name: el.name || '', type: (el.type || '').toLowerCase(), autocomplete: (el.autocomplete || '').toLowerCase(),
-          label, options};
+          label, options, place: [...document.querySelectorAll('*')].indexOf(el)};
 }"""
 _NEVER_READ_TYPES = ("password", "hidden", "file")
 _NEVER_READ_HINTS = ("password", "one-time-code")
@@ -86,17 +86,18 @@ def account_shown(page: Page) -> str | None:
 
 
 def known_fields(form: FoundForm) -> list[KnownField]:
-    """The fields the flow knows on this form, as the page names them (read before the person has it)."""
-    fields: list[KnownField] = []
-    candidates = [form.full_name, form.email, form.phone, form.country, form.reason, *form.left_to_person]
-    for locator in candidates:
-        field = _read_field(locator) if locator is not None else None
-        if field is not None and all(field.name != known.name for known in fields):
-            fields.append(field)
-    return fields
+    """The fields the flow knows on this form — those of the person's values, and those left to them — as the page
+    names them, in the page's order (read before the person has it)."""
+    placed: list[tuple[int, KnownField]] = []
+    for locator in [field for _value, field in form.value_fields()] + form.left_to_person:
+        read = _read_field(locator)
+        if read is not None and all(read[1].name != known.name for _place, known in placed):
+            placed.append(read)
+    return [field for _place, field in sorted(placed, key=lambda pair: pair[0])]
 
 
-def _read_field(locator: Locator) -> KnownField | None:
+def _read_field(locator: Locator) -> tuple[int, KnownField] | None:
+    """The field and where it stands among the page's elements; None for a field never read (see above)."""
     try:
         found = locator.evaluate(_FIELD_JS)
     except PlaywrightError:
@@ -105,7 +106,7 @@ def _read_field(locator: Locator) -> KnownField | None:
     if not found["name"] or never:
         return None
     options = tuple((str(value), str(text)) for value, text in found["options"])
-    return KnownField(str(found["name"]), str(found["label"]), options)
+    return int(found["place"]), KnownField(str(found["name"]), str(found["label"]), options)
 
 
 def submitted_values(fields: list[KnownField], request: Request) -> tuple[tuple[str, str], ...]:
