@@ -160,9 +160,7 @@ def as_platform(value: str) -> Platform:
 def asks_account_email(platform: str) -> bool:
     """Whether an account's own email is of any use: a platform whose opt-out is a setting (its flow file's
     `kind: setting`) has no form to put it in."""
-    from optout_bot.flows.model import SettingFlow
-
-    return not isinstance(_own_flow(platform), SettingFlow)
+    return "email" in _own_flow(platform).fills
 
 
 def needs_login(platform: str) -> bool:
@@ -182,14 +180,8 @@ def values_filled(platform: str) -> frozenset[str]:
     """The person's values a platform's forms fill (each of its flows: `run --flow` may choose any), read from
     its flow files: a form's fields under the values' names. A setting (LinkedIn's, X's own) fills none."""
     from optout_bot.flows.loader import bundled_flows
-    from optout_bot.flows.model import FormFlow
 
-    keys: set[str] = set()
-    for name in bundled_flows(platform):
-        flow = _own_flow(platform, name)
-        if isinstance(flow, FormFlow):
-            keys |= {key for key in PERSON_VALUE if getattr(flow.form, key, None) is not None}
-    return frozenset(keys)
+    return frozenset(key for name in bundled_flows(platform) for key in _own_flow(platform, name).fills)
 
 
 def platforms_needing(key: str, platforms: Iterable[str]) -> list[str]:

@@ -156,6 +156,11 @@ class Question(StrictModel):
     answer: Target  # e.g. the radio "Yes": a choice inside the form, never its Submit
 
 
+# FormSpec's fields for the person's values, in their table's order (values.PERSON_VALUES; a unit test keeps the two
+# the same): the flows may not import the settings.
+_PERSONS_FIELDS = ("email", "country", "reason", "full_name", "phone")
+
+
 class FormSpec(StrictModel):
     """How to recognise the form and its fields once a route has reached it."""
 
@@ -270,6 +275,11 @@ class FormFlow(_FlowBase):
     def questions(self) -> list[Question]:
         return self.form.questions
 
+    @property
+    def fills(self) -> frozenset[str]:
+        """The person's values its form has a field for, under their one name (values.PERSON_VALUES)."""
+        return frozenset(name for name in _PERSONS_FIELDS if getattr(self.form, name) is not None)
+
     def final_control(self) -> tuple[Target, str]:
         return self.form.submit, "the form's Submit control: the person submits, never the tool"
 
@@ -294,6 +304,11 @@ class SettingFlow(_FlowBase):
     @property
     def wrong_form(self) -> list[str]:
         return []
+
+    @property
+    def fills(self) -> frozenset[str]:
+        """None of the person's values: the person switches the setting, nothing is typed."""
+        return frozenset()
 
     @property
     def questions(self) -> list[Question]:

@@ -45,7 +45,6 @@ from playwright.sync_api import Page, Playwright
 
 from optout_bot.errors import ExitStatus, NotOfferedError, OptoutError, RefusedError
 from optout_bot.flows import Flow, Route, Vocabulary, load_flow, load_vocabulary
-from optout_bot.flows.model import FormFlow
 from optout_bot.i18n import N_, _
 from optout_bot.paths import profiles_dir
 from optout_bot.platforms import platform_name
@@ -55,6 +54,7 @@ from optout_bot.walk.browser import has_display
 from optout_bot.walk.diagnostics import PageCapture, capture_page, flow_version, write_archive
 from optout_bot.walk.door import WalkContext, open_walk
 from optout_bot.walk.explore import EXPLORED_ROUTE
+from optout_bot.walk.places import place_for
 from optout_bot.walk.walker import FormNotFound, TrailEntry
 
 JSON_SCHEMA = 1
@@ -264,10 +264,7 @@ def _probe_route(walk: WalkContext, flow: Flow, route: Route) -> RouteResult:
     begun = len(walker.trail)
     started = time.monotonic()
     try:
-        if isinstance(flow, FormFlow):
-            found_route = walker.find_form(flow.form, answer=False, routes=[route]).route
-        else:
-            found_route = walker.find_setting(flow.setting, routes=[route]).route
+        found_route = place_for(flow).reach(walker, [route])
     except FormNotFound as missing:
         step, detail = _where_lost(missing.trail[begun:], route)
         return RouteResult(route.id, Verdict.CHANGED, _since(started), step, detail)

@@ -279,13 +279,14 @@ def test_the_settings_file_holds_the_tables_values_under_their_one_name() -> Non
 def test_the_form_values_the_flow_model_and_the_found_form_have_the_tables_fields() -> None:
     from dataclasses import fields
 
-    from optout_bot.flows.model import FormSpec
+    from optout_bot.flows.model import _PERSONS_FIELDS, FormSpec
     from optout_bot.settings.values import FormValues
     from optout_bot.walk.filling import _FILL
     from optout_bot.walk.walker import FoundForm
 
     assert [field.name for field in fields(FormValues)] == list(PERSON_KEYS)
     assert set(PERSON_KEYS) <= set(FormSpec.model_fields)
+    assert _PERSONS_FIELDS == PERSON_KEYS  # what a flow `fills`: the model may not import the table
     assert set(PERSON_KEYS) <= {field.name for field in fields(FoundForm)}
     assert {value.filled for value in PERSON_VALUES} <= set(_FILL)
     for value in PERSON_VALUES:

@@ -11,7 +11,7 @@ import datetime
 from typing import Protocol
 
 from optout_bot.errors import ExitStatus
-from optout_bot.flows import Flow
+from optout_bot.flows import Flow, Route
 from optout_bot.flows.model import FormFlow
 from optout_bot.i18n import N_, _
 from optout_bot.platforms import platform_name
@@ -19,6 +19,7 @@ from optout_bot.records.recording import RunReport
 from optout_bot.settings.options import RunOptions
 from optout_bot.ui import Ui
 from optout_bot.walk.door import WalkContext
+from optout_bot.walk.walker import Walker
 
 
 class Place(Protocol):
@@ -27,6 +28,11 @@ class Place(Protocol):
 
     def walk(self, walk: WalkContext, options: RunOptions, report: RunReport) -> ExitStatus:
         """From the opened browser to the outcome: find the place, then what this kind does there."""
+        ...
+
+    def reach(self, walker: Walker, routes: list[Route]) -> str:
+        """Walk to the place by `routes` and stop there, touching nothing of it (`probe`): the route that reached
+        it. FormNotFound when none did."""
         ...
 
     def summed_up(self, options: RunOptions) -> str:

@@ -11,7 +11,7 @@ from playwright.sync_api import Locator, Page
 from optout_bot import progress
 from optout_bot.domains import without_query
 from optout_bot.errors import ExitStatus, NotRecognisedError, NotSubmittedError, OptoutError, RefusedError
-from optout_bot.flows import Vocabulary
+from optout_bot.flows import Route, Vocabulary
 from optout_bot.flows.model import FormFlow
 from optout_bot.i18n import N_, _, ngettext
 from optout_bot.platforms import platform_name, site_of
@@ -51,6 +51,9 @@ class FormPlace:
 
     def summed_up(self, options: RunOptions) -> str:
         return _("confirmed by {company}").format(company=site_of(options.platform).company)
+
+    def reach(self, walker: Walker, routes: list[Route]) -> str:
+        return walker.find_form(self.flow.form, answer=False, routes=routes).route  # its questions left unanswered
 
     def walk(self, walk: WalkContext, options: RunOptions, report: RunReport) -> ExitStatus:
         flow, vocabulary, ui = self.flow, walk.vocabulary, walk.ui

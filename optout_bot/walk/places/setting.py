@@ -16,7 +16,7 @@ from playwright.sync_api import Locator, expect
 
 from optout_bot import progress
 from optout_bot.errors import ExitStatus, NotRecognisedError, NotSubmittedError
-from optout_bot.flows.model import SettingFlow
+from optout_bot.flows.model import Route, SettingFlow
 from optout_bot.i18n import N_, _
 from optout_bot.platforms import platform_name
 from optout_bot.records.recording import RunReport
@@ -137,6 +137,9 @@ class SettingPlace:
 
     def summed_up(self, options: RunOptions) -> str:
         return _("the setting is off")
+
+    def reach(self, walker: Walker, routes: list[Route]) -> str:
+        return walker.find_setting(self.flow.setting, routes=routes).route
 
     def walk(self, walk: WalkContext, options: RunOptions, report: RunReport) -> ExitStatus:
         return _setting_walk(walk.walker, self.flow, options, walk.ui, report)
