@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from optout_bot.i18n import N_, _
+from optout_bot.i18n import LANGUAGES, N_, _, asked_language
 from optout_bot.invocation import command_name
 from optout_bot.paths import config_path
 from optout_bot.platforms import PLATFORMS, platform_name
@@ -88,9 +88,16 @@ def _number(last: int, default: int) -> Callable[[str], int]:
     return convert
 
 
+def _language_asked() -> list[str]:
+    """`--lang X` when the person asked for the language on the command line (optout_bot.entry takes it out before
+    click): the command shown to type next time must speak it too."""
+    asked = asked_language(sys.argv[1:])
+    return ["--lang", asked] if asked in LANGUAGES else []
+
+
 def run_as_typed(ctx: click.Context, arguments: list[str]) -> None:
     """Run `optout-bot ARGUMENTS` in this process, through the same command group (its exit code, its errors)."""
-    line = " ".join([command_name(), shlex.join(arguments)])
+    line = " ".join([command_name(), *_language_asked(), shlex.join(arguments)])
     click.echo()
     click.secho(_(RUNNING).format(command=line), bold=True)
     click.echo(_(NEXT_TIME))

@@ -110,6 +110,18 @@ def test_what_is_done_with_no_settings_runs_status_and_shows_its_command(home: H
     assert terminal.screen.endswith(typed.stdout.replace("\r\n", "\n"))  # what typing `optout-bot status` prints
 
 
+def test_a_language_asked_with_lang_is_in_the_command_it_shows(home: Home) -> None:
+    """`optout-bot --lang fr` on an English system: the command to type next time keeps `--lang fr`, or it would
+    speak English then."""
+    with Terminal(home, "--lang", "fr", **ENGLISH) as terminal:
+        menu = terminal.expect("Votre choix [1] : ")
+        terminal.type(numbered(menu, "Voir ce qui est fait"))
+        terminal.expect("Commande lancée : optout-bot --lang fr status")
+        code = terminal.finish()
+
+    assert code == 0
+
+
 def test_objecting_on_instagram_asks_inits_questions_first_in_french(home: Home) -> None:
     with Terminal(home, **FRENCH) as terminal:
         menu = terminal.expect("Votre choix [1] : ")
