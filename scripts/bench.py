@@ -14,8 +14,9 @@ In one run, on this machine:
     the tool's own Python process, of Playwright's driver and of the browser;
   - "changed site": the time to a ready form on the scrambled mock (Scenario.scrambled: menus renamed and
     moved, known form addresses gone, titles reworded), beside the happy path, alternating run by run;
-  - "gives up": the time to exit 5 on a site where nothing the tool knows is on any page (layout="changed").
-`--rows` runs only some of these (pairs, startup, changed, gives-up); the report has only those.
+  - "gives up": the time to exit 5 on a site where nothing the tool knows is on any page (layout="changed");
+  - "heavy": the happy path's pairs on pages padded to a real site's size (~10,000 elements: HEAVY_PAGES).
+`--rows` runs only some of these (pairs, startup, changed, gives-up, heavy); the report has only those.
 It writes <out>/benchmarks.md (tables, the machine, the targets) and <out>/benchmarks.json (every run).
 Benchmarks are not tests: nothing here fails on a missed target; the tables say whether each is met.
 """
@@ -73,7 +74,10 @@ MAX_CHANGED_RATIO = 1.5  # time to a ready form on the scrambled site / on the h
 MAX_GIVE_UP_S = 20.0  # time to exit 5 where nothing leads to the place, median
 CHANGED_SITE = Scenario.scrambled("en", seed=1)
 NOTHING_MATCHES = Scenario(layout="changed")
-ROWS = ("pairs", "startup", "changed", "gives-up")
+# Pages as big as the real ones: ~10,000 elements each (Scenario.filler_blocks), where the bundled pages hold a few
+# dozen. No target yet: it measures what the walk's page-wide questions cost on a page of a real site's size.
+HEAVY_PAGES = Scenario(filler_blocks=2000)
+ROWS = ("pairs", "startup", "changed", "gives-up", "heavy")
 
 
 # --- one measured process -----------------------------------------------------------------------------------
@@ -520,6 +524,21 @@ def run_changed_site(setup: Setup, platforms: list[str], runs: int, warmup: int)
     return rows
 
 
+def run_heavy(setup: Setup, platforms: list[str], runs: int, warmup: int) -> list[dict[str, Any]]:
+    """The happy path's pairs (tool, bare script) on pages padded to a real site's size (HEAVY_PAGES)."""
+    reports = []
+    with MockMeta(HEAVY_PAGES) as site:
+        for name in platforms:
+            walk = Walks(name, HEAVY_PAGES.latency_ms)
+            for number in range(warmup + runs):
+                pair = {who: one_walk(setup, site, name, who) for who in ("tool", "bare")}
+                if number >= warmup:
+                    walk.pairs.append(pair)
+                print(f"  heavy pages, {name}: tool {pair['tool'].seconds:.2f} s, bare {pair['bare'].seconds:.2f} s")
+            reports.append(walk.report())
+    return reports
+
+
 def run_gives_up(setup: Setup, platforms: list[str], runs: int, warmup: int) -> list[dict[str, Any]]:
     rows = []
     with MockMeta(NOTHING_MATCHES) as site:
@@ -711,9 +730,33 @@ def markdown(result: dict[str, Any]) -> str:
         lines += _changed_site_table(result["changed_site"])
     if result["gives_up"]:
         lines += _gives_up_table(result["gives_up"])
+    if result.get("heavy"):
+        lines += _heavy_table(result["heavy"])
     if result["walks"]:
         lines += _HOW_TO_READ
     return "\n".join(lines) + "\n"
+
+
+def _heavy_table(rows: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "",
+        "## Pages as big as the real ones",
+        "",
+        f"The same pairs on the bundled pages padded to ~10,000 elements each (`Scenario(filler_blocks="
+        f"{HEAVY_PAGES.filler_blocks})`: a feed of links, text and buttons, as a real page holds), no latency. "
+        "No target yet: it shows what the walk's questions to the page (where the place is, what is in the way, "
+        "whether a click is safe) cost on a page of a real site's size.",
+        "",
+        "| platform | optout-bot | bare script | ratio tool / bare | tool − bare | to the ready form: tool, bare |",
+        "|---|---|---|---|---|---|",
+    ]
+    for w in rows:
+        e, r = w["to_exit"], w["to_ready"]
+        lines.append(
+            f"| {w['platform']} | {_s(e['tool_s'])} | {_s(e['bare_s'])} | {_x(e['ratio'])} | {_s(e['overhead_s'])} "
+            f"| {_s(r['tool_s'])}, {_s(r['bare_s'])} |"
+        )
+    return lines
 
 
 def _walk_tables(result: dict[str, Any]) -> list[str]:
@@ -935,6 +978,7 @@ def main() -> None:
         print(f"  start-up: --help {startup['help']['median']:.3f} s", flush=True)
     changed_site = run_changed_site(setup, platforms, args.runs, args.warmup) if "changed" in rows else []
     gives_up = run_gives_up(setup, platforms, args.runs, args.warmup) if "gives-up" in rows else []
+    heavy = run_heavy(setup, platforms, args.runs, args.warmup) if "heavy" in rows else []
 
     reports = [walk.report() for walk in walks]
     every = [pair for walk in walks for pair in walk.pairs]
@@ -973,6 +1017,7 @@ def main() -> None:
         "memory_mb": memory,
         "changed_site": changed_site,
         "gives_up": gives_up,
+        "heavy": heavy,
     }
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "benchmarks.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")

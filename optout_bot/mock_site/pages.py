@@ -104,7 +104,7 @@ def render(visit: Visit, template: str, title: str, extra: Mapping[str, str] | N
             "title": values[title],
             "css": fixture("style.css"),
             "js": fixture("script.js"),
-            "frame": content + _bait(visit),
+            "frame": content + _bait(visit) + _filler(visit),
             "page_data": _page_data(visit),
             "cookie_wall": _cookie_wall(visit, values),
         },
@@ -118,6 +118,18 @@ def _bait(visit: Visit) -> str:
     from optout_bot.mock_site.bait import bait
 
     return bait(visit.scenario)
+
+
+def _filler(visit: Visit) -> str:
+    """Scenario.filler_blocks: a feed's worth of elements after the page's own content, on Meta's hosts."""
+    if not visit.scenario.filler_blocks or not visit.host.meta:
+        return ""
+    blocks = "".join(
+        f'<div class="feed-item"><a href="/posts/{n}/">Holiday photos {n}</a> <span>A walk by the lake, day {n}.'
+        f'</span> <span role="button" tabindex="0">Like</span> <span role="button" tabindex="0">Share {n}</span></div>'
+        for n in range(visit.scenario.filler_blocks)
+    )
+    return f'<section class="feed" aria-label="Feed">{blocks}</section>'
 
 
 def fragment(visit: Visit, template: str, extra: Mapping[str, str] | None = None) -> str:

@@ -144,6 +144,13 @@ class Scenario:
     # Decides the order of the menus' links under "reorder": the same seed draws the same pages.
     seed: int = 0
 
+    # --- pages as big as the real ones (speed: scripts/bench.py's "heavy" row) -------------------------------
+    # Meta's pages padded with this many blocks of a feed (a link, a line of text, two buttons: five elements
+    # each), after the page's own content. A real Facebook or Instagram page holds some 5,000–20,000 elements, the
+    # mock's a few dozen: what a page-wide question to the browser costs grows with them. None of the blocks' words
+    # is one the flows look for.
+    filler_blocks: int = 0
+
     def __post_init__(self) -> None:
         self.scramble = frozenset(self.scramble)
         unknown = sorted(set(self.scramble) - set(SCRAMBLES))

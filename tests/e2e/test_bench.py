@@ -25,7 +25,7 @@ def test_the_benchmark_script_runs_and_writes_its_report(tmp_path: Path) -> None
             sys.executable,
             str(ROOT / "scripts" / "bench.py"),
             *("-n", "1", "--warmup", "0", "--platform", "instagram", "--out", str(tmp_path)),
-            *("--rows", "pairs,startup"),  # the changed-site rows are checked below, without a browser
+            *("--rows", "pairs,startup,heavy"),  # the changed-site rows are checked below, without a browser
         ],
         capture_output=True,
         text=True,
@@ -53,8 +53,12 @@ def test_the_benchmark_script_runs_and_writes_its_report(tmp_path: Path) -> None
         assert report["startup"][command]["median"] > 0
     assert len(report["targets"]) == 4 and all(isinstance(t["met"], bool) for t in report["targets"])
 
+    (heavy,) = report["heavy"]  # the same walk, on pages of a real site's size: it still reaches the form
+    assert heavy["platform"] == "instagram" and heavy["to_ready"]["tool_s"]["n"] == 1
+
     page = (tmp_path / "benchmarks.md").read_text()
     assert "| instagram | 150 ms |" in page and "optout-bot --help" in page
+    assert "## Pages as big as the real ones" in page
     assert (published.stat().st_mtime_ns if published.exists() else None) == before  # --out, never docs/
 
 

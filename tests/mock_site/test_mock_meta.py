@@ -1938,3 +1938,16 @@ def test_a_person_unticks_xs_grok_training_and_a_failed_save_is_undone(tab: Page
     expect(tab.get_by_role("status")).to_have_text("Couldn’t save your setting. Try again.")
     expect(box).not_to_be_checked()  # put back as it was
     assert site.setting("x") is True  # the reset's default: nothing was saved
+
+
+def test_filler_blocks_pad_metas_pages_to_a_real_sites_size_and_no_other_sites(mock_site: MockMeta) -> None:
+    """Scenario.filler_blocks (scripts/bench.py's "heavy" row): a feed after the page's own content, on Meta's hosts
+    only; none of its words is one the flows look for, so the walk's pages stay the same pages."""
+    mock_site.reset(Scenario(filler_blocks=40))
+    home = fetch(mock_site, "https://www.instagram.com/")
+    assert home.body.count('class="feed-item"') == 40
+    assert home.has("button", "More")  # the page's own content is still there
+    linkedin = fetch(mock_site, "https://www.linkedin.com/feed/")
+    assert 'class="feed-item"' not in linkedin.body
+    mock_site.reset(Scenario())
+    assert 'class="feed-item"' not in fetch(mock_site, "https://www.instagram.com/").body
