@@ -524,19 +524,25 @@ def run_changed_site(setup: Setup, platforms: list[str], runs: int, warmup: int)
     return rows
 
 
+def walk_pairs(setup: Setup, site: MockMeta, name: str, runs: int, warmup: int, label: str) -> Walks:
+    """`warmup` + `runs` pairs (the tool first, then the bare script) on `site`; the warm-up pairs are not kept."""
+    walk = Walks(name, site.scenario.latency_ms)
+    for number in range(warmup + runs):
+        pair = {who: one_walk(setup, site, name, who) for who in ("tool", "bare")}
+        if number >= warmup:
+            walk.pairs.append(pair)
+        print(
+            f"  {label} {'warm-up' if number < warmup else number - warmup + 1}: "
+            f"tool {pair['tool'].seconds:.2f} s, bare {pair['bare'].seconds:.2f} s",
+            flush=True,
+        )
+    return walk
+
+
 def run_heavy(setup: Setup, platforms: list[str], runs: int, warmup: int) -> list[dict[str, Any]]:
     """The happy path's pairs (tool, bare script) on pages padded to a real site's size (HEAVY_PAGES)."""
-    reports = []
     with MockMeta(HEAVY_PAGES) as site:
-        for name in platforms:
-            walk = Walks(name, HEAVY_PAGES.latency_ms)
-            for number in range(warmup + runs):
-                pair = {who: one_walk(setup, site, name, who) for who in ("tool", "bare")}
-                if number >= warmup:
-                    walk.pairs.append(pair)
-                print(f"  heavy pages, {name}: tool {pair['tool'].seconds:.2f} s, bare {pair['bare'].seconds:.2f} s")
-            reports.append(walk.report())
-    return reports
+        return [walk_pairs(setup, site, name, runs, warmup, f"heavy pages, {name}").report() for name in platforms]
 
 
 def run_gives_up(setup: Setup, platforms: list[str], runs: int, warmup: int) -> list[dict[str, Any]]:
@@ -956,17 +962,7 @@ def main() -> None:
                 "bare": bare_walk(setup, site, "PLATFORM", Path("SCREENSHOT"), Path("PROFILE")),
             }
             for name in platforms:
-                walk = Walks(name, latency)
-                for number in range(args.warmup + args.runs):
-                    pair = {who: one_walk(setup, site, name, who) for who in ("tool", "bare")}  # tool first
-                    if number >= args.warmup:
-                        walk.pairs.append(pair)
-                    print(
-                        f"  {name} {latency} ms {'warm-up' if number < args.warmup else number - args.warmup + 1}: "
-                        f"tool {pair['tool'].seconds:.2f} s, bare {pair['bare'].seconds:.2f} s",
-                        flush=True,
-                    )
-                walks.append(walk)
+                walks.append(walk_pairs(setup, site, name, args.runs, args.warmup, f"{name} {latency} ms"))
 
     startup = None
     if "startup" in rows:
