@@ -243,6 +243,12 @@ def flow_file_name(platform: str, flow: str = OWN_FLOW) -> str:
     return f"{platform}.yaml" if flow == OWN_FLOW else f"{platform}-{flow}.yaml"
 
 
+def files_read(platform: str, flow: str = OWN_FLOW) -> list[Path]:
+    """The files `load_flow(platform, flow=flow)` and `load_vocabulary()` read: the flow file in use (a chosen
+    folder's, else the bundled one) and the word files in use."""
+    return [flow_file(flow_file_name(platform, flow)), *_word_files(WORDS_DIR)]
+
+
 def _read_flow(path: Path, vocabulary: Vocabulary, check_words: bool = True) -> tuple[Flow | None, list[Problem]]:
     parsed, problems = _parse(path)
     if parsed is None:

@@ -15,10 +15,9 @@ from playwright.sync_api import Playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from optout_bot import progress
-from optout_bot.bundled import flow_file, word_files
 from optout_bot.errors import ExitStatus, NotSubmittedError, OptoutError, UsageError
 from optout_bot.flows import Flow, Route, Vocabulary, load_flow, load_vocabulary
-from optout_bot.flows.loader import flow_file_name
+from optout_bot.flows.loader import files_read
 from optout_bot.flows.model import GotoStep
 from optout_bot.i18n import _
 from optout_bot.platforms import platform_name
@@ -66,7 +65,7 @@ def _read(options: RunOptions) -> tuple[Vocabulary, Flow]:
 
 def _files_of(options: RunOptions) -> tuple[object, ...]:
     """Which files a walk reads its flow and words from, and as they are now (size, time of change)."""
-    paths = [flow_file(flow_file_name(options.platform, options.flow)), *word_files()]
+    paths = files_read(options.platform, options.flow)
     return tuple((str(path), stat.st_size, stat.st_mtime_ns) for path in paths for stat in [path.stat()])
 
 
